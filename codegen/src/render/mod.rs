@@ -1,0 +1,3 @@
+//! Stage 3: turn the checked catalog into files. Renderers trust the IR.
+
+pub mod json;

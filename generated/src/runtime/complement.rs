@@ -1,0 +1,519 @@
+//! The complement tokenizer of text sources (cybozu.com/kintone).
+//!
+//! A complement is `key: value` items separated by `, `, with repeated groups
+//! in parentheses: `app id: 3, app name: A, (app id: 4, app name: B)`. Values
+//! are user-chosen text and may themselves contain `, ` and `: `, so splitting
+//! on commas is wrong. The tokenizer is driven by a [`Slot`] list that says
+//! which keys may come and in which order: a value ends only where `, ` is
+//! followed by a key that may come next, and among such places the earliest one
+//! that lets the rest of the line parse wins.
+
+use std::collections::HashSet;
+use std::fmt;
+
+/// One expected part of a complement, in log order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot<'a> {
+    /// A `key: value` item (or a bare value when `bare`).
+    Field {
+        /// The key as logged.
+        key: &'a str,
+        /// Whether the item may be absent.
+        optional: bool,
+        /// Whether the value is logged without `key: `.
+        bare: bool,
+    },
+    /// Parenthesised groups `(k: v, k: v)`, repeated `min..=max` times.
+    Group {
+        /// Keys inside one group, in order; all required.
+        keys: &'a [&'a str],
+        /// Fewest groups.
+        min: usize,
+        /// Most groups, if bounded.
+        max: Option<usize>,
+    },
+}
+
+/// A value found in a complement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'t> {
+    /// Index of the slot it fills.
+    pub slot: usize,
+    /// For a group slot: which occurrence (0-based) it belongs to.
+    pub group: Option<usize>,
+    /// The key as logged (for a bare value, the slot's key).
+    pub key: &'t str,
+    /// The value text, exactly as logged.
+    pub value: &'t str,
+    /// Byte offset of the value in the complement.
+    pub offset: usize,
+}
+
+/// Why a complement does not fit its slots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// Byte offset of the furthest point the tokenizer reached.
+    pub offset: usize,
+    /// What was expected there.
+    pub expected: String,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "expected {} at byte {}", self.expected, self.offset)
+    }
+}
+
+impl std::error::Error for Mismatch {}
+
+const SEP: &str = ", ";
+
+/// Splits `text` into the values of `slots`, or says where it stops fitting.
+pub fn tokenize<'t>(text: &'t str, slots: &[Slot<'_>]) -> Result<Vec<Token<'t>>, Mismatch> {
+    let mut run = Run {
+        text,
+        slots,
+        failed: HashSet::new(),
+        furthest: Mismatch {
+            offset: 0,
+            expected: describe_next(slots, 0),
+        },
+    };
+    let mut tokens = Vec::with_capacity(slots.len());
+    if run.items(0, 0, &mut tokens) {
+        Ok(tokens)
+    } else {
+        Err(run.furthest)
+    }
+}
+
+struct Run<'t, 's, 'a> {
+    text: &'t str,
+    slots: &'s [Slot<'a>],
+    /// `(slot, offset)` pairs known not to lead to a full parse.
+    failed: HashSet<(usize, usize)>,
+    furthest: Mismatch,
+}
+
+impl<'t> Run<'t, '_, '_> {
+    fn note(&mut self, offset: usize, slot: usize) {
+        if offset >= self.furthest.offset {
+            self.furthest = Mismatch {
+                offset,
+                expected: describe_next(self.slots, slot),
+            };
+        }
+    }
+
+    /// Parses slots `slot..` from byte `pos`, where `pos` is the start of an
+    /// item (the separator before it already consumed).
+    fn items(&mut self, slot: usize, pos: usize, out: &mut Vec<Token<'t>>) -> bool {
+        if slot == self.slots.len() {
+            return pos == self.text.len();
+        }
+        if self.failed.contains(&(slot, pos)) {
+            return false;
+        }
+        let mark = out.len();
+        let ok = match self.slots[slot] {
+            Slot::Field {
+                key,
+                optional,
+                bare,
+            } => {
+                (self.field(slot, key, bare, pos, out)) || {
+                    out.truncate(mark);
+                    optional && self.items(slot + 1, pos, out)
+                }
+            }
+            Slot::Group { keys, min, max } => self.groups(slot, keys, min, max, pos, out),
+        };
+        if !ok {
+            out.truncate(mark);
+            self.note(pos, slot);
+            self.failed.insert((slot, pos));
+        }
+        ok
+    }
+
+    fn field(
+        &mut self,
+        slot: usize,
+        key: &str,
+        bare: bool,
+        pos: usize,
+        out: &mut Vec<Token<'t>>,
+    ) -> bool {
+        let rest = &self.text[pos..];
+        let start = if bare {
+            pos
+        } else {
+            match rest.strip_prefix(key).and_then(|r| r.strip_prefix(": ")) {
+                Some(_) => pos + key.len() + 2,
+                None => return false,
+            }
+        };
+        // Candidate ends: every `, ` after which a possible next item starts,
+        // then the end of the text.
+        let mark = out.len();
+        let text = self.text;
+        let mut from = start;
+        while let Some(i) = text[from..].find(SEP) {
+            let end = from + i;
+            let next = end + SEP.len();
+            if self.may_start(slot + 1, next) {
+                out.push(token(slot, None, key, text, start, end));
+                if self.items(slot + 1, next, out) {
+                    return true;
+                }
+                out.truncate(mark);
+                // `, (key: ` where a group may come is a group, never part of
+                // a value: a broken group is reported, not swallowed.
+                if self.opens_group(slot + 1, next) {
+                    return false;
+                }
+            }
+            from = end + 1;
+        }
+        if !self.may_end(slot + 1) {
+            // No later item follows this value: say which one was wanted.
+            if start >= self.furthest.offset {
+                self.furthest = Mismatch {
+                    offset: start,
+                    expected: format!(
+                        "{} after the value of `{key}`",
+                        describe_next(self.slots, slot + 1)
+                    ),
+                };
+            }
+            return false;
+        }
+        out.push(token(slot, None, key, text, start, text.len()));
+        if self.items(slot + 1, text.len(), out) {
+            return true;
+        }
+        out.truncate(mark);
+        false
+    }
+
+    /// Whether every slot from `slot` on may be absent.
+    fn may_end(&self, slot: usize) -> bool {
+        self.slots[slot..].iter().all(|s| match *s {
+            Slot::Field { optional, .. } => optional,
+            Slot::Group { min, .. } => min == 0,
+        })
+    }
+
+    fn groups(
+        &mut self,
+        slot: usize,
+        keys: &[&str],
+        min: usize,
+        max: Option<usize>,
+        mut pos: usize,
+        out: &mut Vec<Token<'t>>,
+    ) -> bool {
+        // Groups are consumed greedily: no key starts with `(`, so text that
+        // opens a parenthesis where a group may come is a group.
+        let text = self.text;
+        let mut count = 0;
+        loop {
+            if max.is_some_and(|m| count >= m) || !text[pos..].starts_with('(') {
+                break;
+            }
+            match self.group(slot, count, keys, pos + 1, out) {
+                Some(end) => {
+                    count += 1;
+                    pos = end;
+                }
+                None => return false,
+            }
+            if text[pos..].starts_with(", (") {
+                pos += SEP.len();
+            } else {
+                break;
+            }
+        }
+        if count < min {
+            return false;
+        }
+        if count == 0 {
+            return self.items(slot + 1, pos, out);
+        }
+        if pos == text.len() {
+            return self.items(slot + 1, pos, out);
+        }
+        match text[pos..].strip_prefix(SEP) {
+            Some(_) => self.items(slot + 1, pos + SEP.len(), out),
+            None => false,
+        }
+    }
+
+    /// Parses one group's items from just after its `(`; returns the offset
+    /// just after its `)`.
+    fn group(
+        &mut self,
+        slot: usize,
+        index: usize,
+        keys: &[&str],
+        mut pos: usize,
+        out: &mut Vec<Token<'t>>,
+    ) -> Option<usize> {
+        let text = self.text;
+        for (k, key) in keys.iter().enumerate() {
+            let rest = &text[pos..];
+            let Some(after) = rest.strip_prefix(*key).and_then(|r| r.strip_prefix(": ")) else {
+                self.furthest_group(pos, key);
+                return None;
+            };
+            let start = pos + (rest.len() - after.len());
+            let end = if let Some(next) = keys.get(k + 1) {
+                let needle = format!("{SEP}{next}: ");
+                match text[start..].find(&needle) {
+                    Some(i) => start + i,
+                    None => {
+                        let close = text[start..].find(')').map_or(text.len(), |i| start + i);
+                        self.furthest_group(close, next);
+                        return None;
+                    }
+                }
+            } else {
+                // The last value ends at the `)` that closes the group: the
+                // first `)` followed by the end, `, (` or `, `.
+                let mut from = start;
+                loop {
+                    let i = from + text[from..].find(')')?;
+                    let after = &text[i + 1..];
+                    if after.is_empty() || after.starts_with(SEP) {
+                        break i;
+                    }
+                    from = i + 1;
+                }
+            };
+            out.push(token(slot, Some(index), key, text, start, end));
+            pos = if k + 1 < keys.len() {
+                end + SEP.len()
+            } else {
+                end + 1
+            };
+        }
+        Some(pos)
+    }
+
+    fn furthest_group(&mut self, pos: usize, key: &str) {
+        if pos >= self.furthest.offset {
+            self.furthest = Mismatch {
+                offset: pos,
+                expected: format!("`{key}: ` in a group"),
+            };
+        }
+    }
+
+    /// Whether a group of `slot..` (reachable past optional items) opens at `pos`.
+    fn opens_group(&self, slot: usize, pos: usize) -> bool {
+        let rest = &self.text[pos..];
+        for s in &self.slots[slot..] {
+            match *s {
+                Slot::Group { keys, min, .. } => {
+                    let first = keys.first().copied().unwrap_or("");
+                    if rest
+                        .strip_prefix('(')
+                        .and_then(|r| r.strip_prefix(first))
+                        .is_some_and(|r| r.starts_with(": "))
+                    {
+                        return true;
+                    }
+                    if min > 0 {
+                        return false;
+                    }
+                }
+                Slot::Field { optional, .. } => {
+                    if !optional {
+                        return false;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// Whether an item of `slot..` may start at `pos`.
+    fn may_start(&self, slot: usize, pos: usize) -> bool {
+        let rest = &self.text[pos..];
+        for s in &self.slots[slot..] {
+            match *s {
+                Slot::Field {
+                    key,
+                    optional,
+                    bare,
+                } => {
+                    if bare || rest.strip_prefix(key).is_some_and(|r| r.starts_with(": ")) {
+                        return true;
+                    }
+                    if !optional {
+                        return false;
+                    }
+                }
+                Slot::Group { min, .. } => {
+                    if rest.starts_with('(') {
+                        return true;
+                    }
+                    if min > 0 {
+                        return false;
+                    }
+                }
+            }
+        }
+        false
+    }
+}
+
+fn token<'t>(
+    slot: usize,
+    group: Option<usize>,
+    key: &str,
+    text: &'t str,
+    start: usize,
+    end: usize,
+) -> Token<'t> {
+    // `key` may borrow from the slots; the token borrows the text instead
+    // where the key was written, falling back to the text's own span.
+    let key_span = if start >= key.len() + 2 && text[..start - 2].ends_with(key) {
+        &text[start - 2 - key.len()..start - 2]
+    } else {
+        &text[start..start]
+    };
+    Token {
+        slot,
+        group,
+        key: key_span,
+        value: &text[start..end],
+        offset: start,
+    }
+}
+
+fn describe_next(slots: &[Slot<'_>], slot: usize) -> String {
+    let mut wanted = Vec::new();
+    for s in &slots[slot..] {
+        match *s {
+            Slot::Field {
+                key,
+                optional,
+                bare,
+            } => {
+                wanted.push(if bare {
+                    format!("a bare `{key}` value")
+                } else {
+                    format!("`{key}: `")
+                });
+                if !optional {
+                    return wanted.join(" or ");
+                }
+            }
+            Slot::Group { keys, min, .. } => {
+                wanted.push(format!("`({}: `", keys.first().copied().unwrap_or("")));
+                if min > 0 {
+                    return wanted.join(" or ");
+                }
+            }
+        }
+    }
+    wanted.push("the end".to_owned());
+    wanted.join(" or ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APP: &[Slot<'static>] = &[
+        Slot::Field {
+            key: "app id",
+            optional: false,
+            bare: false,
+        },
+        Slot::Field {
+            key: "app name",
+            optional: false,
+            bare: false,
+        },
+        Slot::Group {
+            keys: &["app id", "app name"],
+            min: 0,
+            max: None,
+        },
+    ];
+
+    fn values<'t>(tokens: &[Token<'t>]) -> Vec<(Option<usize>, &'t str, &'t str)> {
+        tokens.iter().map(|t| (t.group, t.key, t.value)).collect()
+    }
+
+    #[test]
+    fn values_may_contain_separators() {
+        let t = tokenize("app id: 3, app name: Sales, East: 2026", APP).unwrap();
+        assert_eq!(
+            values(&t),
+            [
+                (None, "app id", "3"),
+                (None, "app name", "Sales, East: 2026")
+            ]
+        );
+    }
+
+    #[test]
+    fn repeated_groups() {
+        let line =
+            "app id: 3, app name: A, (app id: 4, app name: B, C), (app id: 5, app name: (D))";
+        let t = tokenize(line, APP).unwrap();
+        assert_eq!(
+            values(&t),
+            [
+                (None, "app id", "3"),
+                (None, "app name", "A"),
+                (Some(0), "app id", "4"),
+                (Some(0), "app name", "B, C"),
+                (Some(1), "app id", "5"),
+                (Some(1), "app name", "(D)"),
+            ]
+        );
+    }
+
+    #[test]
+    fn optional_and_bare_items() {
+        let slots = [
+            Slot::Field {
+                key: "app id",
+                optional: false,
+                bare: false,
+            },
+            Slot::Field {
+                key: "filename",
+                optional: true,
+                bare: false,
+            },
+        ];
+        assert_eq!(tokenize("app id: 1", &slots).unwrap().len(), 1);
+        assert_eq!(
+            tokenize("app id: 1, filename: a.zip", &slots)
+                .unwrap()
+                .len(),
+            2
+        );
+        let bare = [Slot::Field {
+            key: "state",
+            optional: false,
+            bare: true,
+        }];
+        let t = tokenize("Enable", &bare).unwrap();
+        assert_eq!(values(&t), [(None, "", "Enable")]);
+    }
+
+    #[test]
+    fn mismatch_says_what_was_expected_where() {
+        let err = tokenize("app id: 3, name: A", APP).unwrap_err();
+        assert_eq!(err.expected, "`app name: ` after the value of `app id`");
+        assert_eq!(err.offset, 8);
+        let err = tokenize("app id: 3, app name: A, (app id: 4)", APP).unwrap_err();
+        assert!(err.expected.contains("group"), "{err}");
+    }
+}
