@@ -5,7 +5,7 @@
 //! catalog's own (sources by id, properties by key, modules and actions as
 //! written, files taken in sorted order), so output is deterministic.
 
-pub use crate::model::{ComplementFormat, Form, JsonForm, MessageField, PropertyType};
+pub use crate::model::{ComplementFormat, Form, JsonForm, MessageField, PropertyType, Role};
 
 /// The whole catalog.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +100,8 @@ pub struct RecordField {
     pub optional: bool,
     /// Confirmed by a vendor document.
     pub confirmed: bool,
+    /// Its part in the generated record reader.
+    pub role: Option<Role>,
     /// Nested fields.
     pub fields: Vec<RecordField>,
 }

@@ -108,6 +108,11 @@ impl Builder {
     pub fn render(&self, catalog: &ir::Catalog) -> Files {
         let mut files = Files::new();
         files.insert(PathBuf::from("catalog.json"), render::json::render(catalog));
+        files.insert(PathBuf::from("Cargo.toml"), render::cargo::render(catalog));
+        files.extend(render::rust::render(
+            catalog,
+            render::rust::RuntimePath::Crate,
+        ));
         files
     }
 

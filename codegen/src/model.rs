@@ -147,9 +147,48 @@ pub struct RecordField {
     /// Whether the fact comes from a vendor document (`true`) or is unconfirmed.
     #[serde(default = "yes")]
     pub confirmed: bool,
+    /// What the field is to the generated record reader (text sources).
+    #[serde(default)]
+    pub role: Option<Role>,
     /// Fields of a nested object.
     #[serde(default)]
     pub fields: Vec<RecordField>,
+}
+
+/// The part a record field plays; a text source's CSV format has each once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// When it happened.
+    Time,
+    /// Who did it.
+    User,
+    /// The service that logged it.
+    Service,
+    /// The level.
+    Level,
+    /// The module.
+    Module,
+    /// The action.
+    Action,
+    /// The result.
+    Result,
+    /// The complement.
+    Complement,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 8] = [
+        Role::Time,
+        Role::User,
+        Role::Service,
+        Role::Level,
+        Role::Module,
+        Role::Action,
+        Role::Result,
+        Role::Complement,
+    ];
 }
 
 fn yes() -> bool {

@@ -9,7 +9,7 @@
 //! of their `shared_with` lists. Every mistake is recorded and checking goes on.
 
 mod examples;
-mod names;
+pub(crate) mod names;
 mod rules;
 mod variants;
 
@@ -282,6 +282,50 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
                 "definition.record.formats",
                 "a source needs at least one record format",
             );
+        }
+        self.roles(file);
+    }
+
+    /// A text source's first record format (its CSV) plays every role once;
+    /// JSON sources have fixed envelopes and give no roles.
+    fn roles(&mut self, file: usize) {
+        let formats = &self.definition.record.formats;
+        for (fi, format) in formats.iter().enumerate() {
+            let mut seen: BTreeMap<model::Role, usize> = BTreeMap::new();
+            for (i, field) in format.fields.iter().enumerate() {
+                let path = format!("definition.record.formats[{fi}].fields[{i}].role");
+                let Some(role) = field.role else { continue };
+                if self.definition.complement == ComplementFormat::Json || fi > 0 {
+                    self.err(
+                        file,
+                        path,
+                        "roles belong to the first record format of a text source",
+                    );
+                } else if let Some(first) = seen.insert(role, i) {
+                    self.err(
+                        file,
+                        path,
+                        format!("role {role:?} is already played by fields[{first}]"),
+                    );
+                }
+            }
+            if fi == 0 && self.definition.complement == ComplementFormat::Text {
+                let missing: Vec<String> = model::Role::ALL
+                    .iter()
+                    .filter(|r| !seen.contains_key(r))
+                    .map(|r| format!("{r:?}").to_lowercase())
+                    .collect();
+                if !missing.is_empty() {
+                    self.err(
+                        file,
+                        format!("definition.record.formats[{fi}].fields"),
+                        format!(
+                            "a text source's record needs a field for each role; missing: {}",
+                            missing.join(", ")
+                        ),
+                    );
+                }
+            }
         }
     }
 
@@ -1029,6 +1073,7 @@ fn record_field(f: &model::RecordField) -> ir::RecordField {
         description: f.description.clone(),
         optional: f.optional,
         confirmed: f.confirmed,
+        role: f.role,
         fields: f.fields.iter().map(record_field).collect(),
     }
 }

@@ -78,6 +78,8 @@ struct RecordField<'a> {
     description: &'a str,
     optional: bool,
     confirmed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fields: Vec<RecordField<'a>>,
 }
@@ -270,6 +272,7 @@ fn record_field(f: &ir::RecordField) -> RecordField<'_> {
         description: &f.description,
         optional: f.optional,
         confirmed: f.confirmed,
+        role: f.role.map(|r| format!("{r:?}").to_lowercase()),
         fields: f.fields.iter().map(record_field).collect(),
     }
 }

@@ -1,3 +1,5 @@
 //! Stage 3: turn the checked catalog into files. Renderers trust the IR.
 
+pub mod cargo;
 pub mod json;
+pub mod rust;

@@ -1,4 +1,20 @@
 //! The hand-written runtime that generated code (and the catalog checker) call.
+//!
+//! Everything here is independent of the catalog's content: the complement
+//! tokenizer and writer, value checks, typed value extraction, name matching,
+//! time parsing, the violation type, and the record shapes in which logs
+//! arrive (CSV exports, JSON responses and retrieval records).
 
+pub mod check;
 pub mod complement;
+#[cfg(feature = "csv-reader")]
+pub mod csv;
+#[cfg(feature = "json")]
+pub mod envelope;
+pub mod names;
+#[cfg(feature = "json")]
+pub mod rules;
+pub mod time;
 pub mod value;
+pub mod values;
+pub mod violation;

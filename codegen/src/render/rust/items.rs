@@ -1,0 +1,1023 @@
+//! Types of a source: its catalogued enums, property enums, one complement
+//! type per action and the `Event` enum over all actions.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{doc, field_ident, type_ident};
+use crate::check::names::module_ident;
+use crate::ident::type_name;
+use crate::ir::{self, ComplementFormat, PropertyType};
+
+/// A closed enumeration of catalog names, its `Catalogued` table and accessors.
+struct Closed<'a> {
+    ty: &'a str,
+    doc: String,
+    members: Vec<Member<'a>>,
+    /// Extra `impl` items.
+    extra: TokenStream,
+}
+
+struct Member<'a> {
+    ident: String,
+    name: &'a str,
+    aliases: Vec<&'a str>,
+    description: String,
+}
+
+fn closed(c: Closed<'_>) -> TokenStream {
+    let ty = super::ident(c.ty);
+    let type_doc = doc(&c.doc);
+    let idents: Vec<_> = c.members.iter().map(|m| super::ident(&m.ident)).collect();
+    let docs: Vec<_> = c
+        .members
+        .iter()
+        .map(|m| doc(&format!("`{}`: {}", m.name, m.description)))
+        .collect();
+    let names: Vec<&str> = c.members.iter().map(|m| m.name).collect();
+    let descriptions: Vec<&str> = c.members.iter().map(|m| m.description.as_str()).collect();
+    let aliases: Vec<TokenStream> = c
+        .members
+        .iter()
+        .map(|m| {
+            let a = &m.aliases;
+            quote! { &[#(#a),*] }
+        })
+        .collect();
+    let n = Literal::usize_unsuffixed(c.members.len());
+    let extra = c.extra;
+    let has_aliases = c.members.iter().any(|m| !m.aliases.is_empty());
+    let aliases_fn = has_aliases.then(|| {
+        quote! {
+            fn aliases(self) -> &'static [&'static str] {
+                const ALIASES: [&[&str]; #n] = [#(#aliases),*];
+                ALIASES[self as usize]
+            }
+        }
+    });
+    quote! {
+        #type_doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #ty {
+            #(#docs #idents,)*
+        }
+
+        impl Catalogued for #ty {
+            const ALL: &'static [Self] = &[#(Self::#idents),*];
+            fn name(self) -> &'static str {
+                const NAMES: [&str; #n] = [#(#names),*];
+                NAMES[self as usize]
+            }
+            #aliases_fn
+        }
+
+        impl #ty {
+            /// What it means, from the catalog.
+            pub fn description(self) -> &'static str {
+                const DESCRIPTIONS: [&str; #n] = [#(#descriptions),*];
+                DESCRIPTIONS[self as usize]
+            }
+            #extra
+        }
+
+        impl fmt::Display for #ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        catalogued_serde!(#ty);
+    }
+}
+
+/// `Service`, `Level`, `Outcome`, `Module` and `Action`.
+pub(super) fn catalogued_enums(source: &ir::Source, runtime: &TokenStream) -> TokenStream {
+    let mut out = quote! {
+        use std::fmt;
+
+        use #runtime as rt;
+
+        #[allow(unused_imports)]
+        use rt::check::Checker;
+        use rt::complement::Slot;
+        #[allow(unused_imports)]
+        use rt::names::{catalogued_serde, Catalogued, Known};
+        #[allow(unused_imports)]
+        use rt::value::Kind;
+        use rt::values::Values;
+        use rt::violation::Violation;
+    };
+    let has_services = !source.services.is_empty();
+    let has_levels = !source.levels.is_empty();
+    if has_services {
+        out.extend(closed(Closed {
+            ty: "Service",
+            doc: format!("A service that writes to the {} log.", source.title),
+            members: source
+                .services
+                .iter()
+                .map(|s| Member {
+                    ident: type_name(&s.name),
+                    name: &s.name,
+                    aliases: Vec::new(),
+                    description: s.description.clone(),
+                })
+                .collect(),
+            extra: quote! {},
+        }));
+    }
+    if has_levels {
+        out.extend(closed(Closed {
+            ty: "Level",
+            doc: "A level, as logged; other forms (the Japanese UI's) are its aliases.".to_owned(),
+            members: source
+                .levels
+                .iter()
+                .map(|l| Member {
+                    ident: type_name(&l.name),
+                    name: &l.name,
+                    aliases: l.labels.iter().map(String::as_str).collect(),
+                    description: l.description.clone(),
+                })
+                .collect(),
+            extra: quote! {},
+        }));
+    }
+    if !source.results.is_empty() {
+        out.extend(closed(Closed {
+            ty: "Outcome",
+            doc: "The result of the logged operation.".to_owned(),
+            members: source
+                .results
+                .iter()
+                .map(|r| Member {
+                    ident: type_name(&r.name),
+                    name: &r.name,
+                    aliases: Vec::new(),
+                    description: r.description.clone(),
+                })
+                .collect(),
+            extra: quote! {},
+        }));
+    }
+    // Modules.
+    let module_services: Vec<TokenStream> = source
+        .modules
+        .iter()
+        .map(|m| {
+            let s = type_ident(m.service.as_deref().unwrap_or_default());
+            quote! { Service::#s }
+        })
+        .collect();
+    let module_actions: Vec<TokenStream> = source
+        .modules
+        .iter()
+        .map(|m| {
+            let a = m.actions.iter().map(|a| type_ident(&a.name));
+            quote! { &[#(Action::#a),*] }
+        })
+        .collect();
+    let n = Literal::usize_unsuffixed(source.modules.len());
+    let service_fn = has_services.then(|| {
+        quote! {
+            /// The service the module belongs to.
+            pub fn service(self) -> Service {
+                const SERVICES: [Service; #n] = [#(#module_services),*];
+                SERVICES[self as usize]
+            }
+
+            /// The module `logged` names within `service`.
+            pub fn find_in(service: Service, logged: &str) -> Option<Module> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .filter(|m| m.service() == service)
+                    .find(|m| rt::names::matches(logged, m.name())
+                        || m.aliases().iter().any(|a| rt::names::matches(logged, a)))
+            }
+        }
+    });
+    out.extend(closed(Closed {
+        ty: "Module",
+        doc: format!("A module (feature or screen) of the {} log.", source.title),
+        members: source
+            .modules
+            .iter()
+            .map(|m| Member {
+                ident: module_ident(m),
+                name: &m.name,
+                aliases: m.aliases.iter().map(String::as_str).collect(),
+                description: match &m.service {
+                    Some(s) => format!("{} (service {s})", m.description),
+                    None => m.description.clone(),
+                },
+            })
+            .collect(),
+        extra: quote! {
+            #service_fn
+
+            /// The module's actions.
+            pub fn actions(self) -> &'static [Action] {
+                const ACTIONS: [&[Action]; #n] = [#(#module_actions),*];
+                ACTIONS[self as usize]
+            }
+        },
+    }));
+    // Actions.
+    let actions: Vec<(&ir::Module, &ir::Action)> = source.actions().collect();
+    let n = Literal::usize_unsuffixed(actions.len());
+    let action_modules: Vec<TokenStream> = actions
+        .iter()
+        .map(|(m, _)| {
+            let m = super::ident(&module_ident(m));
+            quote! { Module::#m }
+        })
+        .collect();
+    let levels_fn = has_levels.then(|| {
+        let levels: Vec<TokenStream> = actions
+            .iter()
+            .map(|(_, a)| {
+                let l = a.levels.iter().map(|l| type_ident(l));
+                quote! { &[#(Level::#l),*] }
+            })
+            .collect();
+        quote! {
+            /// The levels the action is logged at, one per case.
+            pub fn levels(self) -> &'static [Level] {
+                const LEVELS: [&[Level]; #n] = [#(#levels),*];
+                LEVELS[self as usize]
+            }
+        }
+    });
+    out.extend(closed(Closed {
+        ty: "Action",
+        doc: format!("An action (event type) of the {} log.", source.title),
+        members: actions
+            .iter()
+            .map(|(_, a)| Member {
+                ident: type_name(&a.name),
+                name: &a.name,
+                aliases: a.aliases.iter().map(String::as_str).collect(),
+                description: a.description.clone(),
+            })
+            .collect(),
+        extra: quote! {
+            /// The module the action belongs to.
+            pub fn module(self) -> Module {
+                const MODULES: [Module; #n] = [#(#action_modules),*];
+                MODULES[self as usize]
+            }
+
+            #levels_fn
+
+            /// The action `logged` names within `module`.
+            pub fn find_in(module: Module, logged: &str) -> Option<Action> {
+                module.actions().iter().copied().find(|a| {
+                    rt::names::matches(logged, a.name())
+                        || a.aliases().iter().any(|x| rt::names::matches(logged, x))
+                })
+            }
+        },
+    }));
+    out
+}
+
+/// One open enum per enum property: documented values plus `Other`.
+pub(super) fn property_enums(source: &ir::Source) -> TokenStream {
+    let mut out = TokenStream::new();
+    for p in source
+        .properties
+        .iter()
+        .filter(|p| p.ty == PropertyType::Enum && p.used)
+    {
+        let ty = type_ident(&p.key);
+        let doc = doc(&format!("Values of `{}`: {}", p.key, p.description));
+        let idents: Vec<_> = p.values.iter().map(|v| type_ident(&v.value)).collect();
+        let names: Vec<&str> = p.values.iter().map(|v| v.value.as_str()).collect();
+        let descriptions: Vec<&str> = p.values.iter().map(|v| v.description.as_str()).collect();
+        let docs: Vec<_> = p
+            .values
+            .iter()
+            .map(|v| super::doc(&format!("`{}`: {}", v.value, v.description)))
+            .collect();
+        out.extend(quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+            #[cfg_attr(feature = "serde", serde(from = "String", into = "String"))]
+            pub enum #ty {
+                #(#docs #idents,)*
+                /// A value the catalog does not document, kept as logged.
+                Other(String),
+            }
+
+            impl #ty {
+                /// The documented values, as logged.
+                pub const VALUES: &'static [&'static str] = &[#(#names),*];
+
+                /// The value as logged.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(Self::#idents => #names,)*
+                        Self::Other(s) => s,
+                    }
+                }
+
+                /// The documented meaning; `None` for an undocumented value.
+                pub fn description(&self) -> Option<&'static str> {
+                    match self {
+                        #(Self::#idents => Some(#descriptions),)*
+                        Self::Other(_) => None,
+                    }
+                }
+
+                /// Whether the catalog documents the value.
+                pub fn is_known(&self) -> bool {
+                    !matches!(self, Self::Other(_))
+                }
+            }
+
+            impl std::str::FromStr for #ty {
+                type Err = std::convert::Infallible;
+                fn from_str(s: &str) -> Result<Self, Self::Err> {
+                    Ok(match s {
+                        #(#names => Self::#idents,)*
+                        other => Self::Other(other.to_owned()),
+                    })
+                }
+            }
+
+            impl From<String> for #ty {
+                fn from(s: String) -> Self {
+                    match s.parse() {
+                        Ok(v) => v,
+                        Err(never) => match never {},
+                    }
+                }
+            }
+
+            impl From<#ty> for String {
+                fn from(v: #ty) -> String {
+                    v.as_str().to_owned()
+                }
+            }
+
+            impl fmt::Display for #ty {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+        });
+    }
+    out
+}
+
+/// A field of a complement type.
+struct Field<'a> {
+    ident: proc_macro2::Ident,
+    key: &'a str,
+    slot: usize,
+    optional: bool,
+    bare: bool,
+    kind: FieldKind<'a>,
+}
+
+enum FieldKind<'a> {
+    Property(&'a ir::Property),
+    Group {
+        ty: proc_macro2::Ident,
+        keys: &'a [String],
+        fields: Vec<Field<'a>>,
+    },
+}
+
+fn fields<'a>(
+    source: &'a ir::Source,
+    action: &ir::Action,
+    variant: &'a ir::Variant,
+) -> Vec<Field<'a>> {
+    variant
+        .items
+        .iter()
+        .enumerate()
+        .map(|(slot, item)| match item {
+            ir::Item::Property {
+                key,
+                optional,
+                bare,
+            } => Field {
+                ident: field_ident(key),
+                key,
+                slot,
+                optional: *optional,
+                bare: *bare,
+                kind: FieldKind::Property(source.property(key).expect("checked")),
+            },
+            ir::Item::Group { name, keys, .. } => Field {
+                ident: field_ident(name),
+                key: name,
+                slot,
+                optional: false,
+                bare: false,
+                kind: FieldKind::Group {
+                    ty: format_ident!("{}{}", type_name(&action.name), type_name(name)),
+                    keys,
+                    fields: keys
+                        .iter()
+                        .enumerate()
+                        .map(|(i, k)| Field {
+                            ident: field_ident(k),
+                            key: k,
+                            slot: i,
+                            optional: false,
+                            bare: false,
+                            kind: FieldKind::Property(source.property(k).expect("checked")),
+                        })
+                        .collect(),
+                },
+            },
+        })
+        .collect()
+}
+
+/// The Rust type of a property's value.
+fn value_type(p: &ir::Property) -> TokenStream {
+    match p.ty {
+        PropertyType::Id => quote! { u64 },
+        PropertyType::Integer => quote! { i64 },
+        PropertyType::Bool => quote! { bool },
+        PropertyType::Timestamp => quote! { rt::time::Timestamp },
+        PropertyType::Enum => {
+            let t = type_ident(&p.key);
+            quote! { #t }
+        }
+        PropertyType::List => quote! { Vec<String> },
+        PropertyType::Text | PropertyType::Code | PropertyType::Url | PropertyType::Filename => {
+            quote! { String }
+        }
+    }
+}
+
+fn field_type(f: &Field<'_>) -> TokenStream {
+    match &f.kind {
+        FieldKind::Property(p) => {
+            let t = value_type(p);
+            if f.optional {
+                quote! { Option<#t> }
+            } else {
+                t
+            }
+        }
+        FieldKind::Group { ty, .. } => quote! { Vec<#ty> },
+    }
+}
+
+fn field_doc(f: &Field<'_>) -> TokenStream {
+    match &f.kind {
+        FieldKind::Property(p) => doc(&format!("`{}`: {}", f.key, p.description)),
+        FieldKind::Group { keys, .. } => {
+            doc(&format!("The `({}: ...)` groups.", keys.join(": ..., ")))
+        }
+    }
+}
+
+/// The expression reading field `f` from the `Values` bound to `v`.
+fn read_expr(f: &Field<'_>, v: &TokenStream) -> TokenStream {
+    let slot = Literal::usize_unsuffixed(f.slot);
+    match &f.kind {
+        FieldKind::Property(p) => {
+            let method = |name: &str| {
+                if f.optional {
+                    format_ident!("opt_{}", name)
+                } else {
+                    format_ident!("{}", name)
+                }
+            };
+            match p.ty {
+                PropertyType::Id => {
+                    let m = method("id");
+                    quote! { #v.#m(#slot)? }
+                }
+                PropertyType::Integer => {
+                    let m = method("integer");
+                    quote! { #v.#m(#slot)? }
+                }
+                PropertyType::Bool => {
+                    let m = method("boolean");
+                    quote! { #v.#m(#slot)? }
+                }
+                PropertyType::Timestamp => {
+                    let m = method("timestamp");
+                    quote! { #v.#m(#slot)? }
+                }
+                PropertyType::Enum => {
+                    let m = method("value");
+                    quote! { #v.#m(#slot)? }
+                }
+                PropertyType::List => {
+                    let m = method("list");
+                    let sep = p.separator.as_deref().unwrap_or(",");
+                    quote! { #v.#m(#slot, #sep)? }
+                }
+                _ => {
+                    let m = method("text");
+                    quote! { #v.#m(#slot)? }
+                }
+            }
+        }
+        FieldKind::Group { ty, keys, fields } => {
+            let g = quote! { g };
+            let inits = fields.iter().map(|field| {
+                let id = &field.ident;
+                let e = read_expr(field, &g);
+                quote! { #id: #e }
+            });
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            quote! {
+                #v.groups(#slot, &[#(#keys),*], |g| Ok(#ty { #(#inits),* }))?
+            }
+        }
+    }
+}
+
+/// Statements writing field `f` (bound by reference to its ident) with the
+/// runtime's complement writer `w`.
+fn write_stmt(f: &Field<'_>) -> TokenStream {
+    let id = &f.ident;
+    let key = f.key;
+    match &f.kind {
+        FieldKind::Property(p) => {
+            let show = display_expr(p, quote! { v });
+            if f.bare {
+                quote! { let v = #id; w.bare(&#show)?; }
+            } else if f.optional {
+                quote! { if let Some(v) = #id { w.field(#key, &#show)?; } }
+            } else {
+                quote! { let v = #id; w.field(#key, &#show)?; }
+            }
+        }
+        FieldKind::Group { fields, .. } => {
+            let parts = fields.iter().map(|g| {
+                let gid = &g.ident;
+                let gkey = g.key;
+                let FieldKind::Property(p) = &g.kind else {
+                    unreachable!("groups hold properties")
+                };
+                let show = display_expr(p, quote! { (&group.#gid) });
+                quote! { (#gkey, &#show as &dyn fmt::Display) }
+            });
+            quote! {
+                for group in #id {
+                    w.group(&[#(#parts),*])?;
+                }
+            }
+        }
+    }
+}
+
+/// A `Display` value for property value `v` in the log's form.
+fn display_expr(p: &ir::Property, v: TokenStream) -> TokenStream {
+    match p.ty {
+        PropertyType::List => {
+            let sep = format!("{} ", p.separator.as_deref().unwrap_or(","));
+            quote! { rt::value::Joined(#v, #sep) }
+        }
+        _ => v,
+    }
+}
+
+/// `Checker` calls validating field `f` (bound by reference to its ident).
+fn check_stmts(f: &Field<'_>) -> TokenStream {
+    let id = &f.ident;
+    match &f.kind {
+        FieldKind::Property(_) if !has_checks(f) => quote! { let _ = #id; },
+        FieldKind::Property(p) => {
+            let check = check_value(p, quote! { v });
+            if f.optional {
+                quote! { if let Some(v) = #id { #check } }
+            } else {
+                quote! { let v = #id; #check }
+            }
+        }
+        FieldKind::Group { fields, .. } => {
+            let inner = fields.iter().map(|g| {
+                let gid = &g.ident;
+                let FieldKind::Property(p) = &g.kind else {
+                    unreachable!("groups hold properties")
+                };
+                let check = check_value(p, quote! { v });
+                quote! { { let v = &group.#gid; #check } }
+            });
+            quote! { for group in #id { #(#inner)* } }
+        }
+    }
+}
+
+/// Whether validation has anything to check for `f`.
+fn has_checks(f: &Field<'_>) -> bool {
+    match &f.kind {
+        FieldKind::Property(p) => !check_value(p, quote! { v }).is_empty(),
+        FieldKind::Group { fields, .. } => fields.iter().any(has_checks),
+    }
+}
+
+/// Statements checking property value `v`; empty when there is nothing to check.
+fn check_value(p: &ir::Property, v: TokenStream) -> TokenStream {
+    let key = p.key.as_str();
+    let mut stmts = TokenStream::new();
+    let kind = match p.ty {
+        PropertyType::Code => Some(quote! { Kind::Code }),
+        PropertyType::Url => Some(quote! { Kind::Url }),
+        PropertyType::Filename => Some(quote! { Kind::Filename }),
+        _ => None,
+    };
+    let text_like = matches!(
+        p.ty,
+        PropertyType::Text | PropertyType::Code | PropertyType::Url | PropertyType::Filename
+    );
+    if let Some(kind) = kind {
+        stmts.extend(quote! { c.kind(#key, #v, #kind); });
+    }
+    if p.ty == PropertyType::Enum {
+        let ty = type_ident(&p.key);
+        stmts.extend(quote! { c.allowed(#key, #v.is_known(), #v.as_str(), #ty::VALUES); });
+    }
+    if p.ty == PropertyType::List {
+        let items = match p.items {
+            Some(PropertyType::Id) => Some(quote! { Kind::Id }),
+            Some(PropertyType::Code) => Some(quote! { Kind::Code }),
+            Some(PropertyType::Url) => Some(quote! { Kind::Url }),
+            Some(PropertyType::Filename) => Some(quote! { Kind::Filename }),
+            Some(PropertyType::Integer) => Some(quote! { Kind::Integer }),
+            Some(PropertyType::Bool) => Some(quote! { Kind::Bool }),
+            Some(PropertyType::Timestamp) => Some(quote! { Kind::Timestamp }),
+            _ => None,
+        };
+        if let Some(items) = items {
+            stmts.extend(quote! { for item in #v { c.kind(#key, item, #items); } });
+        }
+    }
+    if text_like {
+        if let Some(max) = p.max_length {
+            let secret = p.secret;
+            stmts.extend(quote! { c.length(#key, #v, #max, #secret); });
+        }
+        if let Some(pattern) = &p.pattern {
+            stmts.extend(quote! {
+                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(#pattern);
+                c.pattern(#key, #v, &PATTERN);
+            });
+        }
+    }
+    stmts
+}
+
+/// The slot table of a case.
+fn slots(variant: &ir::Variant) -> TokenStream {
+    let slots = variant.items.iter().map(|item| match item {
+        ir::Item::Property {
+            key,
+            optional,
+            bare,
+        } => quote! {
+            Slot::Field { key: #key, optional: #optional, bare: #bare }
+        },
+        ir::Item::Group { keys, min, max, .. } => {
+            let max = match max {
+                Some(m) => quote! { Some(#m) },
+                None => quote! { None },
+            };
+            quote! { Slot::Group { keys: &[#(#keys),*], min: #min, max: #max } }
+        }
+    });
+    quote! { &[#(#slots),*] }
+}
+
+/// One complement type per action, with its parser, writer and validator.
+pub(super) fn complements(source: &ir::Source) -> TokenStream {
+    let mut out = TokenStream::new();
+    let text = source.complement == ComplementFormat::Text;
+    let has_levels = !source.levels.is_empty();
+    for (_, action) in source.actions() {
+        let ty = type_ident(&action.name);
+        let mut doc_text = format!("`{}`: {}", action.name, action.description);
+        for v in &action.variants {
+            for e in v.examples.iter().take(1) {
+                doc_text.push_str(&format!("\n\nExample: `{}`", e.text.replace('`', "'")));
+            }
+        }
+        let type_doc = doc(&doc_text);
+        let cases: Vec<Vec<Field<'_>>> = action
+            .variants
+            .iter()
+            .map(|v| fields(source, action, v))
+            .collect();
+        // Group structs.
+        for fs in &cases {
+            for f in fs {
+                if let FieldKind::Group {
+                    ty: gty,
+                    fields: gfields,
+                    keys,
+                } = &f.kind
+                {
+                    let gdoc = doc(&format!(
+                        "One `({}: ...)` group of `{}`.",
+                        keys.join(": ..., "),
+                        action.name
+                    ));
+                    let decls = gfields.iter().map(|g| {
+                        let id = &g.ident;
+                        let t = field_type(g);
+                        let d = field_doc(g);
+                        quote! { #d pub #id: #t }
+                    });
+                    out.extend(quote! {
+                        #gdoc
+                        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                        pub struct #gty { #(#decls,)* }
+                    });
+                }
+            }
+        }
+        let case_tables = action.variants.iter().map(slots);
+        let has_cases = action.has_variants();
+        let definition;
+        let read_body;
+        let binds: Vec<TokenStream>;
+        if has_cases {
+            let variants = action.variants.iter().zip(&cases).map(|(v, fs)| {
+                let vid = type_ident(v.name.as_deref().unwrap_or_default());
+                let vdoc = doc(&format!(
+                    "{}: {}{}",
+                    v.name.as_deref().unwrap_or_default(),
+                    v.when.as_deref().unwrap_or_default(),
+                    v.level
+                        .as_deref()
+                        .map(|l| format!(" Level {l}."))
+                        .unwrap_or_default()
+                ));
+                let decls = fs.iter().map(|f| {
+                    let id = &f.ident;
+                    let t = field_type(f);
+                    let d = field_doc(f);
+                    quote! { #d #id: #t }
+                });
+                quote! { #vdoc #vid { #(#decls,)* } }
+            });
+            definition = quote! {
+                #type_doc
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                pub enum #ty { #(#variants,)* }
+            };
+            let arms = action
+                .variants
+                .iter()
+                .zip(&cases)
+                .enumerate()
+                .map(|(i, (v, fs))| {
+                    let vid = type_ident(v.name.as_deref().unwrap_or_default());
+                    let inits = fs.iter().map(|f| {
+                        let id = &f.ident;
+                        let e = read_expr(f, &quote! { v });
+                        quote! { #id: #e }
+                    });
+                    let pat = if i + 1 == cases.len() {
+                        quote! { _ }
+                    } else {
+                        let i = Literal::usize_unsuffixed(i);
+                        quote! { #i }
+                    };
+                    quote! { #pat => Self::#vid { #(#inits,)* }, }
+                });
+            read_body = quote! { Ok(match case { #(#arms)* }) };
+            binds = action
+                .variants
+                .iter()
+                .zip(&cases)
+                .map(|(v, fs)| {
+                    let vid = type_ident(v.name.as_deref().unwrap_or_default());
+                    let ids = fs.iter().map(|f| &f.ident);
+                    quote! { Self::#vid { #(#ids),* } }
+                })
+                .collect();
+        } else {
+            let fs = &cases[0];
+            let decls = fs.iter().map(|f| {
+                let id = &f.ident;
+                let t = field_type(f);
+                let d = field_doc(f);
+                quote! { #d pub #id: #t }
+            });
+            definition = quote! {
+                #type_doc
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                pub struct #ty { #(#decls,)* }
+            };
+            let inits = fs.iter().map(|f| {
+                let id = &f.ident;
+                let e = read_expr(f, &quote! { v });
+                quote! { #id: #e }
+            });
+            read_body = quote! {
+                let _ = case;
+                Ok(Self { #(#inits,)* })
+            };
+            let ids = fs.iter().map(|f| &f.ident);
+            binds = vec![quote! { Self { #(#ids),* } }];
+        }
+        let writes = cases
+            .iter()
+            .map(|fs| fs.iter().map(write_stmt).collect::<TokenStream>());
+        let checks = cases
+            .iter()
+            .map(|fs| fs.iter().map(check_stmts).collect::<TokenStream>());
+        let case_names: Vec<TokenStream> = action
+            .variants
+            .iter()
+            .map(|v| match &v.name {
+                Some(n) => quote! { Some(#n) },
+                None => quote! { None },
+            })
+            .collect();
+        let validate_fn = if cases.iter().flatten().any(has_checks) {
+            quote! {
+                /// Every violation of the catalog's constraints, at once.
+                pub fn validate(&self) -> Vec<Violation> {
+                    let mut c = Checker::default();
+                    match self { #(#binds => { #checks })* }
+                    c.into_violations()
+                }
+            }
+        } else {
+            quote! {
+                /// Every violation of the catalog's constraints, at once: the
+                /// types of this action's properties already say everything.
+                pub fn validate(&self) -> Vec<Violation> {
+                    Vec::new()
+                }
+            }
+        };
+        let level_fn = has_levels.then(|| {
+            let levels = action
+                .variants
+                .iter()
+                .map(|v| type_ident(v.level.as_deref().unwrap_or_default()));
+            let binds = binds.iter().map(rebind_ignore);
+            quote! {
+                /// The level this case is logged at.
+                pub fn level(&self) -> Level {
+                    match self { #(#binds => Level::#levels,)* }
+                }
+            }
+        });
+        let binds_ignore: Vec<TokenStream> = binds.iter().map(rebind_ignore).collect();
+        let case_indices = (0..binds.len()).map(Literal::usize_unsuffixed);
+        let parse_fn = if text {
+            quote! {
+                /// Parses a complement as logged.
+                pub fn parse(complement: &str) -> Result<Self, Violation> {
+                    let (case, v) = Values::from_text(complement, Self::CASES)?;
+                    Self::read(case, &v)
+                }
+            }
+        } else {
+            quote! {
+                /// Reads the entry's fields.
+                pub fn from_entry(entry: &serde_json::Map<String, serde_json::Value>) -> Result<Self, Violation> {
+                    let (case, v) = Values::from_json(entry, Self::CASES)?;
+                    Self::read(case, &v)
+                }
+            }
+        };
+        let display = text.then(|| {
+            quote! {
+                impl fmt::Display for #ty {
+                    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        let mut w = rt::complement::Writer::new(f);
+                        match self { #(#binds => { #writes })* }
+                        Ok(())
+                    }
+                }
+            }
+        });
+        out.extend(quote! {
+            #definition
+
+            impl #ty {
+                /// The slots of each case, in case order.
+                const CASES: &'static [&'static [Slot<'static>]] = &[#(#case_tables),*];
+
+                #parse_fn
+
+                fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+                    #read_body
+                }
+
+                /// The case's name, for actions with several.
+                pub fn case(&self) -> Option<&'static str> {
+                    match self { #(#binds_ignore => #case_names,)* }
+                }
+
+                /// The slots of this case.
+                pub fn slots(&self) -> &'static [Slot<'static>] {
+                    Self::CASES[match self { #(#binds_ignore => #case_indices,)* }]
+                }
+
+                #level_fn
+
+                #validate_fn
+            }
+
+            #display
+        });
+    }
+    out
+}
+
+/// `Self::A { x, y }` -> `Self::A { .. }` (and `Self { .. }`).
+fn rebind_ignore(bind: &TokenStream) -> TokenStream {
+    let text = bind.to_string();
+    let head = text.split('{').next().unwrap_or_default();
+    format!("{head} {{ .. }}").parse().expect("reparse")
+}
+
+/// The `Event` enum over every action of the source.
+pub(super) fn events(source: &ir::Source) -> TokenStream {
+    let actions: Vec<&ir::Action> = source.actions().map(|(_, a)| a).collect();
+    let ids: Vec<_> = actions.iter().map(|a| type_ident(&a.name)).collect();
+    let docs: Vec<_> = actions
+        .iter()
+        .map(|a| doc(&format!("`{}`: {}", a.name, a.description)))
+        .collect();
+    let text = source.complement == ComplementFormat::Text;
+    let parse_fn = if text {
+        quote! {
+            /// Parses the complement of an entry of `action`.
+            pub fn parse(action: Action, complement: &str) -> Result<Event, Violation> {
+                match action { #(Action::#ids => #ids::parse(complement).map(Self::#ids),)* }
+            }
+        }
+    } else {
+        quote! {
+            /// Reads an entry of `action` from its JSON fields.
+            pub fn from_entry(action: Action, entry: &serde_json::Map<String, serde_json::Value>) -> Result<Event, Violation> {
+                match action { #(Action::#ids => #ids::from_entry(entry).map(Self::#ids),)* }
+            }
+        }
+    };
+    let level_fn = (!source.levels.is_empty()).then(|| {
+        quote! {
+            /// The level this event's case is logged at.
+            pub fn level(&self) -> Level {
+                match self { #(Self::#ids(e) => e.level(),)* }
+            }
+        }
+    });
+    let display = text.then(|| {
+        quote! {
+            impl fmt::Display for Event {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    match self { #(Self::#ids(e) => e.fmt(f),)* }
+                }
+            }
+        }
+    });
+    quote! {
+        /// An event of any action, with its typed complement.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        pub enum Event { #(#docs #ids(#ids),)* }
+
+        impl Event {
+            /// The event's action.
+            pub fn action(&self) -> Action {
+                match self { #(Self::#ids(_) => Action::#ids,)* }
+            }
+
+            #parse_fn
+
+            /// The case's name, for actions with several.
+            pub fn case(&self) -> Option<&'static str> {
+                match self { #(Self::#ids(e) => e.case(),)* }
+            }
+
+            /// The complement slots of the event's case.
+            pub fn slots(&self) -> &'static [Slot<'static>] {
+                match self { #(Self::#ids(e) => e.slots(),)* }
+            }
+
+            #level_fn
+
+            /// Every violation of the catalog's constraints, at once.
+            pub fn validate(&self) -> Vec<Violation> {
+                match self { #(Self::#ids(e) => e.validate(),)* }
+            }
+        }
+
+        #display
+    }
+}

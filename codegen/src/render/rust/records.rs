@@ -1,0 +1,436 @@
+//! How a source's records arrive, by the kind of source: CSV rows of a text
+//! source, JSON entries named by an action field, or JSON attribute records
+//! identified by rules.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, type_ident};
+use crate::ir::{self, MessageField, Role};
+
+/// The field of the first record format that plays `role`.
+fn role_field(source: &ir::Source, role: Role) -> (usize, &ir::RecordField) {
+    source.record.formats[0]
+        .fields
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.role == Some(role))
+        .expect("the checker requires every role of a text source")
+}
+
+/// `Known<T>` when the source declares members of `T`, plain text otherwise.
+fn known_or_text(has: bool, ty: TokenStream) -> (TokenStream, TokenStream) {
+    if has {
+        (quote! { Known<#ty> }, quote! { Known::parse })
+    } else {
+        (quote! { String }, quote! { str::to_owned })
+    }
+}
+
+/// CSV records of a text source (cybozu.com's audit log).
+pub(super) fn text_records(source: &ir::Source) -> TokenStream {
+    let format = &source.record.formats[0];
+    let columns = format.fields.iter().map(|f| {
+        let name = &f.name;
+        let labels = &f.labels;
+        quote! { Column { name: #name, labels: &[#(#labels),*] } }
+    });
+    let idx = |role| {
+        let (i, _) = role_field(source, role);
+        i
+    };
+    let [time, user, service, level, module, action, result, complement] = Role::ALL.map(idx);
+    let col_names = Role::ALL.map(|r| role_field(source, r).1.name.clone());
+    let [time_name, _, service_name, level_name, module_name, action_name, result_name, complement_name] =
+        col_names;
+    let (service_ty, service_read) = known_or_text(!source.services.is_empty(), quote! { Service });
+    let (level_ty, level_read) = known_or_text(!source.levels.is_empty(), quote! { Level });
+    let (result_ty, result_read) = known_or_text(!source.results.is_empty(), quote! { Outcome });
+    let has_services = !source.services.is_empty();
+    let has_levels = !source.levels.is_empty();
+    let module_read = if has_services {
+        quote! {
+            match service.known() {
+                Some(s) => Module::find_in(s, &module_text).map_or_else(|| Known::Unknown(module_text.clone()), Known::Known),
+                None => Known::parse(&module_text),
+            }
+        }
+    } else {
+        quote! { Known::parse(&module_text) }
+    };
+    let service_check = has_services.then(|| {
+        quote! {
+            if let Known::Unknown(s) = &self.service {
+                out.push(Violation::new(Code::UnknownService, #service_name, format!("unknown service `{s}`")));
+            }
+        }
+    });
+    let level_check = has_levels.then(|| {
+        quote! {
+            match (&self.level, &self.event) {
+                (Known::Unknown(l), _) => out.push(Violation::new(Code::UnknownLevel, #level_name, format!("unknown level `{l}`"))),
+                (Known::Known(logged), Some(Ok(event))) if *logged != event.level() => out.push(Violation::new(
+                    Code::LevelMismatch,
+                    #level_name,
+                    format!("logged at `{logged}`, but `{}` is logged at `{}` in this case", event.action(), event.level()),
+                )),
+                _ => {}
+            }
+        }
+    });
+    let result_check = (!source.results.is_empty()).then(|| {
+        quote! {
+            if let Known::Unknown(r) = &self.result {
+                out.push(Violation::new(Code::UnknownResult, #result_name, format!("unknown result `{r}`")));
+            }
+        }
+    });
+    let title = &source.title;
+    let record_doc = doc(&format!(
+        "One record of the {title}, typed, with nothing of the row lost."
+    ));
+    quote! {
+        use rt::csv::{Column, CsvError, CsvReader, Row};
+        use rt::time::Timestamp;
+        use rt::violation::Code;
+
+        /// The CSV columns, with every header text each may appear under.
+        pub const COLUMNS: &[Column] = &[#(#columns),*];
+
+        #record_doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Record {
+            /// 1-based number of the record in the file.
+            pub record: u64,
+            /// 1-based line where the record starts.
+            pub line: u64,
+            /// When it happened, if the time could be read.
+            pub time: Option<Timestamp>,
+            /// The time as logged.
+            pub time_text: String,
+            /// Who did it.
+            pub user: String,
+            /// The service that logged it.
+            pub service: #service_ty,
+            /// The level.
+            pub level: #level_ty,
+            /// The module.
+            pub module: Known<Module>,
+            /// The action, found in its module or, failing that, anywhere.
+            pub action: Known<Action>,
+            /// The result.
+            pub result: #result_ty,
+            /// The complement as logged.
+            pub complement: String,
+            /// The typed complement when the action is known, or why it cannot be read.
+            pub event: Option<Result<Event, Violation>>,
+            /// Columns the catalog does not know, as `(header, value)`.
+            pub extra: Vec<(String, String)>,
+            /// Known columns that the file lacks.
+            pub missing: Vec<&'static str>,
+        }
+
+        impl Record {
+            /// Types one CSV row.
+            pub fn from_row(row: Row, missing: &[usize]) -> Record {
+                let mut values = row.values;
+                let mut take = |i: usize| values.get_mut(i).and_then(Option::take).unwrap_or_default();
+                let time_text = take(#time);
+                let service_text = take(#service);
+                let module_text = take(#module);
+                let action_text = take(#action);
+                let service = #service_read(&service_text);
+                let module: Known<Module> = #module_read;
+                let action = match module.known().and_then(|m| Action::find_in(m, &action_text)) {
+                    Some(a) => Known::Known(a),
+                    None => Known::parse(&action_text),
+                };
+                let complement = take(#complement);
+                let event = action.known().map(|a| Event::parse(a, &complement));
+                Record {
+                    record: row.record,
+                    line: row.line,
+                    time: Timestamp::parse(&time_text).ok(),
+                    time_text,
+                    user: take(#user),
+                    service,
+                    level: #level_read(&take(#level)),
+                    module,
+                    action,
+                    result: #result_read(&take(#result)),
+                    complement,
+                    event,
+                    extra: row.extra,
+                    missing: missing.iter().map(|&i| COLUMNS[i].name).collect(),
+                }
+            }
+
+            /// Every violation of the record, at once.
+            pub fn validate(&self) -> Vec<Violation> {
+                let mut out = Vec::new();
+                for column in &self.missing {
+                    out.push(Violation::new(Code::RecordMalformed, *column, format!("the file has no `{column}` column")));
+                }
+                if self.time.is_none() && !self.missing.contains(&#time_name) {
+                    out.push(Violation::new(Code::TimeUnparsed, #time_name, format!("`{}` is not a date and time", self.time_text)));
+                }
+                #service_check
+                #level_check
+                #result_check
+                match (&self.module, &self.action) {
+                    (Known::Unknown(m), _) => out.push(Violation::new(Code::UnknownModule, #module_name, format!("unknown module `{m}`"))),
+                    (_, Known::Unknown(a)) => out.push(Violation::new(Code::UnknownAction, #action_name, format!("unknown action `{a}`"))),
+                    (Known::Known(m), Known::Known(a)) if a.module() != *m => out.push(Violation::new(
+                        Code::ActionModuleMismatch,
+                        #action_name,
+                        format!("`{a}` belongs to module `{}`, not `{m}`", a.module()),
+                    )),
+                    _ => {}
+                }
+                match &self.event {
+                    Some(Ok(event)) => out.extend(event.validate().into_iter().map(|v| in_complement(v, #complement_name))),
+                    Some(Err(v)) => out.push(in_complement(v.clone(), #complement_name)),
+                    None => {}
+                }
+                out
+            }
+        }
+
+        fn in_complement(mut v: Violation, column: &str) -> Violation {
+            v.path = if v.path.is_empty() { column.to_owned() } else { format!("{column}.{}", v.path) };
+            v
+        }
+
+        /// Reads a CSV export, streaming: the header row first, then one
+        /// [`Record`] (or the row's error) per row.
+        pub fn read_csv<R: std::io::Read>(input: R) -> Result<Records<R>, CsvError> {
+            let reader = CsvReader::new(input, COLUMNS)?;
+            Ok(Records { missing: reader.missing().to_vec(), reader })
+        }
+
+        /// The records of a CSV export; see [`read_csv`].
+        pub struct Records<R: std::io::Read> {
+            reader: CsvReader<R>,
+            missing: Vec<usize>,
+        }
+
+        impl<R: std::io::Read> Records<R> {
+            /// The header row as read.
+            pub fn headers(&self) -> &[String] {
+                self.reader.headers()
+            }
+        }
+
+        impl<R: std::io::Read> Iterator for Records<R> {
+            type Item = Result<Record, CsvError>;
+            fn next(&mut self) -> Option<Self::Item> {
+                let row = self.reader.next()?;
+                Some(row.map(|row| Record::from_row(row, &self.missing)))
+            }
+        }
+    }
+}
+
+/// JSON entries whose `field` names the action (Slack's `change_type`).
+pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
+    let title = &source.title;
+    let entry_doc = doc(&format!(
+        "One entry of the {title}: its action, typed fields, and the fields as received."
+    ));
+    quote! {
+        use rt::violation::Code;
+
+        /// The field whose value names the action.
+        pub const ACTION_FIELD: &str = #field;
+
+        #entry_doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Entry {
+            /// The action the entry's [`ACTION_FIELD`] names, or its text.
+            pub action: Known<Action>,
+            /// The typed entry when the action is known, or why it cannot be read.
+            pub event: Option<Result<Event, Violation>>,
+            /// The entry's fields, as received.
+            pub fields: serde_json::Map<String, serde_json::Value>,
+        }
+
+        impl Entry {
+            /// Types one entry.
+            pub fn from_fields(fields: serde_json::Map<String, serde_json::Value>) -> Entry {
+                let action = match fields.get(ACTION_FIELD) {
+                    Some(serde_json::Value::String(s)) => Known::parse(s),
+                    Some(other) => Known::Unknown(other.to_string()),
+                    None => Known::Unknown(String::new()),
+                };
+                let event = action.known().map(|a| Event::from_entry(a, &fields));
+                Entry { action, event, fields }
+            }
+
+            /// Every violation of the entry, at once: unknown actions, fields
+            /// the case does not have (kept, and reported), wrong values.
+            pub fn validate(&self) -> Vec<Violation> {
+                let mut out = Vec::new();
+                match &self.action {
+                    Known::Unknown(a) if a.is_empty() => out.push(Violation::new(Code::PropertyMissing, ACTION_FIELD, format!("`{}` is missing", ACTION_FIELD))),
+                    Known::Unknown(a) => out.push(Violation::new(Code::UnknownAction, ACTION_FIELD, format!("unknown {} `{a}`", ACTION_FIELD))),
+                    Known::Known(_) => {}
+                }
+                match &self.event {
+                    Some(Ok(event)) => {
+                        let slots = event.slots();
+                        for key in self.fields.keys() {
+                            let known = key == ACTION_FIELD || slots.iter().any(|s| s.key() == key);
+                            if !known {
+                                out.push(Violation::new(
+                                    Code::PropertyUnexpected,
+                                    key.as_str(),
+                                    format!("`{key}` does not belong to a `{}` entry of this kind", event.action()),
+                                ));
+                            }
+                        }
+                        out.extend(event.validate());
+                    }
+                    Some(Err(v)) => out.push(v.clone()),
+                    None => {}
+                }
+                out
+            }
+        }
+
+        /// A response of the API, or a bare array of entries.
+        pub type Response = rt::envelope::Response<Entry>;
+
+        /// Parses one response document (an object with `logs`, or a bare
+        /// array of entries) into typed entries.
+        pub fn parse_response(json: &str) -> Result<Response, Violation> {
+            rt::envelope::Response::parse(json, Entry::from_fields)
+        }
+    }
+}
+
+/// JSON attribute records identified by rules (SAP BTP).
+pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
+    let rules = source.actions().flat_map(|(_, a)| {
+        let action = type_ident(&a.name);
+        a.rules.iter().map(move |r| {
+            let verb = &r.action;
+            let field = match r.field {
+                MessageField::Key => quote! { MessageField::Key },
+                MessageField::ObjectId => quote! { MessageField::ObjectId },
+            };
+            let prefixes: Vec<&String> = std::iter::once(&r.prefix)
+                .chain(&r.prefix_aliases)
+                .collect();
+            let operation = match &r.operation {
+                Some(o) => quote! { Some(#o) },
+                None => quote! { None },
+            };
+            let scope = match &r.scope {
+                Some(s) => quote! { Some(#s) },
+                None => quote! { None },
+            };
+            let placeholder = &r.placeholder;
+            quote! {
+                Rule {
+                    event: Action::#action,
+                    verb: #verb,
+                    field: #field,
+                    prefixes: &[#(#prefixes),*],
+                    operation: #operation,
+                    placeholder: #placeholder,
+                    scope: #scope,
+                }
+            }
+        })
+    });
+    quote! {
+        use rt::envelope::Attributes;
+        pub use rt::rules::{MessageField, Rule};
+        use rt::violation::Code;
+
+        /// Every identification rule of the catalog, event by event.
+        pub const RULES: &[Rule<Action>] = &[#(#rules),*];
+
+        /// What the rules make of a record.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Identified {
+            /// Exactly one event fits: its typed attributes, or why they cannot be read.
+            Event(Result<Event, Violation>),
+            /// Several events fit the same rule; the record does not say which.
+            Ambiguous {
+                /// Every event that fits, in catalog order.
+                candidates: Vec<Action>,
+                /// The message's placeholder (a token prefix, a client id).
+                placeholder: String,
+            },
+            /// No rule fits.
+            Unidentified,
+        }
+
+        /// One audit-log record with the event it was identified as.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Record {
+            /// The record's attributes, from whichever record shape it came in.
+            pub attributes: Attributes,
+            /// The identification.
+            pub identified: Identified,
+        }
+
+        impl Record {
+            /// Identifies one record's attributes.
+            pub fn identify(attributes: Attributes) -> Record {
+                let found = rt::rules::identify(RULES, &attributes);
+                let identified = match found.as_slice() {
+                    [] => Identified::Unidentified,
+                    [(rule, placeholder)] => {
+                        let mut entry = attributes.fields.clone();
+                        entry.insert(rule.placeholder.to_owned(), serde_json::Value::String((*placeholder).to_owned()));
+                        Identified::Event(Event::from_entry(rule.event, &entry))
+                    }
+                    many => {
+                        let mut candidates: Vec<Action> = many.iter().map(|(r, _)| r.event).collect();
+                        candidates.sort();
+                        candidates.dedup();
+                        if let [only] = candidates.as_slice() {
+                            let (rule, placeholder) = many[0];
+                            let mut entry = attributes.fields.clone();
+                            entry.insert(rule.placeholder.to_owned(), serde_json::Value::String(placeholder.to_owned()));
+                            Identified::Event(Event::from_entry(*only, &entry))
+                        } else {
+                            Identified::Ambiguous { candidates, placeholder: many[0].1.to_owned() }
+                        }
+                    }
+                };
+                Record { attributes, identified }
+            }
+
+            /// Every violation of the record, at once.
+            pub fn validate(&self) -> Vec<Violation> {
+                match &self.identified {
+                    Identified::Event(Ok(event)) => event.validate(),
+                    Identified::Event(Err(v)) => vec![v.clone()],
+                    Identified::Ambiguous { candidates, .. } => vec![Violation::new(
+                        Code::EventAmbiguous,
+                        "",
+                        format!(
+                            "the record fits {} events: {}",
+                            candidates.len(),
+                            candidates.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+                        ),
+                    )],
+                    Identified::Unidentified => vec![Violation::new(
+                        Code::UnknownAction,
+                        "",
+                        "no identification rule of the catalog fits the record",
+                    )],
+                }
+            }
+        }
+
+        /// Parses one JSON document (flat attributes, or a Neo or Cloud
+        /// Foundry retrieval record) and identifies its event.
+        pub fn classify(json: &str) -> Result<Record, Violation> {
+            Attributes::parse(json).map(Record::identify)
+        }
+    }
+}

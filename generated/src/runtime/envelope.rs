@@ -1,0 +1,310 @@
+//! How JSON records arrive: Slack Web API responses, and SAP BTP audit-log
+//! records as the retrieval API returns them (Neo v1, Cloud Foundry v2) or as
+//! bare attribute objects.
+//!
+//! These are the record shapes the catalog's `record` sections describe; the
+//! events inside them are the generated modules' business.
+
+use serde_json::{Map, Value};
+
+use super::time::Timestamp;
+use super::violation::{Code, Violation};
+
+fn malformed(message: impl Into<String>) -> Violation {
+    Violation::new(Code::RecordMalformed, "", message)
+}
+
+fn parse_json(json: &str) -> Result<Value, Violation> {
+    serde_json::from_str(json).map_err(|e| malformed(format!("invalid JSON: {e}")))
+}
+
+/// A count in a JSON number or string.
+fn count(v: Option<&Value>) -> Option<u64> {
+    match v? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// The paging object of a Slack response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Paging {
+    /// Entries in this response.
+    pub count: Option<u64>,
+    /// Entries in all pages.
+    pub total: Option<u64>,
+    /// This page's number.
+    pub page: Option<u64>,
+    /// Number of pages.
+    pub pages: Option<u64>,
+}
+
+/// An error response (`"ok": false`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ApiError {
+    /// The error code (`invalid_auth`, `ratelimited`, ...); an open set.
+    pub code: String,
+    /// The scope the call needed, for `missing_scope`.
+    pub needed: Option<String>,
+    /// The scopes the token had, for `missing_scope`.
+    pub provided: Option<String>,
+}
+
+/// A Slack Web API response listing entries, or a bare array of entries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response<E> {
+    /// The response's `ok`; `true` for a bare array.
+    pub ok: bool,
+    /// The entries, typed.
+    pub entries: Vec<E>,
+    /// Paging, when the response has it.
+    pub paging: Option<Paging>,
+    /// The error of an `"ok": false` response.
+    pub error: Option<ApiError>,
+    /// A warning the API attached.
+    pub warning: Option<String>,
+}
+
+impl<E> Response<E> {
+    /// Parses one JSON document, typing each entry with `entry`.
+    pub fn parse(json: &str, entry: impl Fn(Map<String, Value>) -> E) -> Result<Self, Violation> {
+        let value = parse_json(json)?;
+        let (ok, logs, object) = match value {
+            Value::Array(items) => (true, items, None),
+            Value::Object(mut o) => {
+                let ok = match o.get("ok") {
+                    Some(Value::Bool(b)) => *b,
+                    None => o.contains_key("logs"),
+                    Some(other) => {
+                        return Err(malformed(format!("`ok` is {other}, not a boolean")))
+                    }
+                };
+                let logs = match o.remove("logs") {
+                    Some(Value::Array(items)) => items,
+                    None | Some(Value::Null) => Vec::new(),
+                    Some(other) => {
+                        return Err(malformed(format!("`logs` is {other}, not an array")))
+                    }
+                };
+                (ok, logs, Some(o))
+            }
+            other => {
+                return Err(malformed(format!(
+                    "a response is an object or an array, not {other}"
+                )))
+            }
+        };
+        let mut entries = Vec::with_capacity(logs.len());
+        for (i, item) in logs.into_iter().enumerate() {
+            match item {
+                Value::Object(fields) => entries.push(entry(fields)),
+                other => {
+                    return Err(malformed(format!(
+                        "entry {} is {other}, not an object",
+                        i + 1
+                    )))
+                }
+            }
+        }
+        let object = object.unwrap_or_default();
+        let paging = object
+            .get("paging")
+            .and_then(Value::as_object)
+            .map(|p| Paging {
+                count: count(p.get("count")),
+                total: count(p.get("total")),
+                page: count(p.get("page")),
+                pages: count(p.get("pages")),
+            });
+        let error = (!ok).then(|| ApiError {
+            code: text(object.get("error")).unwrap_or_default(),
+            needed: text(object.get("needed")),
+            provided: text(object.get("provided")),
+        });
+        Ok(Response {
+            ok,
+            entries,
+            paging,
+            error,
+            warning: text(object.get("warning")),
+        })
+    }
+}
+
+/// The shape a SAP BTP record came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Shape {
+    /// The event's attributes as one flat object.
+    #[default]
+    Flat,
+    /// A Neo (v1, OData) retrieval record: `Uuid`, `Time`, `Message`, ...
+    NeoV1,
+    /// A Cloud Foundry (v2) retrieval record: `message_uuid`, `time`, `message`, ...
+    CfV2,
+}
+
+/// The attributes of an audit-log event, from whichever shape it came in.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Attributes {
+    /// The shape of the record.
+    pub shape: Shape,
+    /// `"action"`: the verb.
+    pub action: Option<String>,
+    /// `"key"`: a message.
+    pub key: Option<String>,
+    /// `"objectID"`: a message.
+    pub object_id: Option<String>,
+    /// `"operation"`: a refinement.
+    pub operation: Option<String>,
+    /// Every attribute of the event, as received (`tenantId`, `account`, ...).
+    pub fields: Map<String, Value>,
+    /// The record's time, when the record gives one.
+    pub time: Option<Timestamp>,
+    /// The record's user.
+    pub user: Option<String>,
+    /// The record's tenant.
+    pub tenant: Option<String>,
+    /// The record's category (`audit.security-events`, ...).
+    pub category: Option<String>,
+}
+
+impl Attributes {
+    /// Parses one JSON document.
+    pub fn parse(json: &str) -> Result<Attributes, Violation> {
+        Attributes::from_value(parse_json(json)?)
+    }
+
+    /// Reads a parsed document: a flat attribute object, a Neo v1 record
+    /// (`Message`) or a Cloud Foundry v2 record (`message`), the message being
+    /// an object or a JSON string, with its `data` merged in likewise.
+    pub fn from_value(value: Value) -> Result<Attributes, Violation> {
+        let Value::Object(record) = value else {
+            return Err(malformed(format!("a record is a JSON object, not {value}")));
+        };
+        let get = |k: &str| text(record.get(k)).map(|s| s.trim().to_owned());
+        let (shape, message, time, user, tenant, category) = if record.contains_key("Message") {
+            let time = get("Time").and_then(|t| Timestamp::parse(&t).ok());
+            (
+                Shape::NeoV1,
+                record.get("Message"),
+                time,
+                get("User"),
+                get("Tenant"),
+                get("Category"),
+            )
+        } else if record.contains_key("message")
+            && ["message_uuid", "format_version", "category", "time"]
+                .iter()
+                .any(|k| record.contains_key(*k))
+        {
+            let time = get("time").and_then(|t| Timestamp::parse(&t).ok());
+            (
+                Shape::CfV2,
+                record.get("message"),
+                time,
+                get("user"),
+                get("tenant"),
+                get("category"),
+            )
+        } else {
+            (Shape::Flat, None, None, None, None, None)
+        };
+        let mut fields = match (shape, message) {
+            (Shape::Flat, _) => record.clone(),
+            (_, Some(m)) => object_of(m, "message")?,
+            (_, None) => Map::new(),
+        };
+        if let Some(data) = fields.remove("data") {
+            if let Ok(data) = object_of(&data, "data") {
+                for (k, v) in data {
+                    fields.entry(k).or_insert(v);
+                }
+            }
+        }
+        let field = |k: &str| text(fields.get(k));
+        Ok(Attributes {
+            shape,
+            action: field("action"),
+            key: field("key"),
+            object_id: field("objectID"),
+            operation: field("operation"),
+            time,
+            user,
+            tenant,
+            category,
+            fields,
+        })
+    }
+}
+
+/// An object, or a string holding one.
+fn object_of(value: &Value, what: &str) -> Result<Map<String, Value>, Violation> {
+    match value {
+        Value::Object(o) => Ok(o.clone()),
+        Value::String(s) => match serde_json::from_str(s) {
+            Ok(Value::Object(o)) => Ok(o),
+            _ => Err(malformed(format!(
+                "`{what}` is a string that does not hold a JSON object"
+            ))),
+        },
+        other => Err(malformed(format!("`{what}` is {other}, not an object"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slack_responses() {
+        let r = Response::parse(r#"{"ok": true, "logs": [{"a": 1}], "paging": {"count": 1, "total": "3", "page": 1, "pages": 3}}"#, |m| m.len()).unwrap();
+        assert_eq!(r.entries, [1]);
+        assert_eq!(r.paging.unwrap().total, Some(3));
+        let r = Response::parse(r#"{"ok": false, "error": "invalid_auth"}"#, |m| m.len()).unwrap();
+        assert_eq!(r.error.unwrap().code, "invalid_auth");
+        let r = Response::parse(r#"[{"a": 1}, {"b": 2, "c": 3}]"#, |m| m.len()).unwrap();
+        assert_eq!(r.entries, [1, 2]);
+        assert!(Response::parse("[1]", |m| m.len()).is_err());
+        assert_eq!(
+            Response::parse("{", |m| m.len()).unwrap_err().code,
+            Code::RecordMalformed
+        );
+    }
+
+    #[test]
+    fn sap_shapes() {
+        let flat = Attributes::parse(
+            r#"{"action":"create","key":"Creating authorization code: ab12c","tenantId":"t1"}"#,
+        )
+        .unwrap();
+        assert_eq!(flat.shape, Shape::Flat);
+        assert_eq!(
+            flat.key.as_deref(),
+            Some("Creating authorization code: ab12c")
+        );
+        let neo = Attributes::parse(r#"{"Uuid":"u","Time":"2018-03-20T15.59.14.878+0000","Message":"{\"action\":\"delete\",\"objectID\":\"Deleting platform client: c1\"}"}"#).unwrap();
+        assert_eq!(neo.shape, Shape::NeoV1);
+        assert_eq!(
+            neo.object_id.as_deref(),
+            Some("Deleting platform client: c1")
+        );
+        assert_eq!(neo.time.unwrap().to_string(), "2018-03-20T15:59:14.878Z");
+        let cf = Attributes::parse(r#"{"message_uuid":" m ","time":"2026-11-20T09:15:02Z","org_id":"-","message":{"data":"{\"action\":\"create\",\"key\":\"Creating platform client: c2\",\"account\":\"a\"}"}}"#).unwrap();
+        assert_eq!(cf.shape, Shape::CfV2);
+        assert_eq!(cf.action.as_deref(), Some("create"));
+        assert_eq!(cf.fields.get("account").and_then(Value::as_str), Some("a"));
+        assert!(Attributes::parse("[]").is_err());
+    }
+}

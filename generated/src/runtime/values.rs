@@ -1,0 +1,409 @@
+//! Typed values of one parsed case, as generated parsers read them.
+//!
+//! A case's complement is first split into raw values by slot (the complement
+//! tokenizer for text sources, key lookup for JSON entries); generated code
+//! then asks for each slot's value in its type (`v.id(0)?`, `v.text(1)?`), and
+//! every conversion that fails says which key and why.
+
+use std::str::FromStr;
+
+use super::complement::{tokenize, Mismatch, Slot};
+use super::time::Timestamp;
+use super::value::{self, Kind};
+use super::violation::{Code, Violation};
+
+/// A raw value: complement text, or a JSON value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Raw<'t> {
+    /// Text from a complement, exactly as logged.
+    Text(&'t str),
+    /// A JSON value of an entry.
+    #[cfg(feature = "json")]
+    Json(&'t serde_json::Value),
+}
+
+impl<'t> Raw<'t> {
+    /// The value as text: complement text, or a JSON string, number or boolean.
+    fn text(self, key: &str) -> Result<std::borrow::Cow<'t, str>, Violation> {
+        match self {
+            Raw::Text(t) => {
+                let _ = key;
+                Ok(t.into())
+            }
+            #[cfg(feature = "json")]
+            Raw::Json(v) => match v {
+                serde_json::Value::String(s) => Ok(s.as_str().into()),
+                serde_json::Value::Number(n) => Ok(n.to_string().into()),
+                serde_json::Value::Bool(b) => Ok(b.to_string().into()),
+                other => Err(wrong(
+                    key,
+                    &other.to_string(),
+                    "a JSON string, number or boolean",
+                )),
+            },
+        }
+    }
+}
+
+/// The raw values of one case, by slot; see the module docs.
+#[derive(Debug, Clone)]
+pub struct Values<'t, 's> {
+    keys: Vec<&'s str>,
+    fields: Vec<Option<Raw<'t>>>,
+    /// Each group occurrence: its slot, its number and its values in key order.
+    groups: Vec<(usize, usize, Vec<&'t str>)>,
+}
+
+fn slot_key<'s>(slot: &Slot<'s>) -> &'s str {
+    match *slot {
+        Slot::Field { key, .. } => key,
+        Slot::Group { keys, .. } => keys.first().copied().unwrap_or(""),
+    }
+}
+
+impl<'t, 's> Values<'t, 's> {
+    /// Tokenizes a text complement against the first case of `cases` it fits
+    /// best (the one that reads the most items), returning the case's index.
+    pub fn from_text(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Result<(usize, Self), Violation> {
+        let mut best: Option<(usize, Vec<super::complement::Token<'t>>)> = None;
+        let mut furthest: Option<Mismatch> = None;
+        for (i, slots) in cases.iter().enumerate() {
+            match tokenize(text, slots) {
+                Ok(tokens) => {
+                    if best.as_ref().is_none_or(|(_, b)| tokens.len() > b.len()) {
+                        best = Some((i, tokens));
+                    }
+                }
+                Err(m) => {
+                    if furthest.as_ref().is_none_or(|f| m.offset > f.offset) {
+                        furthest = Some(m);
+                    }
+                }
+            }
+        }
+        let Some((case, tokens)) = best else {
+            let why = furthest.map_or_else(|| "no case is declared".to_owned(), |m| m.to_string());
+            return Err(Violation::new(
+                Code::ComplementUnparsed,
+                "",
+                format!("the complement fits no case of its action: {why}"),
+            ));
+        };
+        let slots = cases[case];
+        let mut values = Values {
+            keys: slots.iter().map(slot_key).collect(),
+            fields: vec![None; slots.len()],
+            groups: Vec::new(),
+        };
+        for t in tokens {
+            match t.group {
+                None => values.fields[t.slot] = Some(Raw::Text(t.value)),
+                Some(n) => match values.groups.last_mut() {
+                    Some((slot, occurrence, g)) if *slot == t.slot && *occurrence == n => {
+                        g.push(t.value)
+                    }
+                    _ => values.groups.push((t.slot, n, vec![t.value])),
+                },
+            }
+        }
+        Ok((case, values))
+    }
+
+    /// Picks the case of `cases` whose required keys `entry` has, preferring
+    /// the one with the most of its keys present.
+    #[cfg(feature = "json")]
+    pub fn from_json(
+        entry: &'t serde_json::Map<String, serde_json::Value>,
+        cases: &[&'s [Slot<'s>]],
+    ) -> Result<(usize, Self), Violation> {
+        let mut best: Option<(usize, usize)> = None;
+        let mut missing: Option<(usize, &str)> = None;
+        for (i, slots) in cases.iter().enumerate() {
+            let present = slots
+                .iter()
+                .filter(|s| entry.contains_key(slot_key(s)))
+                .count();
+            let lacks = slots.iter().find(|s| {
+                matches!(
+                    s,
+                    Slot::Field {
+                        optional: false,
+                        ..
+                    }
+                ) && !entry.contains_key(slot_key(s))
+            });
+            match lacks {
+                None => {
+                    if best.is_none_or(|(_, n)| present > n) {
+                        best = Some((i, present));
+                    }
+                }
+                Some(s) => {
+                    if missing.is_none_or(|(n, _)| present > n) {
+                        missing = Some((present, slot_key(s)));
+                    }
+                }
+            }
+        }
+        let Some((case, _)) = best else {
+            let key = missing.map_or("", |(_, k)| k);
+            return Err(Violation::new(
+                Code::PropertyMissing,
+                key,
+                format!("required field `{key}` is missing"),
+            ));
+        };
+        let slots = cases[case];
+        Ok((
+            case,
+            Values {
+                keys: slots.iter().map(slot_key).collect(),
+                fields: slots
+                    .iter()
+                    .map(|s| entry.get(slot_key(s)).map(Raw::Json))
+                    .collect(),
+                groups: Vec::new(),
+            },
+        ))
+    }
+
+    fn raw(&self, slot: usize) -> Result<Raw<'t>, Violation> {
+        self.fields.get(slot).copied().flatten().ok_or_else(|| {
+            let key = self.key(slot);
+            Violation::new(Code::PropertyMissing, key, format!("`{key}` is missing"))
+        })
+    }
+
+    fn key(&self, slot: usize) -> &'s str {
+        self.keys.get(slot).copied().unwrap_or("")
+    }
+
+    fn present(&self, slot: usize) -> bool {
+        self.fields.get(slot).is_some_and(Option::is_some)
+    }
+
+    /// Free text, a code, a URL or a file name (checked by validation, not here).
+    pub fn text(&self, slot: usize) -> Result<String, Violation> {
+        let raw = self.raw(slot)?;
+        Ok(raw.text(self.key(slot))?.into_owned())
+    }
+
+    /// An optional [`text`](Self::text).
+    pub fn opt_text(&self, slot: usize) -> Result<Option<String>, Violation> {
+        self.optional(slot, Self::text)
+    }
+
+    /// A numeric identifier: digits, or a JSON number.
+    pub fn id(&self, slot: usize) -> Result<u64, Violation> {
+        let raw = self.raw(slot)?;
+        let text = raw.text(self.key(slot))?;
+        if Kind::Id.accepts(&text) {
+            text.parse()
+                .map_err(|_| wrong(self.key(slot), &text, "a numeric id of at most 20 digits"))
+        } else {
+            Err(wrong(self.key(slot), &text, Kind::Id.describe()))
+        }
+    }
+
+    /// An optional [`id`](Self::id).
+    pub fn opt_id(&self, slot: usize) -> Result<Option<u64>, Violation> {
+        self.optional(slot, Self::id)
+    }
+
+    /// A whole number.
+    pub fn integer(&self, slot: usize) -> Result<i64, Violation> {
+        let raw = self.raw(slot)?;
+        let text = raw.text(self.key(slot))?;
+        text.parse()
+            .map_err(|_| wrong(self.key(slot), &text, Kind::Integer.describe()))
+    }
+
+    /// An optional [`integer`](Self::integer).
+    pub fn opt_integer(&self, slot: usize) -> Result<Option<i64>, Violation> {
+        self.optional(slot, Self::integer)
+    }
+
+    /// `true` or `false`, as text or JSON.
+    pub fn boolean(&self, slot: usize) -> Result<bool, Violation> {
+        let raw = self.raw(slot)?;
+        let text = raw.text(self.key(slot))?;
+        value::parse_bool(&text).ok_or_else(|| wrong(self.key(slot), &text, Kind::Bool.describe()))
+    }
+
+    /// An optional [`boolean`](Self::boolean).
+    pub fn opt_boolean(&self, slot: usize) -> Result<Option<bool>, Violation> {
+        self.optional(slot, Self::boolean)
+    }
+
+    /// Unix seconds, as text or a JSON number.
+    pub fn timestamp(&self, slot: usize) -> Result<Timestamp, Violation> {
+        let raw = self.raw(slot)?;
+        let text = raw.text(self.key(slot))?;
+        Timestamp::parse_unix(&text)
+            .map_err(|_| wrong(self.key(slot), &text, Kind::Timestamp.describe()))
+    }
+
+    /// An optional [`timestamp`](Self::timestamp).
+    pub fn opt_timestamp(&self, slot: usize) -> Result<Option<Timestamp>, Violation> {
+        self.optional(slot, Self::timestamp)
+    }
+
+    /// A list of text items split on `separator`, spaces around items trimmed.
+    pub fn list(&self, slot: usize, separator: &str) -> Result<Vec<String>, Violation> {
+        let raw = self.raw(slot)?;
+        let text = raw.text(self.key(slot))?;
+        Ok(value::split_list(&text, separator)
+            .map(str::to_owned)
+            .collect())
+    }
+
+    /// An optional [`list`](Self::list).
+    pub fn opt_list(&self, slot: usize, separator: &str) -> Result<Option<Vec<String>>, Violation> {
+        if self.present(slot) {
+            self.list(slot, separator).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// A value of a generated enumeration (which keeps unknown values).
+    pub fn value<E: FromStr>(&self, slot: usize) -> Result<E, Violation> {
+        let raw = self.raw(slot)?;
+        let text = raw.text(self.key(slot))?;
+        text.parse()
+            .map_err(|_| wrong(self.key(slot), &text, Kind::Enum.describe()))
+    }
+
+    /// An optional [`value`](Self::value).
+    pub fn opt_value<E: FromStr>(&self, slot: usize) -> Result<Option<E>, Violation> {
+        self.optional(slot, Self::value)
+    }
+
+    /// Every occurrence of the group in `slot`, each read by `read` from the
+    /// group's own values (slot `i` is the group's `i`-th key).
+    pub fn groups<G>(
+        &self,
+        slot: usize,
+        keys: &'s [&'s str],
+        read: impl Fn(&Values<'t, 's>) -> Result<G, Violation>,
+    ) -> Result<Vec<G>, Violation> {
+        self.groups
+            .iter()
+            .filter(|(s, _, _)| *s == slot)
+            .map(|(_, _, vals)| {
+                read(&Values {
+                    keys: keys.to_vec(),
+                    fields: vals.iter().map(|v| Some(Raw::Text(v))).collect(),
+                    groups: Vec::new(),
+                })
+            })
+            .collect()
+    }
+
+    fn optional<T>(
+        &self,
+        slot: usize,
+        read: impl Fn(&Self, usize) -> Result<T, Violation>,
+    ) -> Result<Option<T>, Violation> {
+        if self.present(slot) {
+            read(self, slot).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+fn wrong(key: &str, text: &str, expected: &str) -> Violation {
+    Violation::new(
+        Code::ValueWrongType,
+        key,
+        format!("`{key}` is `{text}`, which is not {expected}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APP: &[Slot<'static>] = &[
+        Slot::Field {
+            key: "app id",
+            optional: false,
+            bare: false,
+        },
+        Slot::Field {
+            key: "app name",
+            optional: false,
+            bare: false,
+        },
+        Slot::Group {
+            keys: &["app id", "app name"],
+            min: 0,
+            max: None,
+        },
+    ];
+
+    #[test]
+    fn typed_values_and_groups() {
+        let (case, v) = Values::from_text(
+            "app id: 3, app name: A, (app id: 4, app name: B), (app id: 5, app name: C)",
+            &[APP],
+        )
+        .unwrap();
+        assert_eq!(case, 0);
+        assert_eq!(v.id(0).unwrap(), 3);
+        assert_eq!(v.text(1).unwrap(), "A");
+        let groups = v
+            .groups(2, &["app id", "app name"], |g| Ok((g.id(0)?, g.text(1)?)))
+            .unwrap();
+        assert_eq!(groups, [(4, "B".to_owned()), (5, "C".to_owned())]);
+    }
+
+    #[test]
+    fn wrong_types_name_the_key() {
+        let (_, v) = Values::from_text("app id: x3, app name: A", &[APP]).unwrap();
+        let err = v.id(0).unwrap_err();
+        assert_eq!(err.code, Code::ValueWrongType);
+        assert_eq!(err.path, "app id");
+    }
+
+    #[test]
+    fn unparsed_complements_say_why() {
+        let err = Values::from_text("app: 3", &[APP]).unwrap_err();
+        assert_eq!(err.code, Code::ComplementUnparsed);
+        assert!(err.message.contains("app id"), "{err}");
+    }
+
+    #[test]
+    fn the_case_that_reads_most_wins() {
+        let short: &[Slot<'static>] = &[
+            Slot::Field {
+                key: "app id",
+                optional: false,
+                bare: false,
+            },
+            Slot::Field {
+                key: "template name",
+                optional: false,
+                bare: false,
+            },
+        ];
+        let long: &[Slot<'static>] = &[
+            short[0],
+            short[1],
+            Slot::Field {
+                key: "filename",
+                optional: false,
+                bare: false,
+            },
+        ];
+        let (case, _) = Values::from_text(
+            "app id: 1, template name: T, filename: t.zip",
+            &[short, long],
+        )
+        .unwrap();
+        assert_eq!(case, 1);
+        let (case, _) = Values::from_text("app id: 1, template name: T", &[short, long]).unwrap();
+        assert_eq!(case, 0);
+    }
+}
