@@ -16,39 +16,19 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Type names that generated code must not shadow (prelude and std names it uses).
+/// Type names that generated code must not shadow: prelude and std names it
+/// uses, and the names of the items every generated module defines or imports.
+#[rustfmt::skip]
 const RESERVED_TYPES: &[&str] = &[
-    "Box",
-    "Clone",
-    "Copy",
-    "Debug",
-    "Default",
-    "Display",
-    "Eq",
-    "Err",
-    "Error",
-    "Event",
-    "Fn",
-    "From",
-    "Hash",
-    "Into",
-    "Iterator",
-    "None",
-    "Ok",
-    "Option",
-    "Ord",
-    "PartialEq",
-    "PartialOrd",
-    "Result",
-    "Self",
-    "Send",
-    "Sized",
-    "Some",
-    "String",
-    "Sync",
-    "ToOwned",
-    "ToString",
-    "Vec",
+    // prelude and std
+    "Box", "Clone", "Copy", "Debug", "Default", "Display", "Eq", "Err", "Error", "Fn", "From",
+    "Hash", "Into", "Iterator", "None", "Ok", "Option", "Ord", "PartialEq", "PartialOrd", "Result",
+    "Self", "Send", "Sized", "Some", "String", "Sync", "ToOwned", "ToString", "Vec",
+    // generated items and runtime imports
+    "Action", "Attributes", "Catalogued", "Checker", "Code", "Column", "CsvError", "CsvReader",
+    "Entry", "Event", "Identified", "Kind", "Known", "Level", "MessageField", "Module", "Outcome",
+    "Record", "Records", "Response", "Row", "Rule", "Service", "Slot", "Timestamp", "Values",
+    "Violation",
 ];
 
 fn words(name: &str) -> Vec<String> {
@@ -75,8 +55,34 @@ fn words(name: &str) -> Vec<String> {
     words
 }
 
+/// Spells out non-ASCII letters that have case (Greek, Cyrillic, ...) as
+/// their code point: rustc rejects identifiers of scripts that look like
+/// Latin (`mixed_script_confusables`). Letters without case (kana, kanji)
+/// stay as they are.
+fn unconfusable(name: String, upper: bool) -> String {
+    if name.is_ascii() {
+        return name;
+    }
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if !c.is_ascii() && (c.is_uppercase() || c.is_lowercase()) {
+            let code = c as u32;
+            out.push_str(&if upper {
+                format!("U{code:04X}")
+            } else {
+                format!("u{code:04x}")
+            });
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `UpperCamelCase` type or variant name.
 pub fn type_name(name: &str) -> String {
+    let name = unconfusable(name.to_owned(), true);
+    let name = name.as_str();
     let mut out = String::new();
     for w in words(name) {
         let mut chars = w.chars();
@@ -98,8 +104,15 @@ pub fn type_name(name: &str) -> String {
     out
 }
 
+/// The struct of one group of an action: `App delete` + `apps` -> `AppDeleteApps`.
+pub fn group_type_name(action: &str, group: &str) -> String {
+    type_name(&format!("{action} {group}"))
+}
+
 /// `snake_case` field, function or module name.
 pub fn field_name(name: &str) -> String {
+    let name = unconfusable(name.to_owned(), false);
+    let name = name.as_str();
     let mut out = words(name)
         .iter()
         .map(|w| w.to_lowercase())
@@ -135,6 +148,8 @@ mod tests {
         assert_eq!(type_name("2fa"), "X2fa");
         assert_eq!(type_name(""), "X");
         assert_eq!(type_name("重要"), "X重要");
+        assert_eq!(type_name("ε value"), "U03B5Value");
+        assert_eq!(field_name("ε value"), "u03b5_value");
     }
 
     #[test]

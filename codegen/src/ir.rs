@@ -231,6 +231,8 @@ pub struct Variant {
     pub template: Option<String>,
     /// Examples, each checked.
     pub examples: Vec<Example>,
+    /// Wrong complements with the violation code each must produce.
+    pub counterexamples: Vec<Counterexample>,
     /// Remarks.
     pub notes: Vec<String>,
 }
@@ -268,6 +270,17 @@ pub struct Example {
     /// The complement line or JSON object.
     pub text: String,
     /// Why it is there.
+    pub note: Option<String>,
+}
+
+/// A wrong complement and the violation code it must produce.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counterexample {
+    /// The complement line or JSON object.
+    pub text: String,
+    /// The violation code (`value_not_allowed`).
+    pub code: String,
+    /// Why it is wrong.
     pub note: Option<String>,
 }
 

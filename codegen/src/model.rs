@@ -370,6 +370,10 @@ pub struct Action {
     /// Example complements of an action without variants.
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// Wrong complements of an action without variants, each with the
+    /// violation code it must produce.
+    #[serde(default)]
+    pub counterexamples: Vec<Counterexample>,
     /// Cases whose complement or level differ.
     #[serde(default)]
     pub variants: Vec<Variant>,
@@ -397,6 +401,9 @@ pub struct Variant {
     /// Example complements.
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// Wrong complements, each with the violation code it must produce.
+    #[serde(default)]
+    pub counterexamples: Vec<Counterexample>,
     /// Remarks.
     #[serde(default)]
     pub notes: Vec<String>,
@@ -498,6 +505,19 @@ pub enum Example {
         /// Why it is here (e.g. it is the document's own example).
         note: String,
     },
+}
+
+/// A wrong complement or entry and the violation it must produce.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Counterexample {
+    /// The complement line or JSON object.
+    pub example: String,
+    /// The violation code it must produce (`value_not_allowed`).
+    pub code: String,
+    /// Why it is wrong.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// Which attribute carries an SAP event's message.

@@ -709,11 +709,12 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
                     items,
                     template: a.template.clone(),
                     examples: a.examples.iter().map(example).collect(),
+                    counterexamples: self.counterexamples(fi, apath, &a.counterexamples),
                     notes: Vec::new(),
                 });
             }
             (None, false) => {
-                if a.template.is_some() || !a.examples.is_empty() {
+                if a.template.is_some() || !a.examples.is_empty() || !a.counterexamples.is_empty() {
                     self.err(
                         fi,
                         apath,
@@ -752,6 +753,7 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
                         items,
                         template: v.template.clone(),
                         examples: v.examples.iter().map(example).collect(),
+                        counterexamples: self.counterexamples(fi, &vpath, &v.counterexamples),
                         notes: v.notes.clone(),
                     });
                 }
@@ -810,6 +812,37 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
             examples::check_action(self, fi, apath, a, &action);
         }
         Some(action)
+    }
+
+    /// Counterexamples name a real violation code.
+    fn counterexamples(
+        &mut self,
+        fi: usize,
+        path: &str,
+        items: &[model::Counterexample],
+    ) -> Vec<ir::Counterexample> {
+        for (i, c) in items.iter().enumerate() {
+            if auditcat::Code::from_name(&c.code).is_none() {
+                let codes: Vec<&str> = auditcat::Code::ALL.iter().map(|c| c.as_str()).collect();
+                self.err(
+                    fi,
+                    format!("{path}.counterexamples[{i}].code"),
+                    format!(
+                        "unknown violation code `{}` (known: {})",
+                        c.code,
+                        codes.join(", ")
+                    ),
+                );
+            }
+        }
+        items
+            .iter()
+            .map(|c| ir::Counterexample {
+                text: c.example.clone(),
+                code: c.code.clone(),
+                note: c.note.clone(),
+            })
+            .collect()
     }
 
     fn level(&mut self, fi: usize, path: &str, level: &str) {

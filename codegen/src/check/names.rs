@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::SourceCheck;
-use crate::ident::{field_name, type_name};
+use crate::ident::{field_name, group_type_name, type_name};
 use crate::ir;
 
 /// Remembers which catalog name took each identifier in one namespace.
@@ -24,10 +24,14 @@ impl<'a> Namespace<'a> {
     fn claim(&mut self, ident: String, name: &str) -> Option<String> {
         match self.taken.get(&ident) {
             // Names equal but for case are reported as duplicates already.
-            Some(first) if !first.eq_ignore_ascii_case(name) => Some(format!(
-                "{} `{name}` and `{first}` both become the Rust name `{ident}`; rename one",
-                self.what
-            )),
+            Some(first) if !first.eq_ignore_ascii_case(name) => Some(if self.what.is_empty() {
+                format!("{name} and {first} both become the Rust type `{ident}`; rename one")
+            } else {
+                format!(
+                    "{} `{name}` and `{first}` both become the Rust name `{ident}`; rename one",
+                    self.what
+                )
+            }),
             Some(_) => None,
             None => {
                 self.taken.insert(ident, name.to_owned());
@@ -79,6 +83,18 @@ pub(super) fn check_rust_names(check: &mut SourceCheck<'_, '_>, source: &ir::Sou
             check.err(fi, path, msg);
         }
     }
+    // Actions, enum properties and group structs share the module's type names.
+    let mut types = Namespace::new("");
+    for p in source
+        .properties
+        .iter()
+        .filter(|p| !p.values.is_empty() && p.used)
+    {
+        if let Some(msg) = types.claim(type_name(&p.key), &format!("property `{}`", p.key)) {
+            let (fi, path) = property_place(check, &p.key);
+            check.err(fi, path, msg);
+        }
+    }
     let mut modules = Namespace::new("module");
     let mut actions = Namespace::new("action");
     for (mi, m) in source.modules.iter().enumerate() {
@@ -89,6 +105,21 @@ pub(super) fn check_rust_names(check: &mut SourceCheck<'_, '_>, source: &ir::Sou
         for (a, (fi, apath)) in m.actions.iter().zip(places) {
             if let Some(msg) = actions.claim(type_name(&a.name), &a.name) {
                 check.err(fi, format!("{apath}.name"), msg);
+            } else if let Some(msg) =
+                types.claim(type_name(&a.name), &format!("action `{}`", a.name))
+            {
+                check.err(fi, format!("{apath}.name"), msg);
+            }
+            for v in &a.variants {
+                for item in &v.items {
+                    if let ir::Item::Group { name, .. } = item {
+                        let ident = group_type_name(&a.name, name);
+                        let what = format!("group `{name}` of action `{}`", a.name);
+                        if let Some(msg) = types.claim(ident, &what) {
+                            check.err(fi, format!("{apath}.name"), msg);
+                        }
+                    }
+                }
             }
             let mut variants = Namespace::new("variant");
             let mut fields = Namespace::new("complement item");

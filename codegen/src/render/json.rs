@@ -165,7 +165,15 @@ struct Variant<'a> {
     complement: Vec<Item<'a>>,
     template: Option<&'a str>,
     examples: Vec<Example<'a>>,
+    counterexamples: Vec<Counterexample<'a>>,
     notes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Counterexample<'a> {
+    example: &'a str,
+    code: &'a str,
+    note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -436,6 +444,15 @@ fn variant(v: &ir::Variant) -> Variant<'_> {
             .map(|e| Example {
                 example: &e.text,
                 note: e.note.as_deref(),
+            })
+            .collect(),
+        counterexamples: v
+            .counterexamples
+            .iter()
+            .map(|c| Counterexample {
+                example: &c.text,
+                code: &c.code,
+                note: c.note.as_deref(),
             })
             .collect(),
         notes: &v.notes,

@@ -18,3 +18,8 @@ pub mod time;
 pub mod value;
 pub mod values;
 pub mod violation;
+
+/// The JSON library generated code uses, re-exported so that a crate
+/// generating its own modules needs no dependency of its own.
+#[cfg(feature = "json")]
+pub use serde_json;

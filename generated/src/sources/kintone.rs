@@ -792,7 +792,7 @@ pub enum Target {
     /// `info`: The Misc Settings were changed.
     Info,
     /// `action`: The action settings were changed.
-    Action,
+    Action_,
     /// A value the catalog does not document, kept as logged.
     Other(String),
 }
@@ -842,7 +842,7 @@ impl Target {
             Self::Resource => "resource",
             Self::Title => "title",
             Self::Info => "info",
-            Self::Action => "action",
+            Self::Action_ => "action",
             Self::Other(s) => s,
         }
     }
@@ -876,7 +876,7 @@ impl Target {
             Self::Resource => Some("The localization settings were changed."),
             Self::Title => Some("The title field setting was changed."),
             Self::Info => Some("The Misc Settings were changed."),
-            Self::Action => Some("The action settings were changed."),
+            Self::Action_ => Some("The action settings were changed."),
             Self::Other(_) => None,
         }
     }
@@ -909,7 +909,7 @@ impl std::str::FromStr for Target {
                 "resource" => Self::Resource,
                 "title" => Self::Title,
                 "info" => Self::Info,
-                "action" => Self::Action,
+                "action" => Self::Action_,
                 other => Self::Other(other.to_owned()),
             },
         )

@@ -302,7 +302,7 @@ impl IssueOauthAuthorizationCode {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -370,7 +370,7 @@ impl DeleteOauthAuthorizationCode {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -438,7 +438,7 @@ impl IssueAccessTokenForClientCredentialsFlow {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -506,7 +506,7 @@ impl IssueAccessTokenFromAuthorizationCode {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -574,7 +574,7 @@ impl IssueAccessTokenFromRefreshToken {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -642,7 +642,7 @@ impl IssueAccessTokenFromSamlBearerAssertion {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -710,7 +710,7 @@ impl DeleteAccessToken {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -778,7 +778,7 @@ impl CreateRefreshToken {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -846,7 +846,7 @@ impl CreateOauthClient {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -913,7 +913,7 @@ impl UpdateOauthClient {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -980,7 +980,7 @@ impl DeleteOauthClient {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -1047,7 +1047,7 @@ impl CreateOauthPlatformClient {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -1114,7 +1114,7 @@ impl DeleteOauthPlatformClient {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -1181,7 +1181,7 @@ impl CreateMultiTenantOauthPlatformClient {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -1241,7 +1241,7 @@ impl CreateAdminOauthPlatformClient {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -1296,7 +1296,7 @@ impl DeleteAdminOauthPlatformClient {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -1351,7 +1351,7 @@ impl CreateExternalOauthPlatformClient {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -1406,7 +1406,7 @@ impl DeleteExternalOauthPlatformClient {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -1525,7 +1525,7 @@ impl Event {
     /// Reads an entry of `action` from its JSON fields.
     pub fn from_entry(
         action: Action,
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Event, Violation> {
         match action {
             Action::IssueOauthAuthorizationCode => {
@@ -1887,7 +1887,7 @@ impl Record {
                 entry
                     .insert(
                         rule.placeholder.to_owned(),
-                        serde_json::Value::String((*placeholder).to_owned()),
+                        rt::serde_json::Value::String((*placeholder).to_owned()),
                     );
                 Identified::Event(Event::from_entry(rule.event, &entry))
             }
@@ -1904,7 +1904,7 @@ impl Record {
                     entry
                         .insert(
                             rule.placeholder.to_owned(),
-                            serde_json::Value::String(placeholder.to_owned()),
+                            rt::serde_json::Value::String(placeholder.to_owned()),
                         );
                     Identified::Event(Event::from_entry(*only, &entry))
                 } else {

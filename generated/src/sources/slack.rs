@@ -257,7 +257,7 @@ impl fmt::Display for Reason {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Added {
     /// service: The entry is about a service; it carries service_id and service_type.
-    Service {
+    Service_ {
         /// `service_id`: The ID of the service (legacy integration) the entry is about.
         service_id: u64,
         /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
@@ -427,7 +427,7 @@ impl Added {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -436,7 +436,7 @@ impl Added {
         Ok(
             match case {
                 0 => {
-                    Self::Service {
+                    Self::Service_ {
                         service_id: v.id(0)?,
                         service_type: v.text(1)?,
                         user_id: v.text(2)?,
@@ -471,14 +471,14 @@ impl Added {
     /// The case's name, for actions with several.
     pub fn case(&self) -> Option<&'static str> {
         match self {
-            Self::Service { .. } => Some("service"),
+            Self::Service_ { .. } => Some("service"),
             Self::App { .. } => Some("app"),
         }
     }
     /// The slots of this case.
     pub fn slots(&self) -> &'static [Slot<'static>] {
         Self::CASES[match self {
-            Self::Service { .. } => 0,
+            Self::Service_ { .. } => 0,
             Self::App { .. } => 1,
         }]
     }
@@ -486,7 +486,7 @@ impl Added {
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
         match self {
-            Self::Service {
+            Self::Service_ {
                 service_id,
                 service_type,
                 user_id,
@@ -575,7 +575,7 @@ impl Added {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Removed {
     /// service: The entry is about a service; it carries service_id and service_type.
-    Service {
+    Service_ {
         /// `service_id`: The ID of the service (legacy integration) the entry is about.
         service_id: u64,
         /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
@@ -745,7 +745,7 @@ impl Removed {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -754,7 +754,7 @@ impl Removed {
         Ok(
             match case {
                 0 => {
-                    Self::Service {
+                    Self::Service_ {
                         service_id: v.id(0)?,
                         service_type: v.text(1)?,
                         user_id: v.text(2)?,
@@ -789,14 +789,14 @@ impl Removed {
     /// The case's name, for actions with several.
     pub fn case(&self) -> Option<&'static str> {
         match self {
-            Self::Service { .. } => Some("service"),
+            Self::Service_ { .. } => Some("service"),
             Self::App { .. } => Some("app"),
         }
     }
     /// The slots of this case.
     pub fn slots(&self) -> &'static [Slot<'static>] {
         Self::CASES[match self {
-            Self::Service { .. } => 0,
+            Self::Service_ { .. } => 0,
             Self::App { .. } => 1,
         }]
     }
@@ -804,7 +804,7 @@ impl Removed {
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
         match self {
-            Self::Service {
+            Self::Service_ {
                 service_id,
                 service_type,
                 user_id,
@@ -893,7 +893,7 @@ impl Removed {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Enabled {
     /// service: The entry is about a service; it carries service_id and service_type.
-    Service {
+    Service_ {
         /// `service_id`: The ID of the service (legacy integration) the entry is about.
         service_id: u64,
         /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
@@ -1063,7 +1063,7 @@ impl Enabled {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -1072,7 +1072,7 @@ impl Enabled {
         Ok(
             match case {
                 0 => {
-                    Self::Service {
+                    Self::Service_ {
                         service_id: v.id(0)?,
                         service_type: v.text(1)?,
                         user_id: v.text(2)?,
@@ -1107,14 +1107,14 @@ impl Enabled {
     /// The case's name, for actions with several.
     pub fn case(&self) -> Option<&'static str> {
         match self {
-            Self::Service { .. } => Some("service"),
+            Self::Service_ { .. } => Some("service"),
             Self::App { .. } => Some("app"),
         }
     }
     /// The slots of this case.
     pub fn slots(&self) -> &'static [Slot<'static>] {
         Self::CASES[match self {
-            Self::Service { .. } => 0,
+            Self::Service_ { .. } => 0,
             Self::App { .. } => 1,
         }]
     }
@@ -1122,7 +1122,7 @@ impl Enabled {
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
         match self {
-            Self::Service {
+            Self::Service_ {
                 service_id,
                 service_type,
                 user_id,
@@ -1211,7 +1211,7 @@ impl Enabled {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Disabled {
     /// service: The entry is about a service; it carries service_id and service_type.
-    Service {
+    Service_ {
         /// `service_id`: The ID of the service (legacy integration) the entry is about.
         service_id: u64,
         /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
@@ -1395,7 +1395,7 @@ impl Disabled {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -1404,7 +1404,7 @@ impl Disabled {
         Ok(
             match case {
                 0 => {
-                    Self::Service {
+                    Self::Service_ {
                         service_id: v.id(0)?,
                         service_type: v.text(1)?,
                         user_id: v.text(2)?,
@@ -1441,14 +1441,14 @@ impl Disabled {
     /// The case's name, for actions with several.
     pub fn case(&self) -> Option<&'static str> {
         match self {
-            Self::Service { .. } => Some("service"),
+            Self::Service_ { .. } => Some("service"),
             Self::App { .. } => Some("app"),
         }
     }
     /// The slots of this case.
     pub fn slots(&self) -> &'static [Slot<'static>] {
         Self::CASES[match self {
-            Self::Service { .. } => 0,
+            Self::Service_ { .. } => 0,
             Self::App { .. } => 1,
         }]
     }
@@ -1456,7 +1456,7 @@ impl Disabled {
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
         match self {
-            Self::Service {
+            Self::Service_ {
                 service_id,
                 service_type,
                 user_id,
@@ -1551,7 +1551,7 @@ impl Disabled {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Expanded {
     /// service: The entry is about a service; it carries service_id and service_type.
-    Service {
+    Service_ {
         /// `service_id`: The ID of the service (legacy integration) the entry is about.
         service_id: u64,
         /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
@@ -1721,7 +1721,7 @@ impl Expanded {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -1730,7 +1730,7 @@ impl Expanded {
         Ok(
             match case {
                 0 => {
-                    Self::Service {
+                    Self::Service_ {
                         service_id: v.id(0)?,
                         service_type: v.text(1)?,
                         user_id: v.text(2)?,
@@ -1765,14 +1765,14 @@ impl Expanded {
     /// The case's name, for actions with several.
     pub fn case(&self) -> Option<&'static str> {
         match self {
-            Self::Service { .. } => Some("service"),
+            Self::Service_ { .. } => Some("service"),
             Self::App { .. } => Some("app"),
         }
     }
     /// The slots of this case.
     pub fn slots(&self) -> &'static [Slot<'static>] {
         Self::CASES[match self {
-            Self::Service { .. } => 0,
+            Self::Service_ { .. } => 0,
             Self::App { .. } => 1,
         }]
     }
@@ -1780,7 +1780,7 @@ impl Expanded {
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
         match self {
-            Self::Service {
+            Self::Service_ {
                 service_id,
                 service_type,
                 user_id,
@@ -1869,7 +1869,7 @@ impl Expanded {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Updated {
     /// service: The entry is about a service; it carries service_id and service_type.
-    Service {
+    Service_ {
         /// `service_id`: The ID of the service (legacy integration) the entry is about.
         service_id: u64,
         /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
@@ -2039,7 +2039,7 @@ impl Updated {
     ];
     /// Reads the entry's fields.
     pub fn from_entry(
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
@@ -2048,7 +2048,7 @@ impl Updated {
         Ok(
             match case {
                 0 => {
-                    Self::Service {
+                    Self::Service_ {
                         service_id: v.id(0)?,
                         service_type: v.text(1)?,
                         user_id: v.text(2)?,
@@ -2083,14 +2083,14 @@ impl Updated {
     /// The case's name, for actions with several.
     pub fn case(&self) -> Option<&'static str> {
         match self {
-            Self::Service { .. } => Some("service"),
+            Self::Service_ { .. } => Some("service"),
             Self::App { .. } => Some("app"),
         }
     }
     /// The slots of this case.
     pub fn slots(&self) -> &'static [Slot<'static>] {
         Self::CASES[match self {
-            Self::Service { .. } => 0,
+            Self::Service_ { .. } => 0,
             Self::App { .. } => 1,
         }]
     }
@@ -2098,7 +2098,7 @@ impl Updated {
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
         match self {
-            Self::Service {
+            Self::Service_ {
                 service_id,
                 service_type,
                 user_id,
@@ -2210,7 +2210,7 @@ impl Event {
     /// Reads an entry of `action` from its JSON fields.
     pub fn from_entry(
         action: Action,
-        entry: &serde_json::Map<String, serde_json::Value>,
+        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Result<Event, Violation> {
         match action {
             Action::Added => Added::from_entry(entry).map(Self::Added),
@@ -2266,13 +2266,15 @@ pub struct Entry {
     /// The typed entry when the action is known, or why it cannot be read.
     pub event: Option<Result<Event, Violation>>,
     /// The entry's fields, as received.
-    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub fields: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
 impl Entry {
     /// Types one entry.
-    pub fn from_fields(fields: serde_json::Map<String, serde_json::Value>) -> Entry {
+    pub fn from_fields(
+        fields: rt::serde_json::Map<String, rt::serde_json::Value>,
+    ) -> Entry {
         let action = match fields.get(ACTION_FIELD) {
-            Some(serde_json::Value::String(s)) => Known::parse(s),
+            Some(rt::serde_json::Value::String(s)) => Known::parse(s),
             Some(other) => Known::Unknown(other.to_string()),
             None => Known::Unknown(String::new()),
         };

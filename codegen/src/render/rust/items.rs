@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::{doc, field_ident, type_ident};
 use crate::check::names::module_ident;
-use crate::ident::type_name;
+use crate::ident::{group_type_name, type_name};
 use crate::ir::{self, ComplementFormat, PropertyType};
 
 /// A closed enumeration of catalog names, its `Catalogued` table and accessors.
@@ -420,7 +420,7 @@ fn fields<'a>(
                 optional: false,
                 bare: false,
                 kind: FieldKind::Group {
-                    ty: format_ident!("{}{}", type_name(&action.name), type_name(name)),
+                    ty: super::ident(&group_type_name(&action.name, name)),
                     keys,
                     fields: keys
                         .iter()
@@ -887,7 +887,7 @@ pub(super) fn complements(source: &ir::Source) -> TokenStream {
         } else {
             quote! {
                 /// Reads the entry's fields.
-                pub fn from_entry(entry: &serde_json::Map<String, serde_json::Value>) -> Result<Self, Violation> {
+                pub fn from_entry(entry: &rt::serde_json::Map<String, rt::serde_json::Value>) -> Result<Self, Violation> {
                     let (case, v) = Values::from_json(entry, Self::CASES)?;
                     Self::read(case, &v)
                 }
@@ -964,7 +964,7 @@ pub(super) fn events(source: &ir::Source) -> TokenStream {
     } else {
         quote! {
             /// Reads an entry of `action` from its JSON fields.
-            pub fn from_entry(action: Action, entry: &serde_json::Map<String, serde_json::Value>) -> Result<Event, Violation> {
+            pub fn from_entry(action: Action, entry: &rt::serde_json::Map<String, rt::serde_json::Value>) -> Result<Event, Violation> {
                 match action { #(Action::#ids => #ids::from_entry(entry).map(Self::#ids),)* }
             }
         }

@@ -93,6 +93,7 @@ fn source_module(source: &ir::Source, runtime: &TokenStream) -> TokenStream {
         source.title, source.description, source.id
     ));
     let header = inner(header);
+
     let enums = items::catalogued_enums(source, runtime);
     let values = items::property_enums(source);
     let complements = items::complements(source);

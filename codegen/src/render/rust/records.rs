@@ -251,14 +251,14 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
             /// The typed entry when the action is known, or why it cannot be read.
             pub event: Option<Result<Event, Violation>>,
             /// The entry's fields, as received.
-            pub fields: serde_json::Map<String, serde_json::Value>,
+            pub fields: rt::serde_json::Map<String, rt::serde_json::Value>,
         }
 
         impl Entry {
             /// Types one entry.
-            pub fn from_fields(fields: serde_json::Map<String, serde_json::Value>) -> Entry {
+            pub fn from_fields(fields: rt::serde_json::Map<String, rt::serde_json::Value>) -> Entry {
                 let action = match fields.get(ACTION_FIELD) {
-                    Some(serde_json::Value::String(s)) => Known::parse(s),
+                    Some(rt::serde_json::Value::String(s)) => Known::parse(s),
                     Some(other) => Known::Unknown(other.to_string()),
                     None => Known::Unknown(String::new()),
                 };
@@ -384,7 +384,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                     [] => Identified::Unidentified,
                     [(rule, placeholder)] => {
                         let mut entry = attributes.fields.clone();
-                        entry.insert(rule.placeholder.to_owned(), serde_json::Value::String((*placeholder).to_owned()));
+                        entry.insert(rule.placeholder.to_owned(), rt::serde_json::Value::String((*placeholder).to_owned()));
                         Identified::Event(Event::from_entry(rule.event, &entry))
                     }
                     many => {
@@ -394,7 +394,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                         if let [only] = candidates.as_slice() {
                             let (rule, placeholder) = many[0];
                             let mut entry = attributes.fields.clone();
-                            entry.insert(rule.placeholder.to_owned(), serde_json::Value::String(placeholder.to_owned()));
+                            entry.insert(rule.placeholder.to_owned(), rt::serde_json::Value::String(placeholder.to_owned()));
                             Identified::Event(Event::from_entry(*only, &entry))
                         } else {
                             Identified::Ambiguous { candidates, placeholder: many[0].1.to_owned() }
