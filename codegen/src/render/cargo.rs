@@ -37,7 +37,7 @@ repository.workspace = true
 {features}# The header-driven CSV reader (runtime::csv), for text sources.
 csv-reader = ["dep:csv"]
 # JSON records (runtime::envelope, runtime::rules), for JSON sources.
-json = ["dep:serde_json"]
+json = ["dep:serde_json", "dep:serde"]
 # Serialize and Deserialize for the generated types.
 serde = ["dep:serde"]
 

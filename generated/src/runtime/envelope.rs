@@ -35,6 +35,23 @@ fn text(v: Option<&Value>) -> Option<String> {
     }
 }
 
+/// The JSON documents of a file: the whole text when it is one document (an
+/// object or array spread over many lines), otherwise one per non-blank line.
+/// Each comes with the 1-based line it starts on.
+pub fn documents(text: &str) -> Vec<(usize, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+        let skipped = text.len() - text.trim_start().len();
+        let line = 1 + text[..skipped].matches('\n').count();
+        return vec![(line, text.trim())];
+    }
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, l.trim()))
+        .collect()
+}
+
 /// The paging object of a Slack response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -266,6 +283,16 @@ fn object_of(value: &Value, what: &str) -> Result<Map<String, Value>, Violation>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_of_a_file() {
+        assert_eq!(documents("{\n \"a\": 1\n}\n"), [(1, "{\n \"a\": 1\n}")]);
+        assert_eq!(
+            documents("{\"a\":1}\n\n{\"b\":2}\n{broken\n"),
+            [(1, "{\"a\":1}"), (3, "{\"b\":2}"), (4, "{broken")]
+        );
+        assert_eq!(documents("\u{feff}[1]"), [(1, "[1]")]);
+    }
 
     #[test]
     fn slack_responses() {

@@ -1943,3 +1943,40 @@ impl Record {
 pub fn classify(json: &str) -> Result<Record, Violation> {
     Attributes::parse(json).map(Record::identify)
 }
+/// Classifies a file of records: one JSON document (an array is
+/// read record by record), or one per line. Each comes with the line
+/// it starts on; a broken document is reported and the others are
+/// still read.
+pub fn classify_file(text: &str) -> Vec<(usize, Result<Record, Violation>)> {
+    let mut out = Vec::new();
+    for (line, doc) in rt::envelope::documents(text) {
+        match rt::serde_json::from_str::<rt::serde_json::Value>(doc) {
+            Ok(rt::serde_json::Value::Array(items)) => {
+                out.extend(
+                    items
+                        .into_iter()
+                        .map(|item| (
+                            line,
+                            Attributes::from_value(item).map(Record::identify),
+                        )),
+                )
+            }
+            Ok(value) => {
+                out.push((line, Attributes::from_value(value).map(Record::identify)))
+            }
+            Err(e) => {
+                out.push((
+                    line,
+                    Err(
+                        Violation::new(
+                            Code::RecordMalformed,
+                            "",
+                            format!("invalid JSON: {e}"),
+                        ),
+                    ),
+                ))
+            }
+        }
+    }
+    out
+}

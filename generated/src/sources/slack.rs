@@ -566,6 +566,146 @@ impl Added {
         c.into_violations()
     }
 }
+impl Added {
+    /// The entry's fields in the log's own JSON form.
+    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Service_ {
+                service_id,
+                service_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = service_id;
+                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = service_type;
+                m.insert(
+                    "service_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(
+                        v.unix().unwrap_or_default().to_string(),
+                    ),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            Self::App {
+                app_id,
+                app_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = app_id;
+                m.insert(
+                    "app_id".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = app_type;
+                m.insert(
+                    "app_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(
+                        v.unix().unwrap_or_default().to_string(),
+                    ),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+        }
+        m
+    }
+}
 /// `removed`: An integration is removed from the workspace.
 ///
 /// Example: `{"service_id": "3456789012", "service_type": "Airbrake", "user_id": "U3456CDEF", "user_name": "Joey", "channel": "C1234567890", "date": "1392508800", "change_type": "removed", "scope": "incoming-webhook"}`
@@ -884,6 +1024,146 @@ impl Removed {
         c.into_violations()
     }
 }
+impl Removed {
+    /// The entry's fields in the log's own JSON form.
+    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Service_ {
+                service_id,
+                service_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = service_id;
+                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = service_type;
+                m.insert(
+                    "service_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(
+                        v.unix().unwrap_or_default().to_string(),
+                    ),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            Self::App {
+                app_id,
+                app_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = app_id;
+                m.insert(
+                    "app_id".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = app_type;
+                m.insert(
+                    "app_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(
+                        v.unix().unwrap_or_default().to_string(),
+                    ),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+        }
+        m
+    }
+}
 /// `enabled`: An integration is enabled.
 ///
 /// Example: `{"service_id": 1234567890, "service_type": "Google Calendar", "user_id": "U1234ABCD", "user_name": "Johnny", "channel": "C1234567890", "date": "1392163200", "change_type": "enabled", "scope": "incoming-webhook"}`
@@ -1200,6 +1480,146 @@ impl Enabled {
             }
         }
         c.into_violations()
+    }
+}
+impl Enabled {
+    /// The entry's fields in the log's own JSON form.
+    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Service_ {
+                service_id,
+                service_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = service_id;
+                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = service_type;
+                m.insert(
+                    "service_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(
+                        v.unix().unwrap_or_default().to_string(),
+                    ),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            Self::App {
+                app_id,
+                app_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = app_id;
+                m.insert(
+                    "app_id".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = app_type;
+                m.insert(
+                    "app_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(
+                        v.unix().unwrap_or_default().to_string(),
+                    ),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+        }
+        m
     }
 }
 /// `disabled`: An integration is disabled, by a user or by Slack; the entry says why.
@@ -1542,6 +1962,158 @@ impl Disabled {
         c.into_violations()
     }
 }
+impl Disabled {
+    /// The entry's fields in the log's own JSON form.
+    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Service_ {
+                service_id,
+                service_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                reason,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = service_id;
+                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = service_type;
+                m.insert(
+                    "service_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(
+                        v.unix().unwrap_or_default().to_string(),
+                    ),
+                );
+                let v = reason;
+                m.insert(
+                    "reason".to_owned(),
+                    rt::serde_json::Value::String(v.as_str().to_owned()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            Self::App {
+                app_id,
+                app_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                reason,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = app_id;
+                m.insert(
+                    "app_id".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = app_type;
+                m.insert(
+                    "app_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(
+                        v.unix().unwrap_or_default().to_string(),
+                    ),
+                );
+                let v = reason;
+                m.insert(
+                    "reason".to_owned(),
+                    rt::serde_json::Value::String(v.as_str().to_owned()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+        }
+        m
+    }
+}
 /// `expanded`: An integration's permissions are extended.
 ///
 /// Example: `{"service_id": "6789012345", "service_type": "Google Drive", "user_id": "U1234ABCD", "user_name": "Johnny", "date": "1392595200", "change_type": "expanded", "scope": "links:read,links:write"}`
@@ -1858,6 +2430,146 @@ impl Expanded {
             }
         }
         c.into_violations()
+    }
+}
+impl Expanded {
+    /// The entry's fields in the log's own JSON form.
+    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Service_ {
+                service_id,
+                service_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = service_id;
+                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = service_type;
+                m.insert(
+                    "service_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(
+                        v.unix().unwrap_or_default().to_string(),
+                    ),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            Self::App {
+                app_id,
+                app_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = app_id;
+                m.insert(
+                    "app_id".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = app_type;
+                m.insert(
+                    "app_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(
+                        v.unix().unwrap_or_default().to_string(),
+                    ),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+        }
+        m
     }
 }
 /// `updated`: An integration's configuration changes, such as a feed being added to the RSS integration.
@@ -2178,6 +2890,146 @@ impl Updated {
         c.into_violations()
     }
 }
+impl Updated {
+    /// The entry's fields in the log's own JSON form.
+    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Service_ {
+                service_id,
+                service_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = service_id;
+                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = service_type;
+                m.insert(
+                    "service_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(
+                        v.unix().unwrap_or_default().to_string(),
+                    ),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            Self::App {
+                app_id,
+                app_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = app_id;
+                m.insert(
+                    "app_id".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = app_type;
+                m.insert(
+                    "app_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(
+                        v.unix().unwrap_or_default().to_string(),
+                    ),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+        }
+        m
+    }
+}
 /// An event of any action, with its typed complement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -2253,6 +3105,29 @@ impl Event {
             Self::Expanded(e) => e.validate(),
             Self::Updated(e) => e.validate(),
         }
+    }
+}
+impl Event {
+    /// The entry in the log's own JSON form, action field included.
+    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = match self {
+            Self::Added(e) => e.to_json(),
+            Self::Removed(e) => e.to_json(),
+            Self::Enabled(e) => e.to_json(),
+            Self::Disabled(e) => e.to_json(),
+            Self::Expanded(e) => e.to_json(),
+            Self::Updated(e) => e.to_json(),
+        };
+        m.insert(
+            "change_type".to_owned(),
+            rt::serde_json::Value::String(self.action().name().to_owned()),
+        );
+        m
+    }
+}
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&rt::serde_json::Value::Object(self.to_json()).to_string())
     }
 }
 use rt::violation::Code;
@@ -2339,4 +3214,13 @@ pub type Response = rt::envelope::Response<Entry>;
 /// array of entries) into typed entries.
 pub fn parse_response(json: &str) -> Result<Response, Violation> {
     rt::envelope::Response::parse(json, Entry::from_fields)
+}
+/// Parses a file of responses: one JSON document, or one per line
+/// (as saved page by page). Each comes with the line it starts on; a
+/// broken document is reported and the others are still read.
+pub fn parse_file(text: &str) -> Vec<(usize, Result<Response, Violation>)> {
+    rt::envelope::documents(text)
+        .into_iter()
+        .map(|(line, doc)| (line, parse_response(doc)))
+        .collect()
 }

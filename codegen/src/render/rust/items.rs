@@ -586,6 +586,43 @@ fn display_expr(p: &ir::Property, v: TokenStream) -> TokenStream {
     }
 }
 
+/// Statements inserting field `f` (bound by reference to its ident) into the
+/// JSON map `m`, in the first JSON form the property accepts.
+fn json_stmt(f: &Field<'_>) -> TokenStream {
+    let id = &f.ident;
+    let key = f.key;
+    let FieldKind::Property(p) = &f.kind else {
+        unreachable!("JSON sources have no groups")
+    };
+    let number_first = p.json.first() == Some(&ir::JsonForm::Number);
+    let value = match p.ty {
+        PropertyType::Id | PropertyType::Integer if number_first => {
+            quote! { rt::serde_json::Value::from(*v) }
+        }
+        PropertyType::Id | PropertyType::Integer => {
+            quote! { rt::serde_json::Value::String(v.to_string()) }
+        }
+        PropertyType::Bool => quote! { rt::serde_json::Value::Bool(*v) },
+        PropertyType::Timestamp if number_first => {
+            quote! { rt::serde_json::Value::from(v.unix().unwrap_or_default()) }
+        }
+        PropertyType::Timestamp => {
+            quote! { rt::serde_json::Value::String(v.unix().unwrap_or_default().to_string()) }
+        }
+        PropertyType::List => {
+            let sep = p.separator.as_deref().unwrap_or(",");
+            quote! { rt::serde_json::Value::String(v.join(#sep)) }
+        }
+        PropertyType::Enum => quote! { rt::serde_json::Value::String(v.as_str().to_owned()) },
+        _ => quote! { rt::serde_json::Value::String(v.clone()) },
+    };
+    if f.optional {
+        quote! { if let Some(v) = #id { m.insert(#key.to_owned(), #value); } }
+    } else {
+        quote! { let v = #id; m.insert(#key.to_owned(), #value); }
+    }
+}
+
 /// `Checker` calls validating field `f` (bound by reference to its ident).
 fn check_stmts(f: &Field<'_>) -> TokenStream {
     let id = &f.ident;
@@ -893,7 +930,7 @@ pub(super) fn complements(source: &ir::Source) -> TokenStream {
                 }
             }
         };
-        let display = text.then(|| {
+        let display = if text {
             quote! {
                 impl fmt::Display for #ty {
                     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -903,7 +940,23 @@ pub(super) fn complements(source: &ir::Source) -> TokenStream {
                     }
                 }
             }
-        });
+        } else if source.action_field.is_some() {
+            let inserts = cases
+                .iter()
+                .map(|fs| fs.iter().map(json_stmt).collect::<TokenStream>());
+            quote! {
+                impl #ty {
+                    /// The entry's fields in the log's own JSON form.
+                    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+                        let mut m = rt::serde_json::Map::new();
+                        match self { #(#binds => { #inserts })* }
+                        m
+                    }
+                }
+            }
+        } else {
+            quote! {}
+        };
         out.extend(quote! {
             #definition
 
@@ -977,15 +1030,32 @@ pub(super) fn events(source: &ir::Source) -> TokenStream {
             }
         }
     });
-    let display = text.then(|| {
-        quote! {
+    let display = match &source.action_field {
+        _ if text => quote! {
             impl fmt::Display for Event {
                 fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                     match self { #(Self::#ids(e) => e.fmt(f),)* }
                 }
             }
-        }
-    });
+        },
+        Some(field) => quote! {
+            impl Event {
+                /// The entry in the log's own JSON form, action field included.
+                pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+                    let mut m = match self { #(Self::#ids(e) => e.to_json(),)* };
+                    m.insert(#field.to_owned(), rt::serde_json::Value::String(self.action().name().to_owned()));
+                    m
+                }
+            }
+
+            impl fmt::Display for Event {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str(&rt::serde_json::Value::Object(self.to_json()).to_string())
+                }
+            }
+        },
+        None => quote! {},
+    };
     quote! {
         /// An event of any action, with its typed complement.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]

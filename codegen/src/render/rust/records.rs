@@ -305,6 +305,16 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
         pub fn parse_response(json: &str) -> Result<Response, Violation> {
             rt::envelope::Response::parse(json, Entry::from_fields)
         }
+
+        /// Parses a file of responses: one JSON document, or one per line
+        /// (as saved page by page). Each comes with the line it starts on; a
+        /// broken document is reported and the others are still read.
+        pub fn parse_file(text: &str) -> Vec<(usize, Result<Response, Violation>)> {
+            rt::envelope::documents(text)
+                .into_iter()
+                .map(|(line, doc)| (line, parse_response(doc)))
+                .collect()
+        }
     }
 }
 
@@ -431,6 +441,24 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
         /// Foundry retrieval record) and identifies its event.
         pub fn classify(json: &str) -> Result<Record, Violation> {
             Attributes::parse(json).map(Record::identify)
+        }
+
+        /// Classifies a file of records: one JSON document (an array is
+        /// read record by record), or one per line. Each comes with the line
+        /// it starts on; a broken document is reported and the others are
+        /// still read.
+        pub fn classify_file(text: &str) -> Vec<(usize, Result<Record, Violation>)> {
+            let mut out = Vec::new();
+            for (line, doc) in rt::envelope::documents(text) {
+                match rt::serde_json::from_str::<rt::serde_json::Value>(doc) {
+                    Ok(rt::serde_json::Value::Array(items)) => out.extend(
+                        items.into_iter().map(|item| (line, Attributes::from_value(item).map(Record::identify))),
+                    ),
+                    Ok(value) => out.push((line, Attributes::from_value(value).map(Record::identify))),
+                    Err(e) => out.push((line, Err(Violation::new(Code::RecordMalformed, "", format!("invalid JSON: {e}"))))),
+                }
+            }
+            out
         }
     }
 }
