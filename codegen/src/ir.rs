@@ -154,6 +154,8 @@ pub struct Property {
     pub notes: Vec<String>,
     /// Whether any action uses it.
     pub used: bool,
+    /// The record part it gives (`time`, `user`), for JSON sources.
+    pub role: Option<Role>,
 }
 
 /// An enumerated value.

@@ -258,6 +258,9 @@ pub struct Property {
     /// Set on a glossary entry that no action uses (kept, and flagged).
     #[serde(default)]
     pub unused: bool,
+    /// For JSON sources: the record part this property gives (`time`, `user`).
+    #[serde(default)]
+    pub role: Option<Role>,
     /// Remarks (documented inconsistencies, uncertain facts).
     #[serde(default)]
     pub notes: Vec<String>,

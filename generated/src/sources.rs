@@ -19,3 +19,13 @@ pub mod sap_btp;
 #[cfg(feature = "slack")]
 #[rustfmt::skip]
 pub mod slack;
+/// Every source compiled in, for tools that take a source by its id.
+#[cfg(feature = "json")]
+pub const SOURCES: &[crate::runtime::output::SourceInfo] = &[
+    #[cfg(feature = "kintone")]
+    kintone::SOURCE,
+    #[cfg(feature = "sap-btp")]
+    sap_btp::SOURCE,
+    #[cfg(feature = "slack")]
+    slack::SOURCE,
+];

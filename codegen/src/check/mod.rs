@@ -470,6 +470,17 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
                 ),
             ),
         }
+        if let Some(role) = p.role {
+            if !matches!(role, model::Role::Time | model::Role::User)
+                || self.definition.complement != ComplementFormat::Json
+            {
+                self.err(
+                    fi,
+                    format!("{path}.role"),
+                    "properties of JSON sources may play the role `time` or `user`; other parts come from the record",
+                );
+            }
+        }
         if p.secret && p.max_length.is_none() {
             self.err(
                 fi,
@@ -540,6 +551,7 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
                 documents: d.documents,
                 notes: p.notes.clone(),
                 used: d.used,
+                role: p.role,
             });
         }
         out

@@ -14,7 +14,7 @@ pub fn render(catalog: &ir::Catalog) -> String {
     features.push_str(&format!("default = [{}]\n", ids.join(", ")));
     for s in &catalog.sources {
         let needs = match s.complement {
-            ComplementFormat::Text => "\"csv-reader\"",
+            ComplementFormat::Text => "\"csv-reader\", \"json\"",
             ComplementFormat::Json => "\"json\"",
         };
         features.push_str(&format!("# {}\n{:?} = [{needs}]\n", s.title, s.id));
@@ -40,12 +40,22 @@ csv-reader = ["dep:csv"]
 json = ["dep:serde_json", "dep:serde"]
 # Serialize and Deserialize for the generated types.
 serde = ["dep:serde"]
+# The `auditcat` command line (parse, validate, stats, catalog).
+cli = [{ids}, "dep:clap", "dep:indicatif", "dep:encoding_rs", "dep:encoding_rs_io"]
 
 [dependencies]
+clap = {{ version = "4", features = ["derive"], optional = true }}
 csv = {{ version = "1.4", optional = true }}
+encoding_rs = {{ version = "0.8", optional = true }}
+encoding_rs_io = {{ version = "0.1", optional = true }}
+indicatif = {{ version = "0.18", optional = true }}
 regex-lite = "0.1"
 serde = {{ version = "1", features = ["derive"], optional = true }}
-serde_json = {{ version = "1", optional = true }}
+serde_json = {{ version = "1", features = ["preserve_order"], optional = true }}
+
+[[bin]]
+name = "auditcat"
+required-features = ["cli"]
 
 [[example]]
 name = "parse_each_source"

@@ -114,6 +114,8 @@ struct Property<'a> {
     json: Vec<&'static str>,
     used: bool,
     used_by: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<String>,
     provenance: PropertyProvenance<'a>,
     notes: &'a [String],
 }
@@ -336,6 +338,7 @@ fn property<'a>(s: &'a ir::Source, p: &'a ir::Property) -> Property<'a> {
             })
             .collect(),
         used: p.used,
+        role: p.role.map(|r| format!("{r:?}").to_lowercase()),
         used_by: s
             .actions()
             .filter(|(_, a)| a.properties.contains(&p.key))

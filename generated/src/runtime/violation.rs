@@ -42,6 +42,8 @@ pub enum Code {
     TimeUnparsed,
     /// The record itself is broken (bad JSON, a missing column, bad encoding).
     RecordMalformed,
+    /// The record is an error response of the API (`"ok": false`).
+    ApiError,
 }
 
 impl Code {
@@ -64,6 +66,7 @@ impl Code {
         Code::EventAmbiguous,
         Code::TimeUnparsed,
         Code::RecordMalformed,
+        Code::ApiError,
     ];
 
     /// The stable snake_case name: `unknown_action`.
@@ -86,6 +89,7 @@ impl Code {
             Code::EventAmbiguous => "event_ambiguous",
             Code::TimeUnparsed => "time_unparsed",
             Code::RecordMalformed => "record_malformed",
+            Code::ApiError => "api_error",
         }
     }
 

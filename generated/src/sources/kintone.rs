@@ -6,6 +6,30 @@
 //! The audit log shared by every cybozu.com service. Administrators view it in cybozu.com Common Administration and download it as CSV; each entry names a service, a level, a module and an action, and carries a free-text complement of `key: value` pairs.
 //!
 //! Generated from `catalog/kintone/`.
+/// The source's id.
+pub const SOURCE_ID: &str = "kintone";
+/// The source as the command line sees it.
+pub const SOURCE: rt::output::SourceInfo = rt::output::SourceInfo {
+    id: SOURCE_ID,
+    title: "cybozu.com audit log (Common and kintone)",
+    format: rt::output::InputFormat::Csv,
+    read: read_outputs,
+    catalog: listing,
+};
+/// Modules with their service and actions, in catalog order.
+fn listing() -> Vec<rt::output::ModuleListing> {
+    Module::ALL
+        .iter()
+        .map(|m| (
+            m.name(),
+            module_service(*m),
+            m.actions().iter().map(|a| a.name()).collect(),
+        ))
+        .collect()
+}
+fn module_service(m: Module) -> Option<&'static str> {
+    Some(m.service().name())
+}
 use std::fmt;
 use crate::runtime as rt;
 #[allow(unused_imports)]
@@ -1158,6 +1182,75 @@ impl AppUpdate {
             Self::BulkDeletion { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::AppSettings { app_id, app_name, target } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = target;
+                m.insert(
+                    "target".to_owned(),
+                    rt::serde_json::Value::String(v.as_str().to_owned()),
+                );
+            }
+            Self::Comments { app_id, app_name, record_comment } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = record_comment;
+                m.insert("record_comment".to_owned(), rt::serde_json::Value::Bool(*v));
+            }
+            Self::ChangeHistory { app_id, app_name, record_history } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = record_history;
+                m.insert("record_history".to_owned(), rt::serde_json::Value::Bool(*v));
+            }
+            Self::DuplicateRecord { app_id, app_name, record_duplication } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = record_duplication;
+                m.insert(
+                    "record_duplication".to_owned(),
+                    rt::serde_json::Value::Bool(*v),
+                );
+            }
+            Self::BulkDeletion { app_id, app_name, bulk_delete } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = bulk_delete;
+                m.insert("bulk_delete".to_owned(), rt::serde_json::Value::Bool(*v));
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -1297,6 +1390,23 @@ impl AppCreate {
             Self { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { app_name, app_group_id } => {
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = app_group_id;
+                m.insert("app_group_id".to_owned(), rt::serde_json::Value::from(*v));
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
     pub fn validate(&self) -> Vec<Violation> {
@@ -1381,6 +1491,28 @@ impl AppCreateFromTemplateFile {
         match self {
             Self { .. } => Level::Information,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { filename, template_name, app_group_id } => {
+                let v = filename;
+                m.insert(
+                    "filename".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = template_name;
+                m.insert(
+                    "template_name".to_owned(),
+                    rt::serde_json::Value::from(v.clone()),
+                );
+                let v = app_group_id;
+                m.insert("app_group_id".to_owned(), rt::serde_json::Value::from(*v));
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -1531,6 +1663,54 @@ impl AppDelete {
             Self::Single { .. } => Level::Information,
             Self::Bulk { .. } => Level::Information,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Single { app_id, app_name } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+            Self::Bulk { app_id, app_name, apps } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                m.insert(
+                    "apps".to_owned(),
+                    rt::serde_json::Value::Array(
+                        apps
+                            .iter()
+                            .map(|group| {
+                                let mut o = rt::serde_json::Map::new();
+                                let v = &group.app_id;
+                                o.insert(
+                                    "app_id".to_owned(),
+                                    rt::serde_json::Value::from(*v),
+                                );
+                                let v = &group.app_name;
+                                o.insert(
+                                    "app_name".to_owned(),
+                                    rt::serde_json::Value::String(v.clone()),
+                                );
+                                rt::serde_json::Value::Object(o)
+                            })
+                            .collect(),
+                    ),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
@@ -1686,6 +1866,54 @@ impl AppRestore {
             Self::Bulk { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Single { app_id, app_name } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+            Self::Bulk { app_id, app_name, apps } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                m.insert(
+                    "apps".to_owned(),
+                    rt::serde_json::Value::Array(
+                        apps
+                            .iter()
+                            .map(|group| {
+                                let mut o = rt::serde_json::Map::new();
+                                let v = &group.app_id;
+                                o.insert(
+                                    "app_id".to_owned(),
+                                    rt::serde_json::Value::from(*v),
+                                );
+                                let v = &group.app_name;
+                                o.insert(
+                                    "app_name".to_owned(),
+                                    rt::serde_json::Value::String(v.clone()),
+                                );
+                                rt::serde_json::Value::Object(o)
+                            })
+                            .collect(),
+                    ),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
     pub fn validate(&self) -> Vec<Violation> {
@@ -1793,6 +2021,30 @@ impl AppReportDelete {
             Self { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { app_id, app_name, report_id, report_name } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = report_id;
+                m.insert("report_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = report_name;
+                m.insert(
+                    "report_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
     pub fn validate(&self) -> Vec<Violation> {
@@ -1890,6 +2142,30 @@ impl AppViewDelete {
             Self { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { app_id, app_name, view_id, view_name } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = view_id;
+                m.insert("view_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = view_name;
+                m.insert(
+                    "view_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
     pub fn validate(&self) -> Vec<Violation> {
@@ -1971,6 +2247,23 @@ impl AppChangeDiscard {
             Self { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { app_id, app_name } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
     pub fn validate(&self) -> Vec<Violation> {
@@ -2047,6 +2340,23 @@ impl AppChangeDeployed {
         match self {
             Self { .. } => Level::Information,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { app_id, app_name } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
@@ -2132,6 +2442,28 @@ impl AddSlackIntegration {
         match self {
             Self { .. } => Level::Information,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { app_id, app_name, slack_workspace } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = slack_workspace;
+                m.insert(
+                    "slack_workspace".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -2368,6 +2700,104 @@ impl AppMoveStarted {
             Self::OutOfASpace { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::BetweenSpaces {
+                app_id,
+                app_name,
+                source_space_id,
+                source_space_name,
+                destination_space_id,
+                destination_space_name,
+            } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = source_space_id;
+                m.insert("source_space_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = source_space_name;
+                m.insert(
+                    "source_space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = destination_space_id;
+                m.insert(
+                    "destination_space_id".to_owned(),
+                    rt::serde_json::Value::from(*v),
+                );
+                let v = destination_space_name;
+                m.insert(
+                    "destination_space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+            Self::IntoASpace {
+                app_id,
+                app_name,
+                source_space,
+                destination_space_id,
+                destination_space_name,
+            } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = source_space;
+                m.insert(
+                    "source_space".to_owned(),
+                    rt::serde_json::Value::String(v.as_str().to_owned()),
+                );
+                let v = destination_space_id;
+                m.insert(
+                    "destination_space_id".to_owned(),
+                    rt::serde_json::Value::from(*v),
+                );
+                let v = destination_space_name;
+                m.insert(
+                    "destination_space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+            Self::OutOfASpace {
+                app_id,
+                app_name,
+                source_space_id,
+                source_space_name,
+                destination_space,
+            } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_name;
+                m.insert(
+                    "app_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = source_space_id;
+                m.insert("source_space_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = source_space_name;
+                m.insert(
+                    "source_space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = destination_space;
+                m.insert(
+                    "destination_space".to_owned(),
+                    rt::serde_json::Value::String(v.as_str().to_owned()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -2592,6 +3022,37 @@ impl TemplateDownload {
             Self::Downloaded { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Failed { app_id, template_name } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = template_name;
+                m.insert(
+                    "template_name".to_owned(),
+                    rt::serde_json::Value::from(v.clone()),
+                );
+            }
+            Self::Downloaded { app_id, template_name, filename } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = template_name;
+                m.insert(
+                    "template_name".to_owned(),
+                    rt::serde_json::Value::from(v.clone()),
+                );
+                let v = filename;
+                m.insert(
+                    "filename".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -2689,6 +3150,26 @@ impl AddOauthClient {
             Self { .. } => Level::Notice,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { client_name, client_id } => {
+                let v = client_name;
+                m.insert(
+                    "client_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = client_id;
+                m.insert(
+                    "client_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -2772,6 +3253,26 @@ impl DeleteOauthClient {
         match self {
             Self { .. } => Level::Notice,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { client_name, client_id } => {
+                let v = client_name;
+                m.insert(
+                    "client_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = client_id;
+                m.insert(
+                    "client_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -2857,6 +3358,20 @@ impl DisableIntegration {
             Self { .. } => Level::Notice,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { name, id } => {
+                let v = name;
+                m.insert("name".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = id;
+                m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -2940,6 +3455,20 @@ impl EnableIntegration {
         match self {
             Self { .. } => Level::Notice,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { name, id } => {
+                let v = name;
+                m.insert("name".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = id;
+                m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -3025,6 +3554,26 @@ impl UpdateOauthClient {
             Self { .. } => Level::Notice,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { client_name, client_id } => {
+                let v = client_name;
+                m.insert(
+                    "client_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = client_id;
+                m.insert(
+                    "client_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -3109,6 +3658,20 @@ impl UpdatePermittedUsers {
             Self { .. } => Level::Notice,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { name, id } => {
+                let v = name;
+                m.insert("name".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = id;
+                m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -3184,6 +3747,21 @@ impl UpdateSlackSetting {
         match self {
             Self { .. } => Level::Notice,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { slack_integration } => {
+                let v = slack_integration;
+                m.insert(
+                    "slack_integration".to_owned(),
+                    rt::serde_json::Value::String(v.as_str().to_owned()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -3279,6 +3857,25 @@ impl GenerateApiToken {
             Self { .. } => Level::Notice,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { id, scope, validity_period } => {
+                let v = id;
+                m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                let v = validity_period;
+                m.insert(
+                    "validity_period".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -3355,6 +3952,18 @@ impl DeleteApiToken {
         match self {
             Self { .. } => Level::Notice,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { id } => {
+                let v = id;
+                m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -3445,6 +4054,22 @@ impl AuthorizeIntegration {
             Self { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { name, id, scope } => {
+                let v = name;
+                m.insert("name".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = id;
+                m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -3532,6 +4157,23 @@ impl SpaceAdd {
             Self { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { space_id, space_name } => {
+                let v = space_id;
+                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = space_name;
+                m.insert(
+                    "space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
     pub fn validate(&self) -> Vec<Violation> {
@@ -3608,6 +4250,23 @@ impl SpaceUpdate {
         match self {
             Self { .. } => Level::Information,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { space_id, space_name } => {
+                let v = space_id;
+                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = space_name;
+                m.insert(
+                    "space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
@@ -3748,6 +4407,54 @@ impl SpaceDelete {
             Self::WithoutApps { .. } => Level::Information,
             Self::WithApps { .. } => Level::Information,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::WithoutApps { space_id, space_name } => {
+                let v = space_id;
+                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = space_name;
+                m.insert(
+                    "space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+            Self::WithApps { space_id, space_name, apps } => {
+                let v = space_id;
+                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = space_name;
+                m.insert(
+                    "space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                m.insert(
+                    "apps".to_owned(),
+                    rt::serde_json::Value::Array(
+                        apps
+                            .iter()
+                            .map(|group| {
+                                let mut o = rt::serde_json::Map::new();
+                                let v = &group.app_id;
+                                o.insert(
+                                    "app_id".to_owned(),
+                                    rt::serde_json::Value::from(*v),
+                                );
+                                let v = &group.app_name;
+                                o.insert(
+                                    "app_name".to_owned(),
+                                    rt::serde_json::Value::String(v.clone()),
+                                );
+                                rt::serde_json::Value::Object(o)
+                            })
+                            .collect(),
+                    ),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
@@ -3903,6 +4610,54 @@ impl SpaceRestore {
             Self::WithApps { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::WithoutApps { space_id, space_name } => {
+                let v = space_id;
+                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = space_name;
+                m.insert(
+                    "space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+            Self::WithApps { space_id, space_name, apps } => {
+                let v = space_id;
+                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = space_name;
+                m.insert(
+                    "space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                m.insert(
+                    "apps".to_owned(),
+                    rt::serde_json::Value::Array(
+                        apps
+                            .iter()
+                            .map(|group| {
+                                let mut o = rt::serde_json::Map::new();
+                                let v = &group.app_id;
+                                o.insert(
+                                    "app_id".to_owned(),
+                                    rt::serde_json::Value::from(*v),
+                                );
+                                let v = &group.app_name;
+                                o.insert(
+                                    "app_name".to_owned(),
+                                    rt::serde_json::Value::String(v.clone()),
+                                );
+                                rt::serde_json::Value::Object(o)
+                            })
+                            .collect(),
+                    ),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
     pub fn validate(&self) -> Vec<Violation> {
@@ -3994,6 +4749,23 @@ impl SpaceJoin {
             Self { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { space_id, space_name } => {
+                let v = space_id;
+                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = space_name;
+                m.insert(
+                    "space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
     pub fn validate(&self) -> Vec<Violation> {
@@ -4070,6 +4842,23 @@ impl SpaceLeave {
         match self {
             Self { .. } => Level::Information,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { space_id, space_name } => {
+                let v = space_id;
+                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = space_name;
+                m.insert(
+                    "space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
@@ -4155,6 +4944,28 @@ impl SpaceBodyFileDownload {
         match self {
             Self { .. } => Level::Information,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { space_id, space_name, filename } => {
+                let v = space_id;
+                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = space_name;
+                m.insert(
+                    "space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = filename;
+                m.insert(
+                    "filename".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -4266,6 +5077,35 @@ impl ThreadBodyFileDownload {
         match self {
             Self { .. } => Level::Information,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { space_id, space_name, thread_id, thread_name, filename } => {
+                let v = space_id;
+                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = space_name;
+                m.insert(
+                    "space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = thread_id;
+                m.insert("thread_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = thread_name;
+                m.insert(
+                    "thread_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = filename;
+                m.insert(
+                    "filename".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -4392,6 +5232,47 @@ impl ThreadCommentFileDownload {
             Self { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self {
+                space_id,
+                space_name,
+                thread_id,
+                thread_name,
+                comment_url,
+                filename,
+            } => {
+                let v = space_id;
+                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = space_name;
+                m.insert(
+                    "space_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = thread_id;
+                m.insert("thread_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = thread_name;
+                m.insert(
+                    "thread_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = comment_url;
+                m.insert(
+                    "comment_url".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = filename;
+                m.insert(
+                    "filename".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -4502,6 +5383,26 @@ impl SpaceTemplateAdd {
         match self {
             Self { .. } => Level::Information,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { space_template_id, space_template_name } => {
+                let v = space_template_id;
+                m.insert(
+                    "space_template_id".to_owned(),
+                    rt::serde_json::Value::from(*v),
+                );
+                let v = space_template_name;
+                m.insert(
+                    "space_template_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
@@ -4864,6 +5765,43 @@ impl Event {
             Self::SpaceTemplateAdd(e) => e.validate(),
         }
     }
+    /// The typed values keyed by their snake_case names.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        match self {
+            Self::AppUpdate(e) => e.properties(),
+            Self::AppCreate(e) => e.properties(),
+            Self::AppCreateFromTemplateFile(e) => e.properties(),
+            Self::AppDelete(e) => e.properties(),
+            Self::AppRestore(e) => e.properties(),
+            Self::AppReportDelete(e) => e.properties(),
+            Self::AppViewDelete(e) => e.properties(),
+            Self::AppChangeDiscard(e) => e.properties(),
+            Self::AppChangeDeployed(e) => e.properties(),
+            Self::AddSlackIntegration(e) => e.properties(),
+            Self::AppMoveStarted(e) => e.properties(),
+            Self::TemplateDownload(e) => e.properties(),
+            Self::AddOauthClient(e) => e.properties(),
+            Self::DeleteOauthClient(e) => e.properties(),
+            Self::DisableIntegration(e) => e.properties(),
+            Self::EnableIntegration(e) => e.properties(),
+            Self::UpdateOauthClient(e) => e.properties(),
+            Self::UpdatePermittedUsers(e) => e.properties(),
+            Self::UpdateSlackSetting(e) => e.properties(),
+            Self::GenerateApiToken(e) => e.properties(),
+            Self::DeleteApiToken(e) => e.properties(),
+            Self::AuthorizeIntegration(e) => e.properties(),
+            Self::SpaceAdd(e) => e.properties(),
+            Self::SpaceUpdate(e) => e.properties(),
+            Self::SpaceDelete(e) => e.properties(),
+            Self::SpaceRestore(e) => e.properties(),
+            Self::SpaceJoin(e) => e.properties(),
+            Self::SpaceLeave(e) => e.properties(),
+            Self::SpaceBodyFileDownload(e) => e.properties(),
+            Self::ThreadBodyFileDownload(e) => e.properties(),
+            Self::ThreadCommentFileDownload(e) => e.properties(),
+            Self::SpaceTemplateAdd(e) => e.properties(),
+        }
+    }
 }
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -4972,10 +5910,13 @@ pub struct Record {
     pub extra: Vec<(String, String)>,
     /// Known columns that the file lacks.
     pub missing: Vec<&'static str>,
+    /// Whether the row has more or fewer fields than the header.
+    pub ragged: bool,
 }
 impl Record {
     /// Types one CSV row.
     pub fn from_row(row: Row, missing: &[usize]) -> Record {
+        let ragged = row.ragged;
         let mut values = row.values;
         let mut take = |i: usize| {
             values.get_mut(i).and_then(Option::take).unwrap_or_default()
@@ -5014,11 +5955,21 @@ impl Record {
             event,
             extra: row.extra,
             missing: missing.iter().map(|&i| COLUMNS[i].name).collect(),
+            ragged,
         }
     }
     /// Every violation of the record, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut out = Vec::new();
+        if self.ragged {
+            out.push(
+                Violation::new(
+                    Code::RecordMalformed,
+                    "",
+                    "the row has more or fewer fields than the header",
+                ),
+            );
+        }
         for column in &self.missing {
             out.push(
                 Violation::new(
@@ -5128,6 +6079,64 @@ fn in_complement(mut v: Violation, column: &str) -> Violation {
         format!("{column}.{}", v.path)
     };
     v
+}
+impl Record {
+    /// The record as one output object.
+    pub fn to_output(&self) -> rt::output::Output {
+        let (case, properties) = match &self.event {
+            Some(Ok(e)) => (e.case().map(str::to_owned), e.properties()),
+            _ => (None, rt::serde_json::Map::new()),
+        };
+        rt::output::Output {
+            record: self.record,
+            line: Some(self.line),
+            source: SOURCE_ID,
+            module: Some(self.module.to_string()),
+            action: Some(self.action.to_string()),
+            candidates: Vec::new(),
+            case,
+            level: Some(self.level.to_string()),
+            result: Some(self.result.to_string()),
+            time: Some(
+                self.time.map_or_else(|| self.time_text.clone(), |t| t.to_string()),
+            ),
+            user: Some(self.user.clone()),
+            service: Some(self.service.to_string()),
+            properties,
+            raw: self.complement.clone(),
+            violations: self.validate(),
+        }
+    }
+}
+/// Reads a CSV export, streaming, and hands each record (or the
+/// row's error) to `out`. A file without a usable header row is an
+/// error of the whole input.
+pub fn read_outputs(
+    input: &mut dyn std::io::BufRead,
+    out: &mut dyn FnMut(rt::output::Output),
+) -> std::io::Result<()> {
+    let records = read_csv(input)
+        .map_err(|e| std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            e.to_string(),
+        ))?;
+    for record in records {
+        match record {
+            Ok(r) => out(r.to_output()),
+            Err(e) => {
+                out(
+                    rt::output::Output::broken(
+                        SOURCE_ID,
+                        e.record.unwrap_or_default(),
+                        e.line,
+                        String::new(),
+                        Violation::new(Code::RecordMalformed, "", e.message),
+                    ),
+                )
+            }
+        }
+    }
+    Ok(())
 }
 /// Reads a CSV export, streaming: the header row first, then one
 /// [`Record`] (or the row's error) per row.

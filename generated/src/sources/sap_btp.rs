@@ -6,6 +6,30 @@
 //! The security events that the SAP BTP OAuth 2.0 service (Neo environment) writes to the audit log. Each event is a set of attributes: an `action` verb, a message in `key` or `objectID` that embeds the first 5 symbols of a code or token or a client id, the attribute that scopes it (`tenantId` or `account`) and sometimes an `operation`.
 //!
 //! Generated from `catalog/sap-btp/`.
+/// The source's id.
+pub const SOURCE_ID: &str = "sap-btp";
+/// The source as the command line sees it.
+pub const SOURCE: rt::output::SourceInfo = rt::output::SourceInfo {
+    id: SOURCE_ID,
+    title: "SAP BTP audit log (OAuth 2.0 service security events)",
+    format: rt::output::InputFormat::Json,
+    read: read_outputs,
+    catalog: listing,
+};
+/// Modules with their service and actions, in catalog order.
+fn listing() -> Vec<rt::output::ModuleListing> {
+    Module::ALL
+        .iter()
+        .map(|m| (
+            m.name(),
+            module_service(*m),
+            m.actions().iter().map(|a| a.name()).collect(),
+        ))
+        .collect()
+}
+fn module_service(_: Module) -> Option<&'static str> {
+    None
+}
 use std::fmt;
 use crate::runtime as rt;
 #[allow(unused_imports)]
@@ -326,6 +350,26 @@ impl IssueOauthAuthorizationCode {
             Self { .. } => 0,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { code_prefix, tenant_id } => {
+                let v = code_prefix;
+                m.insert(
+                    "code_prefix".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = tenant_id;
+                m.insert(
+                    "tenant_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -393,6 +437,26 @@ impl DeleteOauthAuthorizationCode {
         Self::CASES[match self {
             Self { .. } => 0,
         }]
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { code_prefix, tenant_id } => {
+                let v = code_prefix;
+                m.insert(
+                    "code_prefix".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = tenant_id;
+                m.insert(
+                    "tenant_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -462,6 +526,26 @@ impl IssueAccessTokenForClientCredentialsFlow {
             Self { .. } => 0,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { token_prefix, tenant_id } => {
+                let v = token_prefix;
+                m.insert(
+                    "token_prefix".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = tenant_id;
+                m.insert(
+                    "tenant_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -529,6 +613,26 @@ impl IssueAccessTokenFromAuthorizationCode {
         Self::CASES[match self {
             Self { .. } => 0,
         }]
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { token_prefix, tenant_id } => {
+                let v = token_prefix;
+                m.insert(
+                    "token_prefix".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = tenant_id;
+                m.insert(
+                    "tenant_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -598,6 +702,26 @@ impl IssueAccessTokenFromRefreshToken {
             Self { .. } => 0,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { token_prefix, tenant_id } => {
+                let v = token_prefix;
+                m.insert(
+                    "token_prefix".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = tenant_id;
+                m.insert(
+                    "tenant_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -665,6 +789,26 @@ impl IssueAccessTokenFromSamlBearerAssertion {
         Self::CASES[match self {
             Self { .. } => 0,
         }]
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { token_prefix, tenant_id } => {
+                let v = token_prefix;
+                m.insert(
+                    "token_prefix".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = tenant_id;
+                m.insert(
+                    "tenant_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -734,6 +878,26 @@ impl DeleteAccessToken {
             Self { .. } => 0,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { token_prefix, tenant_id } => {
+                let v = token_prefix;
+                m.insert(
+                    "token_prefix".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = tenant_id;
+                m.insert(
+                    "tenant_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -801,6 +965,26 @@ impl CreateRefreshToken {
         Self::CASES[match self {
             Self { .. } => 0,
         }]
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { token_prefix, tenant_id } => {
+                let v = token_prefix;
+                m.insert(
+                    "token_prefix".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = tenant_id;
+                m.insert(
+                    "tenant_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -870,6 +1054,26 @@ impl CreateOauthClient {
             Self { .. } => 0,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { client_id, tenant_id } => {
+                let v = client_id;
+                m.insert(
+                    "client_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = tenant_id;
+                m.insert(
+                    "tenant_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -936,6 +1140,26 @@ impl UpdateOauthClient {
         Self::CASES[match self {
             Self { .. } => 0,
         }]
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { client_id, tenant_id } => {
+                let v = client_id;
+                m.insert(
+                    "client_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = tenant_id;
+                m.insert(
+                    "tenant_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -1004,6 +1228,26 @@ impl DeleteOauthClient {
             Self { .. } => 0,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { client_id, tenant_id } => {
+                let v = client_id;
+                m.insert(
+                    "client_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = tenant_id;
+                m.insert(
+                    "tenant_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -1070,6 +1314,23 @@ impl CreateOauthPlatformClient {
         Self::CASES[match self {
             Self { .. } => 0,
         }]
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { client_id, account } => {
+                let v = client_id;
+                m.insert(
+                    "client_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = account;
+                m.insert("account".to_owned(), rt::serde_json::Value::String(v.clone()));
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -1138,6 +1399,23 @@ impl DeleteOauthPlatformClient {
             Self { .. } => 0,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { client_id, account } => {
+                let v = client_id;
+                m.insert(
+                    "client_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = account;
+                m.insert("account".to_owned(), rt::serde_json::Value::String(v.clone()));
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -1205,6 +1483,23 @@ impl CreateMultiTenantOauthPlatformClient {
             Self { .. } => 0,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { client_id, account } => {
+                let v = client_id;
+                m.insert(
+                    "client_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = account;
+                m.insert("account".to_owned(), rt::serde_json::Value::String(v.clone()));
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -1262,6 +1557,21 @@ impl CreateAdminOauthPlatformClient {
             Self { .. } => 0,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { client_id } => {
+                let v = client_id;
+                m.insert(
+                    "client_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -1316,6 +1626,21 @@ impl DeleteAdminOauthPlatformClient {
         Self::CASES[match self {
             Self { .. } => 0,
         }]
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { client_id } => {
+                let v = client_id;
+                m.insert(
+                    "client_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -1372,6 +1697,21 @@ impl CreateExternalOauthPlatformClient {
             Self { .. } => 0,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { client_id } => {
+                let v = client_id;
+                m.insert(
+                    "client_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -1426,6 +1766,21 @@ impl DeleteExternalOauthPlatformClient {
         Self::CASES[match self {
             Self { .. } => 0,
         }]
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { client_id } => {
+                let v = client_id;
+                m.insert(
+                    "client_id".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -1664,6 +2019,29 @@ impl Event {
             Self::DeleteAdminOauthPlatformClient(e) => e.validate(),
             Self::CreateExternalOauthPlatformClient(e) => e.validate(),
             Self::DeleteExternalOauthPlatformClient(e) => e.validate(),
+        }
+    }
+    /// The typed values keyed by their snake_case names.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        match self {
+            Self::IssueOauthAuthorizationCode(e) => e.properties(),
+            Self::DeleteOauthAuthorizationCode(e) => e.properties(),
+            Self::IssueAccessTokenForClientCredentialsFlow(e) => e.properties(),
+            Self::IssueAccessTokenFromAuthorizationCode(e) => e.properties(),
+            Self::IssueAccessTokenFromRefreshToken(e) => e.properties(),
+            Self::IssueAccessTokenFromSamlBearerAssertion(e) => e.properties(),
+            Self::DeleteAccessToken(e) => e.properties(),
+            Self::CreateRefreshToken(e) => e.properties(),
+            Self::CreateOauthClient(e) => e.properties(),
+            Self::UpdateOauthClient(e) => e.properties(),
+            Self::DeleteOauthClient(e) => e.properties(),
+            Self::CreateOauthPlatformClient(e) => e.properties(),
+            Self::DeleteOauthPlatformClient(e) => e.properties(),
+            Self::CreateMultiTenantOauthPlatformClient(e) => e.properties(),
+            Self::CreateAdminOauthPlatformClient(e) => e.properties(),
+            Self::DeleteAdminOauthPlatformClient(e) => e.properties(),
+            Self::CreateExternalOauthPlatformClient(e) => e.properties(),
+            Self::DeleteExternalOauthPlatformClient(e) => e.properties(),
         }
     }
 }
@@ -1937,6 +2315,119 @@ impl Record {
             }
         }
     }
+}
+impl Record {
+    /// The record as one output object.
+    pub fn to_output(&self, record: u64, line: u64, raw: String) -> rt::output::Output {
+        let (module, action, candidates, case, properties) = match &self.identified {
+            Identified::Event(Ok(e)) => {
+                (
+                    Some(e.action().module().name().to_owned()),
+                    Some(e.action().name().to_owned()),
+                    Vec::new(),
+                    e.case().map(str::to_owned),
+                    e.properties(),
+                )
+            }
+            Identified::Event(Err(_)) | Identified::Unidentified => {
+                (None, None, Vec::new(), None, rt::serde_json::Map::new())
+            }
+            Identified::Ambiguous { candidates, .. } => {
+                let mut modules: Vec<&str> = candidates
+                    .iter()
+                    .map(|c| c.module().name())
+                    .collect();
+                modules.dedup();
+                (
+                    (modules.len() == 1).then(|| modules[0].to_owned()),
+                    None,
+                    candidates.iter().map(|c| c.name().to_owned()).collect(),
+                    None,
+                    rt::serde_json::Map::new(),
+                )
+            }
+        };
+        rt::output::Output {
+            record,
+            line: Some(line),
+            source: SOURCE_ID,
+            module,
+            action,
+            candidates,
+            case,
+            level: None,
+            result: None,
+            time: self.attributes.time.map(|t| t.to_string()),
+            user: self.attributes.user.clone(),
+            service: None,
+            properties,
+            raw,
+            violations: self.validate(),
+        }
+    }
+}
+/// Reads a file of records, streaming document by document (an
+/// array document is read element by element), and hands each record
+/// (or a broken document) to `out`.
+pub fn read_outputs(
+    input: &mut dyn std::io::BufRead,
+    out: &mut dyn FnMut(rt::output::Output),
+) -> std::io::Result<()> {
+    let mut record = 0;
+    for doc in rt::output::Documents::new(input) {
+        let doc = doc?;
+        if let Some(error) = &doc.error {
+            record += 1;
+            out(
+                rt::output::Output::broken(
+                    SOURCE_ID,
+                    record,
+                    Some(doc.line),
+                    doc.text,
+                    rt::output::not_json(error),
+                ),
+            );
+            continue;
+        }
+        let items = match rt::serde_json::from_str::<rt::serde_json::Value>(&doc.text) {
+            Ok(rt::serde_json::Value::Array(items)) => items,
+            Ok(value) => vec![value],
+            Err(e) => {
+                record += 1;
+                out(
+                    rt::output::Output::broken(
+                        SOURCE_ID,
+                        record,
+                        Some(doc.line),
+                        doc.text,
+                        rt::output::not_json(&e.to_string()),
+                    ),
+                );
+                continue;
+            }
+        };
+        for item in items {
+            record += 1;
+            let raw = item.to_string();
+            match Attributes::from_value(item) {
+                Ok(attributes) => {
+                    out(Record::identify(attributes).to_output(record, doc.line, raw))
+                }
+                Err(v) => {
+                    out(
+                        rt::output::Output::broken(
+                            SOURCE_ID,
+                            record,
+                            Some(doc.line),
+                            raw,
+                            v,
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    Ok(())
 }
 /// Parses one JSON document (flat attributes, or a Neo or Cloud
 /// Foundry retrieval record) and identifies its event.

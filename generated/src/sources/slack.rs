@@ -6,6 +6,30 @@
 //! The integration activity log of a Slack workspace, read through the Web API method `team.integrationLogs` with an admin user token. Each log entry records a service (legacy integration) or an API app being added, removed, enabled, disabled, expanded or updated, with the acting user and the scopes involved.
 //!
 //! Generated from `catalog/slack/`.
+/// The source's id.
+pub const SOURCE_ID: &str = "slack";
+/// The source as the command line sees it.
+pub const SOURCE: rt::output::SourceInfo = rt::output::SourceInfo {
+    id: SOURCE_ID,
+    title: "Slack integration logs (team.integrationLogs)",
+    format: rt::output::InputFormat::Json,
+    read: read_outputs,
+    catalog: listing,
+};
+/// Modules with their service and actions, in catalog order.
+fn listing() -> Vec<rt::output::ModuleListing> {
+    Module::ALL
+        .iter()
+        .map(|m| (
+            m.name(),
+            module_service(*m),
+            m.actions().iter().map(|a| a.name()).collect(),
+        ))
+        .collect()
+}
+fn module_service(_: Module) -> Option<&'static str> {
+    None
+}
 use std::fmt;
 use crate::runtime as rt;
 #[allow(unused_imports)]
@@ -482,6 +506,138 @@ impl Added {
             Self::App { .. } => 1,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Service_ {
+                service_id,
+                service_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = service_id;
+                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = service_type;
+                m.insert(
+                    "service_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            Self::App {
+                app_id,
+                app_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_type;
+                m.insert(
+                    "app_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -940,6 +1096,138 @@ impl Removed {
             Self::App { .. } => 1,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Service_ {
+                service_id,
+                service_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = service_id;
+                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = service_type;
+                m.insert(
+                    "service_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            Self::App {
+                app_id,
+                app_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_type;
+                m.insert(
+                    "app_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -1397,6 +1685,138 @@ impl Enabled {
             Self::Service_ { .. } => 0,
             Self::App { .. } => 1,
         }]
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Service_ {
+                service_id,
+                service_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = service_id;
+                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = service_type;
+                m.insert(
+                    "service_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            Self::App {
+                app_id,
+                app_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_type;
+                m.insert(
+                    "app_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -1871,6 +2291,150 @@ impl Disabled {
             Self::Service_ { .. } => 0,
             Self::App { .. } => 1,
         }]
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Service_ {
+                service_id,
+                service_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                reason,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = service_id;
+                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = service_type;
+                m.insert(
+                    "service_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = reason;
+                m.insert(
+                    "reason".to_owned(),
+                    rt::serde_json::Value::String(v.as_str().to_owned()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            Self::App {
+                app_id,
+                app_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                reason,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_type;
+                m.insert(
+                    "app_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = reason;
+                m.insert(
+                    "reason".to_owned(),
+                    rt::serde_json::Value::String(v.as_str().to_owned()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -2348,6 +2912,138 @@ impl Expanded {
             Self::App { .. } => 1,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Service_ {
+                service_id,
+                service_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = service_id;
+                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = service_type;
+                m.insert(
+                    "service_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            Self::App {
+                app_id,
+                app_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_type;
+                m.insert(
+                    "app_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -2806,6 +3502,138 @@ impl Updated {
             Self::App { .. } => 1,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::Service_ {
+                service_id,
+                service_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = service_id;
+                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = service_type;
+                m.insert(
+                    "service_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            Self::App {
+                app_id,
+                app_type,
+                user_id,
+                user_name,
+                channel,
+                date,
+                scope,
+                rss_feed,
+                rss_feed_change_type,
+                rss_feed_title,
+                rss_feed_url,
+            } => {
+                let v = app_id;
+                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = app_type;
+                m.insert(
+                    "app_type".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = user_id;
+                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                let v = user_name;
+                m.insert(
+                    "user_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                if let Some(v) = channel {
+                    m.insert(
+                        "channel".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                let v = date;
+                m.insert(
+                    "date".to_owned(),
+                    rt::serde_json::Value::String(v.to_string()),
+                );
+                let v = scope;
+                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                if let Some(v) = rss_feed {
+                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+                if let Some(v) = rss_feed_change_type {
+                    m.insert(
+                        "rss_feed_change_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_title {
+                    m.insert(
+                        "rss_feed_title".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                if let Some(v) = rss_feed_url {
+                    m.insert(
+                        "rss_feed_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -3106,6 +3934,17 @@ impl Event {
             Self::Updated(e) => e.validate(),
         }
     }
+    /// The typed values keyed by their snake_case names.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        match self {
+            Self::Added(e) => e.properties(),
+            Self::Removed(e) => e.properties(),
+            Self::Enabled(e) => e.properties(),
+            Self::Disabled(e) => e.properties(),
+            Self::Expanded(e) => e.properties(),
+            Self::Updated(e) => e.properties(),
+        }
+    }
 }
 impl Event {
     /// The entry in the log's own JSON form, action field included.
@@ -3133,6 +3972,10 @@ impl fmt::Display for Event {
 use rt::violation::Code;
 /// The field whose value names the action.
 pub const ACTION_FIELD: &str = "change_type";
+/// The field that says when, if the catalog names one.
+const TIME_FIELD: Option<&str> = Some("date");
+/// The field that says who, if the catalog names one.
+const USER_FIELD: Option<&str> = Some("user_id");
 /// One entry of the Slack integration logs (team.integrationLogs): its action, typed fields, and the fields as received.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -3207,6 +4050,106 @@ impl Entry {
         }
         out
     }
+}
+impl Entry {
+    /// The entry as one output object.
+    pub fn to_output(&self, record: u64, line: u64, raw: String) -> rt::output::Output {
+        let (case, properties) = match &self.event {
+            Some(Ok(e)) => (e.case().map(str::to_owned), e.properties()),
+            _ => (None, rt::serde_json::Map::new()),
+        };
+        let text = |key: Option<&str>| {
+            key.and_then(|k| self.fields.get(k))
+                .map(|v| match v {
+                    rt::serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+        };
+        rt::output::Output {
+            record,
+            line: Some(line),
+            source: SOURCE_ID,
+            module: self.action.known().map(|a| a.module().name().to_owned()),
+            action: Some(self.action.to_string()),
+            candidates: Vec::new(),
+            case,
+            level: None,
+            result: None,
+            time: text(TIME_FIELD)
+                .map(|t| {
+                    rt::time::Timestamp::parse_unix(&t).map_or(t, |t| t.to_string())
+                }),
+            user: text(USER_FIELD),
+            service: None,
+            properties,
+            raw,
+            violations: self.validate(),
+        }
+    }
+}
+/// Reads a file of responses, streaming document by document, and
+/// hands each entry (or a broken document, or an error response) to
+/// `out`; entries are numbered across the whole file.
+pub fn read_outputs(
+    input: &mut dyn std::io::BufRead,
+    out: &mut dyn FnMut(rt::output::Output),
+) -> std::io::Result<()> {
+    let mut record = 0;
+    for doc in rt::output::Documents::new(input) {
+        let doc = doc?;
+        if let Some(error) = &doc.error {
+            record += 1;
+            out(
+                rt::output::Output::broken(
+                    SOURCE_ID,
+                    record,
+                    Some(doc.line),
+                    doc.text,
+                    rt::output::not_json(error),
+                ),
+            );
+            continue;
+        }
+        match parse_response(&doc.text) {
+            Ok(response) => {
+                if let Some(error) = &response.error {
+                    record += 1;
+                    out(
+                        rt::output::Output::broken(
+                            SOURCE_ID,
+                            record,
+                            Some(doc.line),
+                            doc.text.clone(),
+                            Violation::new(
+                                Code::ApiError,
+                                "error",
+                                format!("the response is an error: `{}`", error.code),
+                            ),
+                        ),
+                    );
+                }
+                for entry in &response.entries {
+                    record += 1;
+                    let raw = rt::serde_json::Value::Object(entry.fields.clone())
+                        .to_string();
+                    out(entry.to_output(record, doc.line, raw));
+                }
+            }
+            Err(v) => {
+                record += 1;
+                out(
+                    rt::output::Output::broken(
+                        SOURCE_ID,
+                        record,
+                        Some(doc.line),
+                        doc.text,
+                        v,
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
 }
 /// A response of the API, or a bare array of entries.
 pub type Response = rt::envelope::Response<Entry>;

@@ -472,6 +472,53 @@ fn field_type(f: &Field<'_>) -> TokenStream {
     }
 }
 
+/// The JSON value of property value `v` (a reference), typed: ids as
+/// numbers, lists as arrays, times as RFC 3339.
+fn typed_json(p: &ir::Property, v: TokenStream) -> TokenStream {
+    match p.ty {
+        PropertyType::Id | PropertyType::Integer => quote! { rt::serde_json::Value::from(*#v) },
+        PropertyType::Bool => quote! { rt::serde_json::Value::Bool(*#v) },
+        PropertyType::Timestamp => quote! { rt::serde_json::Value::String(#v.to_string()) },
+        PropertyType::List => quote! { rt::serde_json::Value::from(#v.clone()) },
+        PropertyType::Enum => quote! { rt::serde_json::Value::String(#v.as_str().to_owned()) },
+        _ => quote! { rt::serde_json::Value::String(#v.clone()) },
+    }
+}
+
+/// Statements inserting field `f` into map `m` under its snake_case name.
+fn property_stmt(f: &Field<'_>) -> TokenStream {
+    let id = &f.ident;
+    let name = crate::ident::field_name(f.key);
+    match &f.kind {
+        FieldKind::Property(p) => {
+            let value = typed_json(p, quote! { v });
+            if f.optional {
+                quote! { if let Some(v) = #id { m.insert(#name.to_owned(), #value); } }
+            } else {
+                quote! { let v = #id; m.insert(#name.to_owned(), #value); }
+            }
+        }
+        FieldKind::Group { fields, .. } => {
+            let inserts = fields.iter().map(|g| {
+                let gid = &g.ident;
+                let gname = crate::ident::field_name(g.key);
+                let FieldKind::Property(p) = &g.kind else {
+                    unreachable!("groups hold properties")
+                };
+                let value = typed_json(p, quote! { v });
+                quote! { let v = &group.#gid; o.insert(#gname.to_owned(), #value); }
+            });
+            quote! {
+                m.insert(#name.to_owned(), rt::serde_json::Value::Array(#id.iter().map(|group| {
+                    let mut o = rt::serde_json::Map::new();
+                    #(#inserts)*
+                    rt::serde_json::Value::Object(o)
+                }).collect()));
+            }
+        }
+    }
+}
+
 fn field_doc(f: &Field<'_>) -> TokenStream {
     match &f.kind {
         FieldKind::Property(p) => doc(&format!("`{}`: {}", f.key, p.description)),
@@ -930,6 +977,18 @@ pub(super) fn complements(source: &ir::Source) -> TokenStream {
                 }
             }
         };
+        let property_inserts = cases
+            .iter()
+            .map(|fs| fs.iter().map(property_stmt).collect::<TokenStream>());
+        let properties_fn = quote! {
+            /// The typed values keyed by their snake_case names (`app_id`),
+            /// repeated groups as arrays of objects.
+            pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+                let mut m = rt::serde_json::Map::new();
+                match self { #(#binds => { #property_inserts })* }
+                m
+            }
+        };
         let display = if text {
             quote! {
                 impl fmt::Display for #ty {
@@ -981,6 +1040,8 @@ pub(super) fn complements(source: &ir::Source) -> TokenStream {
                 }
 
                 #level_fn
+
+                #properties_fn
 
                 #validate_fn
             }
@@ -1085,6 +1146,11 @@ pub(super) fn events(source: &ir::Source) -> TokenStream {
             /// Every violation of the catalog's constraints, at once.
             pub fn validate(&self) -> Vec<Violation> {
                 match self { #(Self::#ids(e) => e.validate(),)* }
+            }
+
+            /// The typed values keyed by their snake_case names.
+            pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+                match self { #(Self::#ids(e) => e.properties(),)* }
             }
         }
 

@@ -67,9 +67,27 @@ pub fn render(catalog: &ir::Catalog, runtime: RuntimePath) -> Vec<(PathBuf, Stri
             ),
         ));
     }
+    let modules: Vec<Ident> = catalog
+        .sources
+        .iter()
+        .map(|s| ident(&module_name(s)))
+        .collect();
+    let features: Vec<&str> = catalog.sources.iter().map(|s| s.id.as_str()).collect();
+    let rt = runtime.tokens();
+    let gate = match runtime {
+        RuntimePath::Crate => quote! { #[cfg(feature = "json")] },
+        RuntimePath::Dependency => quote! {},
+    };
+    let registry = quote! {
+        /// Every source compiled in, for tools that take a source by its id.
+        #gate
+        pub const SOURCES: &[#rt::output::SourceInfo] = &[
+            #(#[cfg(feature = #features)] #modules::SOURCE,)*
+        ];
+    };
     files.push((
         PathBuf::from("src/sources.rs"),
-        file("catalog/", quote! { #(#decls)* }),
+        file("catalog/", quote! { #(#decls)* #registry }),
     ));
     files
 }
@@ -103,8 +121,42 @@ fn source_module(source: &ir::Source, runtime: &TokenStream) -> TokenStream {
         (ComplementFormat::Json, Some(field)) => records::json_entries(source, field),
         (ComplementFormat::Json, None) => records::rule_records(source),
     };
+    let id = &source.id;
+    let title = &source.title;
+    let format = match source.complement {
+        ComplementFormat::Text => quote! { rt::output::InputFormat::Csv },
+        ComplementFormat::Json => quote! { rt::output::InputFormat::Json },
+    };
+    let registry = quote! {
+        /// The source's id.
+        pub const SOURCE_ID: &str = #id;
+
+        /// The source as the command line sees it.
+        pub const SOURCE: rt::output::SourceInfo = rt::output::SourceInfo {
+            id: SOURCE_ID,
+            title: #title,
+            format: #format,
+            read: read_outputs,
+            catalog: listing,
+        };
+
+        /// Modules with their service and actions, in catalog order.
+        fn listing() -> Vec<rt::output::ModuleListing> {
+            Module::ALL
+                .iter()
+                .map(|m| (m.name(), module_service(*m), m.actions().iter().map(|a| a.name()).collect()))
+                .collect()
+        }
+    };
+    let module_service = if source.services.is_empty() {
+        quote! { fn module_service(_: Module) -> Option<&'static str> { None } }
+    } else {
+        quote! { fn module_service(m: Module) -> Option<&'static str> { Some(m.service().name()) } }
+    };
     quote! {
         #header
+        #registry
+        #module_service
         #enums
         #values
         #complements

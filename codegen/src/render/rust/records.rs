@@ -128,11 +128,14 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
             pub extra: Vec<(String, String)>,
             /// Known columns that the file lacks.
             pub missing: Vec<&'static str>,
+            /// Whether the row has more or fewer fields than the header.
+            pub ragged: bool,
         }
 
         impl Record {
             /// Types one CSV row.
             pub fn from_row(row: Row, missing: &[usize]) -> Record {
+                let ragged = row.ragged;
                 let mut values = row.values;
                 let mut take = |i: usize| values.get_mut(i).and_then(Option::take).unwrap_or_default();
                 let time_text = take(#time);
@@ -162,12 +165,16 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
                     event,
                     extra: row.extra,
                     missing: missing.iter().map(|&i| COLUMNS[i].name).collect(),
+                    ragged,
                 }
             }
 
             /// Every violation of the record, at once.
             pub fn validate(&self) -> Vec<Violation> {
                 let mut out = Vec::new();
+                if self.ragged {
+                    out.push(Violation::new(Code::RecordMalformed, "", "the row has more or fewer fields than the header"));
+                }
                 for column in &self.missing {
                     out.push(Violation::new(Code::RecordMalformed, *column, format!("the file has no `{column}` column")));
                 }
@@ -199,6 +206,57 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
         fn in_complement(mut v: Violation, column: &str) -> Violation {
             v.path = if v.path.is_empty() { column.to_owned() } else { format!("{column}.{}", v.path) };
             v
+        }
+
+        impl Record {
+            /// The record as one output object.
+            pub fn to_output(&self) -> rt::output::Output {
+                let (case, properties) = match &self.event {
+                    Some(Ok(e)) => (e.case().map(str::to_owned), e.properties()),
+                    _ => (None, rt::serde_json::Map::new()),
+                };
+                rt::output::Output {
+                    record: self.record,
+                    line: Some(self.line),
+                    source: SOURCE_ID,
+                    module: Some(self.module.to_string()),
+                    action: Some(self.action.to_string()),
+                    candidates: Vec::new(),
+                    case,
+                    level: Some(self.level.to_string()),
+                    result: Some(self.result.to_string()),
+                    time: Some(self.time.map_or_else(|| self.time_text.clone(), |t| t.to_string())),
+                    user: Some(self.user.clone()),
+                    service: Some(self.service.to_string()),
+                    properties,
+                    raw: self.complement.clone(),
+                    violations: self.validate(),
+                }
+            }
+        }
+
+        /// Reads a CSV export, streaming, and hands each record (or the
+        /// row's error) to `out`. A file without a usable header row is an
+        /// error of the whole input.
+        pub fn read_outputs(
+            input: &mut dyn std::io::BufRead,
+            out: &mut dyn FnMut(rt::output::Output),
+        ) -> std::io::Result<()> {
+            let records = read_csv(input)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+            for record in records {
+                match record {
+                    Ok(r) => out(r.to_output()),
+                    Err(e) => out(rt::output::Output::broken(
+                        SOURCE_ID,
+                        e.record.unwrap_or_default(),
+                        e.line,
+                        String::new(),
+                        Violation::new(Code::RecordMalformed, "", e.message),
+                    )),
+                }
+            }
+            Ok(())
         }
 
         /// Reads a CSV export, streaming: the header row first, then one
@@ -234,6 +292,15 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
 /// JSON entries whose `field` names the action (Slack's `change_type`).
 pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
     let title = &source.title;
+    let role_key = |role: Role| match source.properties.iter().find(|p| p.role == Some(role)) {
+        Some(p) => {
+            let key = &p.key;
+            quote! { Some(#key) }
+        }
+        None => quote! { None },
+    };
+    let time_field = role_key(Role::Time);
+    let user_field = role_key(Role::User);
     let entry_doc = doc(&format!(
         "One entry of the {title}: its action, typed fields, and the fields as received."
     ));
@@ -242,6 +309,12 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
 
         /// The field whose value names the action.
         pub const ACTION_FIELD: &str = #field;
+
+        /// The field that says when, if the catalog names one.
+        const TIME_FIELD: Option<&str> = #time_field;
+
+        /// The field that says who, if the catalog names one.
+        const USER_FIELD: Option<&str> = #user_field;
 
         #entry_doc
         #[derive(Debug, Clone, PartialEq)]
@@ -295,6 +368,83 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
                 }
                 out
             }
+        }
+
+        impl Entry {
+            /// The entry as one output object.
+            pub fn to_output(&self, record: u64, line: u64, raw: String) -> rt::output::Output {
+                let (case, properties) = match &self.event {
+                    Some(Ok(e)) => (e.case().map(str::to_owned), e.properties()),
+                    _ => (None, rt::serde_json::Map::new()),
+                };
+                let text = |key: Option<&str>| {
+                    key.and_then(|k| self.fields.get(k)).map(|v| match v {
+                        rt::serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                };
+                rt::output::Output {
+                    record,
+                    line: Some(line),
+                    source: SOURCE_ID,
+                    module: self.action.known().map(|a| a.module().name().to_owned()),
+                    action: Some(self.action.to_string()),
+                    candidates: Vec::new(),
+                    case,
+                    level: None,
+                    result: None,
+                    time: text(TIME_FIELD).map(|t| {
+                        rt::time::Timestamp::parse_unix(&t).map_or(t, |t| t.to_string())
+                    }),
+                    user: text(USER_FIELD),
+                    service: None,
+                    properties,
+                    raw,
+                    violations: self.validate(),
+                }
+            }
+        }
+
+        /// Reads a file of responses, streaming document by document, and
+        /// hands each entry (or a broken document, or an error response) to
+        /// `out`; entries are numbered across the whole file.
+        pub fn read_outputs(
+            input: &mut dyn std::io::BufRead,
+            out: &mut dyn FnMut(rt::output::Output),
+        ) -> std::io::Result<()> {
+            let mut record = 0;
+            for doc in rt::output::Documents::new(input) {
+                let doc = doc?;
+                if let Some(error) = &doc.error {
+                    record += 1;
+                    out(rt::output::Output::broken(SOURCE_ID, record, Some(doc.line), doc.text, rt::output::not_json(error)));
+                    continue;
+                }
+                match parse_response(&doc.text) {
+                    Ok(response) => {
+                        if let Some(error) = &response.error {
+                            record += 1;
+                            out(rt::output::Output::broken(
+                                SOURCE_ID,
+                                record,
+                                Some(doc.line),
+                                doc.text.clone(),
+                                Violation::new(Code::ApiError, "error", format!("the response is an error: `{}`", error.code)),
+                            ));
+                        }
+                        for entry in &response.entries {
+                            record += 1;
+                            let raw = rt::serde_json::Value::Object(entry.fields.clone()).to_string();
+                            out(entry.to_output(record, doc.line, raw));
+                        }
+                    }
+                    Err(v) => {
+                        record += 1;
+                        out(rt::output::Output::broken(SOURCE_ID, record, Some(doc.line), doc.text, v));
+                    }
+                }
+            }
+            Ok(())
         }
 
         /// A response of the API, or a bare array of entries.
@@ -435,6 +585,88 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                     )],
                 }
             }
+        }
+
+        impl Record {
+            /// The record as one output object.
+            pub fn to_output(&self, record: u64, line: u64, raw: String) -> rt::output::Output {
+                let (module, action, candidates, case, properties) = match &self.identified {
+                    Identified::Event(Ok(e)) => (
+                        Some(e.action().module().name().to_owned()),
+                        Some(e.action().name().to_owned()),
+                        Vec::new(),
+                        e.case().map(str::to_owned),
+                        e.properties(),
+                    ),
+                    Identified::Event(Err(_)) | Identified::Unidentified => {
+                        (None, None, Vec::new(), None, rt::serde_json::Map::new())
+                    }
+                    Identified::Ambiguous { candidates, .. } => {
+                        let mut modules: Vec<&str> = candidates.iter().map(|c| c.module().name()).collect();
+                        modules.dedup();
+                        (
+                            (modules.len() == 1).then(|| modules[0].to_owned()),
+                            None,
+                            candidates.iter().map(|c| c.name().to_owned()).collect(),
+                            None,
+                            rt::serde_json::Map::new(),
+                        )
+                    }
+                };
+                rt::output::Output {
+                    record,
+                    line: Some(line),
+                    source: SOURCE_ID,
+                    module,
+                    action,
+                    candidates,
+                    case,
+                    level: None,
+                    result: None,
+                    time: self.attributes.time.map(|t| t.to_string()),
+                    user: self.attributes.user.clone(),
+                    service: None,
+                    properties,
+                    raw,
+                    violations: self.validate(),
+                }
+            }
+        }
+
+        /// Reads a file of records, streaming document by document (an
+        /// array document is read element by element), and hands each record
+        /// (or a broken document) to `out`.
+        pub fn read_outputs(
+            input: &mut dyn std::io::BufRead,
+            out: &mut dyn FnMut(rt::output::Output),
+        ) -> std::io::Result<()> {
+            let mut record = 0;
+            for doc in rt::output::Documents::new(input) {
+                let doc = doc?;
+                if let Some(error) = &doc.error {
+                    record += 1;
+                    out(rt::output::Output::broken(SOURCE_ID, record, Some(doc.line), doc.text, rt::output::not_json(error)));
+                    continue;
+                }
+                let items = match rt::serde_json::from_str::<rt::serde_json::Value>(&doc.text) {
+                    Ok(rt::serde_json::Value::Array(items)) => items,
+                    Ok(value) => vec![value],
+                    Err(e) => {
+                        record += 1;
+                        out(rt::output::Output::broken(SOURCE_ID, record, Some(doc.line), doc.text, rt::output::not_json(&e.to_string())));
+                        continue;
+                    }
+                };
+                for item in items {
+                    record += 1;
+                    let raw = item.to_string();
+                    match Attributes::from_value(item) {
+                        Ok(attributes) => out(Record::identify(attributes).to_output(record, doc.line, raw)),
+                        Err(v) => out(rt::output::Output::broken(SOURCE_ID, record, Some(doc.line), raw, v)),
+                    }
+                }
+            }
+            Ok(())
         }
 
         /// Parses one JSON document (flat attributes, or a Neo or Cloud

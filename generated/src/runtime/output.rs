@@ -1,0 +1,309 @@
+//! One output object per input record, the same shape for every source, and
+//! the streaming readers that produce them: what `auditcat parse` writes as
+//! NDJSON.
+//!
+//! Nothing is lost: a record that cannot be parsed still becomes an
+//! [`Output`], with its raw text and the violation that says why.
+
+use std::io::{self, BufRead};
+
+use serde_json::{Map, Value};
+
+use super::violation::{Code, Violation};
+
+/// One input record, typed as far as it goes.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Output {
+    /// 1-based number of the record in the whole input.
+    pub record: u64,
+    /// 1-based line where it starts, when the input has lines.
+    pub line: Option<u64>,
+    /// The source id.
+    pub source: &'static str,
+    /// The catalog's module name (or the text as logged when unknown).
+    pub module: Option<String>,
+    /// The catalog's action name (or the text as logged when unknown).
+    pub action: Option<String>,
+    /// The events a record may be when the rules cannot decide.
+    pub candidates: Vec<String>,
+    /// The case of the action, for actions with several.
+    pub case: Option<String>,
+    /// The level, where the source has levels.
+    pub level: Option<String>,
+    /// The result, where the source has results.
+    pub result: Option<String>,
+    /// When, as RFC 3339 (without an offset when the log gives none).
+    pub time: Option<String>,
+    /// Who.
+    pub user: Option<String>,
+    /// The service, where the source has services.
+    pub service: Option<String>,
+    /// The typed complement or entry fields, keyed by snake_case names.
+    pub properties: Map<String, Value>,
+    /// The record's original complement or JSON text.
+    pub raw: String,
+    /// Every violation; empty when the record is valid.
+    pub violations: Vec<Violation>,
+}
+
+impl Output {
+    /// A record that could not be read at all.
+    pub fn broken(
+        source: &'static str,
+        record: u64,
+        line: Option<u64>,
+        raw: String,
+        violation: Violation,
+    ) -> Output {
+        Output {
+            record,
+            line,
+            source,
+            raw,
+            violations: vec![violation],
+            ..Output::default()
+        }
+    }
+
+    /// The JSON object written for the record.
+    pub fn to_json(&self) -> Value {
+        let mut o = Map::new();
+        let opt = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
+        o.insert("record".into(), self.record.into());
+        if let Some(line) = self.line {
+            o.insert("line".into(), line.into());
+        }
+        o.insert("source".into(), self.source.into());
+        o.insert("module".into(), opt(&self.module));
+        o.insert("action".into(), opt(&self.action));
+        if !self.candidates.is_empty() {
+            o.insert("candidates".into(), self.candidates.clone().into());
+        }
+        o.insert("case".into(), opt(&self.case));
+        o.insert("level".into(), opt(&self.level));
+        o.insert("result".into(), opt(&self.result));
+        o.insert("time".into(), opt(&self.time));
+        o.insert("user".into(), opt(&self.user));
+        o.insert("service".into(), opt(&self.service));
+        o.insert("properties".into(), Value::Object(self.properties.clone()));
+        o.insert("raw".into(), self.raw.clone().into());
+        let violations = self
+            .violations
+            .iter()
+            .map(|v| {
+                let mut m = Map::new();
+                m.insert("code".into(), v.code.as_str().into());
+                m.insert("path".into(), v.path.clone().into());
+                m.insert("message".into(), v.message.clone().into());
+                Value::Object(m)
+            })
+            .collect();
+        o.insert("violations".into(), Value::Array(violations));
+        Value::Object(o)
+    }
+}
+
+/// How a source's input is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// A CSV export with a header row.
+    Csv,
+    /// JSON documents: one, one per line, or arrays.
+    Json,
+}
+
+/// Reads an input, streaming, and hands every record to the sink.
+pub type ReadFn = fn(&mut dyn BufRead, &mut dyn FnMut(Output)) -> io::Result<()>;
+
+/// A module of a source: its name, its service, its actions' names.
+pub type ModuleListing = (&'static str, Option<&'static str>, Vec<&'static str>);
+
+/// A source as the command line sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceInfo {
+    /// The source id (`--source`).
+    pub id: &'static str,
+    /// Its title.
+    pub title: &'static str,
+    /// How its input is laid out.
+    pub format: InputFormat,
+    /// Reads an input, streaming, and hands every record to the sink.
+    pub read: ReadFn,
+    /// The modules and their actions, as `(module, service, actions)`.
+    pub catalog: fn() -> Vec<ModuleListing>,
+}
+
+/// One JSON document of an input, or why it is not one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// 1-based line where it starts.
+    pub line: u64,
+    /// Its text.
+    pub text: String,
+    /// Why it is not JSON, if it is not.
+    pub error: Option<String>,
+}
+
+/// Reads JSON documents from a stream: one per line (NDJSON), or one spread
+/// over many lines, or both mixed. A document ends at a line that completes
+/// it; a line that cannot continue it makes it a broken document, and reading
+/// goes on with the next line. Memory holds one document at a time.
+pub struct Documents<R> {
+    input: R,
+    line: u64,
+    buf: String,
+    start: u64,
+    done: bool,
+    /// A complete document read right after a broken one.
+    pending: Option<Document>,
+}
+
+impl<R: BufRead> Documents<R> {
+    /// Documents of `input`.
+    pub fn new(input: R) -> Self {
+        Documents {
+            input,
+            line: 0,
+            buf: String::new(),
+            start: 0,
+            done: false,
+            pending: None,
+        }
+    }
+
+    fn take(&mut self, error: Option<String>) -> Document {
+        let text = std::mem::take(&mut self.buf);
+        Document {
+            line: self.start,
+            text: text.trim_end().to_owned(),
+            error,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Documents<R> {
+    type Item = io::Result<Document>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(doc) = self.pending.take() {
+            return Some(Ok(doc));
+        }
+        let mut line = String::new();
+        while !self.done {
+            line.clear();
+            match self.input.read_line(&mut line) {
+                Ok(0) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(io::Error::new(
+                        e.kind(),
+                        format!("line {}: {e}", self.line + 1),
+                    )));
+                }
+            }
+            self.line += 1;
+            let text = if self.line == 1 {
+                line.strip_prefix('\u{feff}').unwrap_or(&line)
+            } else {
+                &line
+            };
+            if self.buf.is_empty() {
+                if text.trim().is_empty() {
+                    continue;
+                }
+                self.start = self.line;
+            }
+            let end = text.trim_end();
+            // A line that is a whole document on its own, after an unfinished
+            // one: the unfinished one is broken, this one is not.
+            if !self.buf.is_empty()
+                && !text.starts_with([' ', '\t'])
+                && serde_json::from_str::<serde::de::IgnoredAny>(end).is_ok()
+            {
+                let broken = self.take(Some(
+                    "invalid JSON: the document is not complete".to_owned(),
+                ));
+                self.pending = Some(Document {
+                    line: self.line,
+                    text: end.to_owned(),
+                    error: None,
+                });
+                return Some(Ok(broken));
+            }
+            self.buf.push_str(text);
+            if !(end.ends_with('}') || end.ends_with(']') || !end.starts_with([' ', '\t'])) {
+                continue;
+            }
+            match serde_json::from_str::<serde::de::IgnoredAny>(&self.buf) {
+                Ok(_) => return Some(Ok(self.take(None))),
+                Err(e) if e.is_eof() => continue,
+                Err(e) => {
+                    let first_line_only = self.start == self.line;
+                    if first_line_only || end == "}" || end == "]" {
+                        return Some(Ok(self.take(Some(format!("invalid JSON: {e}")))));
+                    }
+                }
+            }
+        }
+        if self.buf.trim().is_empty() {
+            return None;
+        }
+        let error = serde_json::from_str::<serde::de::IgnoredAny>(&self.buf)
+            .err()
+            .map(|e| format!("invalid JSON (the input ends inside it): {e}"));
+        Some(Ok(self.take(error)))
+    }
+}
+
+/// The violation of a document that is not JSON.
+pub fn not_json(message: &str) -> Violation {
+    Violation::new(Code::RecordMalformed, "", message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs(text: &str) -> Vec<(u64, bool)> {
+        Documents::new(text.as_bytes())
+            .map(|d| {
+                let d = d.unwrap();
+                (d.line, d.error.is_none())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn documents_one_per_line_or_spread() {
+        assert_eq!(docs("{\"a\":1}\n{\"b\":2}\n"), [(1, true), (2, true)]);
+        assert_eq!(
+            docs("{\n  \"a\": [1,\n 2]\n}\n\n{\"b\":2}"),
+            [(1, true), (6, true)]
+        );
+        assert_eq!(
+            docs("{\"a\":1}\n{\"b\":\n{\"c\":3}\n"),
+            [(1, true), (2, false), (3, true)]
+        );
+        assert_eq!(
+            docs("{\"a\":1}\nnot json\n{\"c\":3}"),
+            [(1, true), (2, false), (3, true)]
+        );
+        assert_eq!(docs("{\"a\": [1, 2"), [(1, false)]);
+        assert_eq!(docs(""), []);
+        assert_eq!(docs("\u{feff}[1]\n"), [(1, true)]);
+    }
+
+    #[test]
+    fn outputs_serialize_every_field() {
+        let o = Output::broken("slack", 3, Some(7), "{".into(), not_json("invalid JSON"));
+        let v = o.to_json();
+        assert_eq!(v["record"], 3);
+        assert_eq!(v["line"], 7);
+        assert_eq!(v["violations"][0]["code"], "record_malformed");
+        assert_eq!(v["properties"], Value::Object(Map::new()));
+    }
+}
