@@ -113,6 +113,7 @@ impl Builder {
             catalog,
             render::rust::RuntimePath::Crate,
         ));
+        files.extend(render::docs::render(catalog));
         files
     }
 
@@ -137,10 +138,40 @@ impl Builder {
     }
 }
 
+/// The files generated into the catalog directory itself: the JSON Schema
+/// of a catalog file and the format's documentation (`README.md`).
+pub fn catalog_dir_files() -> Files {
+    Files::from([
+        (PathBuf::from("catalog.schema.json"), catalog_schema()),
+        (
+            PathBuf::from("README.md"),
+            render::docs::catalog_format().to_owned(),
+        ),
+    ])
+}
+
 /// The JSON Schema of one catalog file, as committed in `catalog/catalog.schema.json`.
 pub fn catalog_schema() -> String {
     let schema = schemars::schema_for!(model::CatalogFile);
-    let mut text = serde_json::to_string_pretty(&schema).expect("a schema is plain JSON");
+    let value = serde_json::to_value(&schema).expect("a schema is plain JSON");
+    let mut text = serde_json::to_string_pretty(&sorted(value)).expect("a schema is plain JSON");
     text.push('\n');
     text
+}
+
+/// `value` with every object's keys in sorted order, whatever order
+/// `serde_json::Map` keeps (it keeps insertion order when another crate of the
+/// build turns on its `preserve_order` feature).
+fn sorted(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(sorted).collect())
+        }
+        other => other,
+    }
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use auditcat_codegen::{catalog_schema, output, Builder, Files, REGENERATE};
+use auditcat_codegen::{catalog_dir_files, catalog_schema, output, Builder, REGENERATE};
 use clap::{Parser, Subcommand};
 
 /// The crate directory this binary was built from; its parent is the repository.
@@ -94,10 +94,7 @@ fn generate(catalog_dir: PathBuf, out: PathBuf, check: bool) -> ExitCode {
     };
     let outputs = [
         (out, builder.render(&catalog)),
-        (
-            catalog_dir,
-            Files::from([("catalog.schema.json".into(), catalog_schema())]),
-        ),
+        (catalog_dir, catalog_dir_files()),
     ];
     if check {
         let stale: Vec<PathBuf> = outputs

@@ -13,3 +13,11 @@ pub mod demo;
 #[cfg(feature = "feed")]
 #[rustfmt::skip]
 pub mod feed;
+/// Every source compiled in, for tools that take a source by its id.
+#[cfg(feature = "json")]
+pub const SOURCES: &[crate::runtime::output::SourceInfo] = &[
+    #[cfg(feature = "demo")]
+    demo::SOURCE,
+    #[cfg(feature = "feed")]
+    feed::SOURCE,
+];

@@ -6,6 +6,30 @@
 //! A small text source used by the broken-catalog tests.
 //!
 //! Generated from `catalog/demo/`.
+/// The source's id.
+pub const SOURCE_ID: &str = "demo";
+/// The source as the command line sees it.
+pub const SOURCE: rt::output::SourceInfo = rt::output::SourceInfo {
+    id: SOURCE_ID,
+    title: "Demo audit log",
+    format: rt::output::InputFormat::Csv,
+    read: read_outputs,
+    catalog: listing,
+};
+/// Modules with their service and actions, in catalog order.
+fn listing() -> Vec<rt::output::ModuleListing> {
+    Module::ALL
+        .iter()
+        .map(|m| (
+            m.name(),
+            module_service(*m),
+            m.actions().iter().map(|a| a.name()).collect(),
+        ))
+        .collect()
+}
+fn module_service(m: Module) -> Option<&'static str> {
+    Some(m.service().name())
+}
 use std::fmt;
 use crate::runtime as rt;
 #[allow(unused_imports)]
@@ -378,6 +402,28 @@ impl ProjectAdd {
             Self { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { project_id, project_name, visibility } => {
+                let v = project_id;
+                m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = project_name;
+                m.insert(
+                    "project_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = visibility;
+                m.insert(
+                    "visibility".to_owned(),
+                    rt::serde_json::Value::String(v.as_str().to_owned()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -464,6 +510,21 @@ impl ProjectTag {
         match self {
             Self { .. } => Level::Information,
         }
+    }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { project_id, tags } => {
+                let v = project_id;
+                m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
+                if let Some(v) = tags {
+                    m.insert("tags".to_owned(), rt::serde_json::Value::from(v.clone()));
+                }
+            }
+        }
+        m
     }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
@@ -606,6 +667,54 @@ impl ProjectDelete {
             Self::WithMembers { .. } => Level::Notice,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self::WithoutMembers { project_id, project_name } => {
+                let v = project_id;
+                m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = project_name;
+                m.insert(
+                    "project_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+            Self::WithMembers { project_id, project_name, members } => {
+                let v = project_id;
+                m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = project_name;
+                m.insert(
+                    "project_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                m.insert(
+                    "members".to_owned(),
+                    rt::serde_json::Value::Array(
+                        members
+                            .iter()
+                            .map(|group| {
+                                let mut o = rt::serde_json::Map::new();
+                                let v = &group.member_id;
+                                o.insert(
+                                    "member_id".to_owned(),
+                                    rt::serde_json::Value::from(*v),
+                                );
+                                let v = &group.member_name;
+                                o.insert(
+                                    "member_name".to_owned(),
+                                    rt::serde_json::Value::String(v.clone()),
+                                );
+                                rt::serde_json::Value::Object(o)
+                            })
+                            .collect(),
+                    ),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
     pub fn validate(&self) -> Vec<Violation> {
@@ -705,6 +814,28 @@ impl MemberJoin {
             Self { .. } => Level::Information,
         }
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { project_id, project_name, member_name } => {
+                let v = project_id;
+                m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = project_name;
+                m.insert(
+                    "project_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+                let v = member_name;
+                m.insert(
+                    "member_name".to_owned(),
+                    rt::serde_json::Value::String(v.clone()),
+                );
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once: the
     /// types of this action's properties already say everything.
     pub fn validate(&self) -> Vec<Violation> {
@@ -797,6 +928,15 @@ impl Event {
             Self::MemberJoin(e) => e.validate(),
         }
     }
+    /// The typed values keyed by their snake_case names.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        match self {
+            Self::ProjectAdd(e) => e.properties(),
+            Self::ProjectTag(e) => e.properties(),
+            Self::ProjectDelete(e) => e.properties(),
+            Self::MemberJoin(e) => e.properties(),
+        }
+    }
 }
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -877,10 +1017,13 @@ pub struct Record {
     pub extra: Vec<(String, String)>,
     /// Known columns that the file lacks.
     pub missing: Vec<&'static str>,
+    /// Whether the row has more or fewer fields than the header.
+    pub ragged: bool,
 }
 impl Record {
     /// Types one CSV row.
     pub fn from_row(row: Row, missing: &[usize]) -> Record {
+        let ragged = row.ragged;
         let mut values = row.values;
         let mut take = |i: usize| {
             values.get_mut(i).and_then(Option::take).unwrap_or_default()
@@ -919,11 +1062,21 @@ impl Record {
             event,
             extra: row.extra,
             missing: missing.iter().map(|&i| COLUMNS[i].name).collect(),
+            ragged,
         }
     }
     /// Every violation of the record, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut out = Vec::new();
+        if self.ragged {
+            out.push(
+                Violation::new(
+                    Code::RecordMalformed,
+                    "",
+                    "the row has more or fewer fields than the header",
+                ),
+            );
+        }
         for column in &self.missing {
             out.push(
                 Violation::new(
@@ -1033,6 +1186,64 @@ fn in_complement(mut v: Violation, column: &str) -> Violation {
         format!("{column}.{}", v.path)
     };
     v
+}
+impl Record {
+    /// The record as one output object.
+    pub fn to_output(&self) -> rt::output::Output {
+        let (case, properties) = match &self.event {
+            Some(Ok(e)) => (e.case().map(str::to_owned), e.properties()),
+            _ => (None, rt::serde_json::Map::new()),
+        };
+        rt::output::Output {
+            record: self.record,
+            line: Some(self.line),
+            source: SOURCE_ID,
+            module: Some(self.module.to_string()),
+            action: Some(self.action.to_string()),
+            candidates: Vec::new(),
+            case,
+            level: Some(self.level.to_string()),
+            result: Some(self.result.to_string()),
+            time: Some(
+                self.time.map_or_else(|| self.time_text.clone(), |t| t.to_string()),
+            ),
+            user: Some(self.user.clone()),
+            service: Some(self.service.to_string()),
+            properties,
+            raw: self.complement.clone(),
+            violations: self.validate(),
+        }
+    }
+}
+/// Reads a CSV export, streaming, and hands each record (or the
+/// row's error) to `out`. A file without a usable header row is an
+/// error of the whole input.
+pub fn read_outputs(
+    input: &mut dyn std::io::BufRead,
+    out: &mut dyn FnMut(rt::output::Output),
+) -> std::io::Result<()> {
+    let records = read_csv(input)
+        .map_err(|e| std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            e.to_string(),
+        ))?;
+    for record in records {
+        match record {
+            Ok(r) => out(r.to_output()),
+            Err(e) => {
+                out(
+                    rt::output::Output::broken(
+                        SOURCE_ID,
+                        e.record.unwrap_or_default(),
+                        e.line,
+                        String::new(),
+                        Violation::new(Code::RecordMalformed, "", e.message),
+                    ),
+                )
+            }
+        }
+    }
+    Ok(())
 }
 /// Reads a CSV export, streaming: the header row first, then one
 /// [`Record`] (or the row's error) per row.

@@ -6,6 +6,30 @@
 //! A small JSON source used by the broken-catalog tests.
 //!
 //! Generated from `catalog/feed/`.
+/// The source's id.
+pub const SOURCE_ID: &str = "feed";
+/// The source as the command line sees it.
+pub const SOURCE: rt::output::SourceInfo = rt::output::SourceInfo {
+    id: SOURCE_ID,
+    title: "Demo feed log",
+    format: rt::output::InputFormat::Json,
+    read: read_outputs,
+    catalog: listing,
+};
+/// Modules with their service and actions, in catalog order.
+fn listing() -> Vec<rt::output::ModuleListing> {
+    Module::ALL
+        .iter()
+        .map(|m| (
+            m.name(),
+            module_service(*m),
+            m.actions().iter().map(|a| a.name()).collect(),
+        ))
+        .collect()
+}
+fn module_service(_: Module) -> Option<&'static str> {
+    None
+}
 use std::fmt;
 use crate::runtime as rt;
 #[allow(unused_imports)]
@@ -145,6 +169,20 @@ impl Created {
             Self { .. } => 0,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { item_id, user } => {
+                let v = item_id;
+                m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = user;
+                m.insert("user".to_owned(), rt::serde_json::Value::String(v.clone()));
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -226,6 +264,20 @@ impl Deleted {
             Self { .. } => 0,
         }]
     }
+    /// The typed values keyed by their snake_case names (`app_id`),
+    /// repeated groups as arrays of objects.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        let mut m = rt::serde_json::Map::new();
+        match self {
+            Self { item_id, user } => {
+                let v = item_id;
+                m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
+                let v = user;
+                m.insert("user".to_owned(), rt::serde_json::Value::String(v.clone()));
+            }
+        }
+        m
+    }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut c = Checker::default();
@@ -302,6 +354,13 @@ impl Event {
             Self::Deleted(e) => e.validate(),
         }
     }
+    /// The typed values keyed by their snake_case names.
+    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        match self {
+            Self::Created(e) => e.properties(),
+            Self::Deleted(e) => e.properties(),
+        }
+    }
 }
 impl Event {
     /// The entry in the log's own JSON form, action field included.
@@ -325,6 +384,10 @@ impl fmt::Display for Event {
 use rt::violation::Code;
 /// The field whose value names the action.
 pub const ACTION_FIELD: &str = "event";
+/// The field that says when, if the catalog names one.
+const TIME_FIELD: Option<&str> = None;
+/// The field that says who, if the catalog names one.
+const USER_FIELD: Option<&str> = None;
 /// One entry of the Demo feed log: its action, typed fields, and the fields as received.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -399,6 +462,106 @@ impl Entry {
         }
         out
     }
+}
+impl Entry {
+    /// The entry as one output object.
+    pub fn to_output(&self, record: u64, line: u64, raw: String) -> rt::output::Output {
+        let (case, properties) = match &self.event {
+            Some(Ok(e)) => (e.case().map(str::to_owned), e.properties()),
+            _ => (None, rt::serde_json::Map::new()),
+        };
+        let text = |key: Option<&str>| {
+            key.and_then(|k| self.fields.get(k))
+                .map(|v| match v {
+                    rt::serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+        };
+        rt::output::Output {
+            record,
+            line: Some(line),
+            source: SOURCE_ID,
+            module: self.action.known().map(|a| a.module().name().to_owned()),
+            action: Some(self.action.to_string()),
+            candidates: Vec::new(),
+            case,
+            level: None,
+            result: None,
+            time: text(TIME_FIELD)
+                .map(|t| {
+                    rt::time::Timestamp::parse_unix(&t).map_or(t, |t| t.to_string())
+                }),
+            user: text(USER_FIELD),
+            service: None,
+            properties,
+            raw,
+            violations: self.validate(),
+        }
+    }
+}
+/// Reads a file of responses, streaming document by document, and
+/// hands each entry (or a broken document, or an error response) to
+/// `out`; entries are numbered across the whole file.
+pub fn read_outputs(
+    input: &mut dyn std::io::BufRead,
+    out: &mut dyn FnMut(rt::output::Output),
+) -> std::io::Result<()> {
+    let mut record = 0;
+    for doc in rt::output::Documents::new(input) {
+        let doc = doc?;
+        if let Some(error) = &doc.error {
+            record += 1;
+            out(
+                rt::output::Output::broken(
+                    SOURCE_ID,
+                    record,
+                    Some(doc.line),
+                    doc.text,
+                    rt::output::not_json(error),
+                ),
+            );
+            continue;
+        }
+        match parse_response(&doc.text) {
+            Ok(response) => {
+                if let Some(error) = &response.error {
+                    record += 1;
+                    out(
+                        rt::output::Output::broken(
+                            SOURCE_ID,
+                            record,
+                            Some(doc.line),
+                            doc.text.clone(),
+                            Violation::new(
+                                Code::ApiError,
+                                "error",
+                                format!("the response is an error: `{}`", error.code),
+                            ),
+                        ),
+                    );
+                }
+                for entry in &response.entries {
+                    record += 1;
+                    let raw = rt::serde_json::Value::Object(entry.fields.clone())
+                        .to_string();
+                    out(entry.to_output(record, doc.line, raw));
+                }
+            }
+            Err(v) => {
+                record += 1;
+                out(
+                    rt::output::Output::broken(
+                        SOURCE_ID,
+                        record,
+                        Some(doc.line),
+                        doc.text,
+                        v,
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
 }
 /// A response of the API, or a bare array of entries.
 pub type Response = rt::envelope::Response<Entry>;
