@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use auditcat_codegen::{catalog_dir_files, output, Builder, REGENERATE};
+use auditcat_codegen::{catalog_dir_files, output, Builder, Layout, REGENERATE};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -10,7 +10,7 @@ fn repo() -> PathBuf {
 
 fn builder() -> Builder {
     let mut b = Builder::new();
-    b.catalog_dir(repo().join("catalog"));
+    b.catalog_dir(repo().join("catalog")).layout(Layout::Crate);
     b
 }
 

@@ -9,7 +9,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use auditcat_codegen::Builder;
+use auditcat_codegen::{Builder, Layout};
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -18,7 +18,9 @@ fn dir() -> PathBuf {
 #[test]
 fn small_catalog_matches_its_golden_files() {
     let mut builder = Builder::new();
-    builder.catalog_dir(dir().join("broken/base"));
+    builder
+        .catalog_dir(dir().join("broken/base"))
+        .layout(Layout::Crate);
     let catalog = builder.load().unwrap_or_else(|e| panic!("{e}"));
     let files = builder.render(&catalog);
     let golden = dir().join("golden");

@@ -5,7 +5,9 @@
 //! catalog's own (sources by id, properties by key, modules and actions as
 //! written, files taken in sorted order), so output is deterministic.
 
-pub use crate::model::{ComplementFormat, Form, JsonForm, MessageField, PropertyType, Role};
+pub use crate::model::{
+    ComplementFormat, Deprecation, Form, JsonForm, MessageField, PropertyType, Role,
+};
 
 /// The whole catalog.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +23,8 @@ pub struct Source {
     pub id: String,
     /// Human title.
     pub title: String,
+    /// The catalog version of the source.
+    pub version: Option<String>,
     /// What the source is.
     pub description: String,
     /// How complements and examples are written.
@@ -156,6 +160,8 @@ pub struct Property {
     pub used: bool,
     /// The record part it gives (`time`, `user`), for JSON sources.
     pub role: Option<Role>,
+    /// Its deprecation, if deprecated.
+    pub deprecated: Option<Deprecation>,
 }
 
 /// An enumerated value.
@@ -209,6 +215,8 @@ pub struct Action {
     pub properties: Vec<String>,
     /// Identification rules (JSON attribute sources).
     pub rules: Vec<Rule>,
+    /// Its deprecation, if deprecated.
+    pub deprecated: Option<Deprecation>,
 }
 
 impl Action {

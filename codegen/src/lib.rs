@@ -30,11 +30,61 @@ pub use output::{Files, Written};
 /// The command that regenerates the bundled crate, named in every generated file.
 pub const REGENERATE: &str = "cargo run -p auditcat-codegen -- generate";
 
+/// What a generation run writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Artifact {
+    /// The Rust modules (and, for [`Layout::Crate`], the crate's `Cargo.toml`).
+    Rust,
+    /// The Markdown reference under `docs/`.
+    Docs,
+    /// The flat export `catalog.json`.
+    Json,
+    /// The JSON Schema of a catalog file, `catalog.schema.json`.
+    Schema,
+}
+
+impl Artifact {
+    /// Every artifact.
+    pub const ALL: [Artifact; 4] = [
+        Artifact::Rust,
+        Artifact::Docs,
+        Artifact::Json,
+        Artifact::Schema,
+    ];
+}
+
+/// How the Rust is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One file, `auditcat.rs`, with a module per source, for a crate that
+    /// depends on `auditcat` and includes it:
+    /// `mod events { include!(concat!(env!("OUT_DIR"), "/auditcat.rs")); }`.
+    Module,
+    /// The bundled `auditcat` crate: `Cargo.toml`, `src/sources.rs` and
+    /// `src/sources/<source>.rs`, each source behind a feature of its id.
+    Crate,
+}
+
 /// Configures and runs generation, in the style of `prost-build`.
+///
+/// ```no_run
+/// // build.rs of a crate that depends on `auditcat` (runtime) and, as a
+/// // build dependency, on `auditcat-codegen`:
+/// auditcat_codegen::Builder::new()
+///     .bundled() // extend the bundled catalog ...
+///     .catalog_dir("catalog") // ... with this crate's own YAML
+///     .generate()
+///     .unwrap_or_else(|e| panic!("{e}"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct Builder {
     catalog_dir: PathBuf,
+    includes: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
+    sources: Option<Vec<String>>,
+    modules: Option<Vec<String>>,
+    emit: Vec<Artifact>,
+    layout: Layout,
 }
 
 impl Default for Builder {
@@ -75,12 +125,24 @@ impl fmt::Display for GenerateError {
 
 impl std::error::Error for GenerateError {}
 
+/// The catalog bundled with this crate (`catalog/` of its repository).
+pub fn bundled_catalog_dir() -> PathBuf {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    crate_dir.parent().unwrap_or(crate_dir).join("catalog")
+}
+
 impl Builder {
-    /// A builder reading `catalog/` and writing to `OUT_DIR`.
+    /// A builder reading `catalog/`, writing Rust, docs and `catalog.json`
+    /// as one module file ([`Layout::Module`]) into `OUT_DIR`.
     pub fn new() -> Self {
         Builder {
             catalog_dir: PathBuf::from("catalog"),
+            includes: Vec::new(),
             out_dir: None,
+            sources: None,
+            modules: None,
+            emit: vec![Artifact::Rust, Artifact::Docs, Artifact::Json],
+            layout: Layout::Module,
         }
     }
 
@@ -90,43 +152,173 @@ impl Builder {
         self
     }
 
+    /// Another catalog directory to read first: the catalog that
+    /// `catalog_dir` extends. Its files come before the catalog directory's,
+    /// so the catalog directory adds actions, modules and sources to it, and
+    /// replaces its declarations only where it says `override: true`.
+    pub fn include(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.includes.push(dir.into());
+        self
+    }
+
+    /// Includes the catalog bundled with auditcat ([`bundled_catalog_dir`]).
+    pub fn bundled(&mut self) -> &mut Self {
+        self.include(bundled_catalog_dir())
+    }
+
     /// Where to write; defaults to the `OUT_DIR` of a build script.
     pub fn out_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
         self.out_dir = Some(dir.into());
         self
     }
 
-    /// Loads and checks the catalog.
-    pub fn load(&self) -> Result<ir::Catalog, Errors> {
-        let mut diag = diag::Diagnostics::default();
-        let files = load::load_dir(&self.catalog_dir, &mut diag);
-        let catalog = check::check(&files, &mut diag);
-        diag.finish(catalog)
+    /// Generates only these sources (by id).
+    pub fn sources<S: Into<String>>(&mut self, ids: impl IntoIterator<Item = S>) -> &mut Self {
+        self.sources = Some(ids.into_iter().map(Into::into).collect());
+        self
     }
 
-    /// Renders every output file of a checked catalog, in memory.
+    /// Generates only these modules (by name, of any source).
+    pub fn modules<S: Into<String>>(&mut self, names: impl IntoIterator<Item = S>) -> &mut Self {
+        self.modules = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Writes only these artifacts.
+    pub fn emit(&mut self, artifacts: impl IntoIterator<Item = Artifact>) -> &mut Self {
+        self.emit = artifacts.into_iter().collect();
+        self
+    }
+
+    /// How the Rust is laid out.
+    pub fn layout(&mut self, layout: Layout) -> &mut Self {
+        self.layout = layout;
+        self
+    }
+
+    /// The catalog directories in reading order.
+    fn dirs(&self) -> impl Iterator<Item = &PathBuf> {
+        self.includes
+            .iter()
+            .chain(std::iter::once(&self.catalog_dir))
+    }
+
+    /// Loads and checks the catalog, then keeps the selected sources and modules.
+    pub fn load(&self) -> Result<ir::Catalog, Errors> {
+        self.load_files().map(|(catalog, _)| catalog)
+    }
+
+    fn load_files(&self) -> Result<(ir::Catalog, Vec<PathBuf>), Errors> {
+        let mut diag = diag::Diagnostics::default();
+        let mut files = Vec::new();
+        for dir in self.dirs() {
+            files.extend(load::load_dir(dir, &mut diag));
+        }
+        let read: Vec<PathBuf> = files.iter().map(|f| f.source_path.clone()).collect();
+        let catalog = check::check(&files, &mut diag);
+        let catalog = diag.finish(catalog)?;
+        self.select(catalog).map(|c| (c, read))
+    }
+
+    fn select(&self, mut catalog: ir::Catalog) -> Result<ir::Catalog, Errors> {
+        let mut missing = Vec::new();
+        if let Some(ids) = &self.sources {
+            for id in ids {
+                if !catalog.sources.iter().any(|s| &s.id == id) {
+                    missing.push(format!("no source `{id}` to select"));
+                }
+            }
+            catalog.sources.retain(|s| ids.contains(&s.id));
+        }
+        if let Some(names) = &self.modules {
+            for name in names {
+                if !catalog
+                    .sources
+                    .iter()
+                    .any(|s| s.modules.iter().any(|m| &m.name == name))
+                {
+                    missing.push(format!("no module `{name}` to select"));
+                }
+            }
+            for s in &mut catalog.sources {
+                s.modules.retain(|m| names.contains(&m.name));
+            }
+            catalog.sources.retain(|s| !s.modules.is_empty());
+        }
+        if missing.is_empty() {
+            Ok(catalog)
+        } else {
+            Err(Errors(
+                missing
+                    .into_iter()
+                    .map(|message| Error {
+                        file: self.catalog_dir.clone(),
+                        path: String::new(),
+                        line: None,
+                        message,
+                    })
+                    .collect(),
+            ))
+        }
+    }
+
+    /// Renders the selected artifacts of a checked catalog, in memory.
     pub fn render(&self, catalog: &ir::Catalog) -> Files {
         let mut files = Files::new();
-        files.insert(PathBuf::from("catalog.json"), render::json::render(catalog));
-        files.insert(PathBuf::from("Cargo.toml"), render::cargo::render(catalog));
-        files.extend(render::rust::render(
-            catalog,
-            render::rust::RuntimePath::Crate,
-        ));
-        files.extend(render::docs::render(catalog));
+        for artifact in &self.emit {
+            match artifact {
+                Artifact::Json => {
+                    files.insert(PathBuf::from("catalog.json"), render::json::render(catalog));
+                }
+                Artifact::Rust => match self.layout {
+                    Layout::Crate => {
+                        files.insert(PathBuf::from("Cargo.toml"), render::cargo::render(catalog));
+                        files.extend(render::rust::render(
+                            catalog,
+                            render::rust::RuntimePath::Crate,
+                        ));
+                    }
+                    Layout::Module => {
+                        let (path, text) = render::rust::render_module_file(catalog);
+                        files.insert(path, text);
+                    }
+                },
+                Artifact::Docs => files.extend(render::docs::render(catalog)),
+                Artifact::Schema => {
+                    files.insert(PathBuf::from("catalog.schema.json"), catalog_schema());
+                }
+            }
+        }
         files
     }
 
     /// Loads, checks, renders and writes. Nothing is written when the catalog
-    /// has any mistake.
+    /// has any mistake. Run from a build script (where `OUT_DIR` is set), it
+    /// also tells cargo to rerun it when any catalog file or directory changes.
     pub fn generate(&self) -> Result<Written, GenerateError> {
+        let in_build_script = std::env::var_os("OUT_DIR").is_some();
         let out = match &self.out_dir {
             Some(dir) => dir.clone(),
             None => std::env::var_os("OUT_DIR")
                 .map(PathBuf::from)
                 .ok_or(GenerateError::NoOutDir)?,
         };
-        let catalog = self.load().map_err(GenerateError::Catalog)?;
+        if in_build_script {
+            for dir in self.dirs() {
+                println!("cargo:rerun-if-changed={}", dir.display());
+                if let Ok(entries) = std::fs::read_dir(dir) {
+                    for entry in entries.flatten().filter(|e| e.path().is_dir()) {
+                        println!("cargo:rerun-if-changed={}", entry.path().display());
+                    }
+                }
+            }
+        }
+        let (catalog, read) = self.load_files().map_err(GenerateError::Catalog)?;
+        if in_build_script {
+            for file in &read {
+                println!("cargo:rerun-if-changed={}", file.display());
+            }
+        }
         let files = self.render(&catalog);
         output::write(&out, &files).map_err(|source| GenerateError::Io { path: out, source })
     }

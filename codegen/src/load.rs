@@ -20,6 +20,8 @@ use crate::model::CatalogFile;
 pub struct LoadedFile {
     /// Path for messages (as found under the catalog directory, prefixed by its name).
     pub path: PathBuf,
+    /// The file's real path, as read.
+    pub source_path: PathBuf,
     /// The source directory it lies in.
     pub dir: String,
     /// Its content.
@@ -167,7 +169,8 @@ pub fn load_dir(dir: &Path, diag: &mut Diagnostics) -> Vec<LoadedFile> {
                 .join(path.file_name().unwrap_or_default());
             match fs::read_to_string(&path) {
                 Ok(text) => {
-                    if let Some(file) = load_text(&name, &dir_name, &text, diag) {
+                    if let Some(mut file) = load_text(&name, &dir_name, &text, diag) {
+                        file.source_path = path.clone();
                         files.push(file);
                     }
                 }
@@ -183,6 +186,7 @@ pub fn load_text(name: &Path, dir: &str, text: &str, diag: &mut Diagnostics) -> 
     match serde_yaml::from_str::<CatalogFile>(text) {
         Ok(file) => Some(LoadedFile {
             path: name.to_owned(),
+            source_path: name.to_owned(),
             dir: dir.to_owned(),
             file,
             lines: LineIndex::of(text).unwrap_or_default(),

@@ -47,6 +47,9 @@ pub struct CatalogFile {
 pub struct Definition {
     /// Human title of the source.
     pub title: String,
+    /// The version of the source's catalog (`1.0.0`); deprecations cite it.
+    #[serde(default)]
+    pub version: Option<String>,
     /// What the source is and where its records come from.
     pub description: String,
     /// How examples and complements are written: `text` (`key: value, ...`) or
@@ -261,6 +264,13 @@ pub struct Property {
     /// For JSON sources: the record part this property gives (`time`, `user`).
     #[serde(default)]
     pub role: Option<Role>,
+    /// Marks the property as deprecated.
+    #[serde(default)]
+    pub deprecated: Option<Deprecation>,
+    /// Replaces a declaration of the same key from an earlier file (an
+    /// extended catalog) instead of conflicting with it.
+    #[serde(default, rename = "override")]
+    pub replaces: bool,
     /// Remarks (documented inconsistencies, uncertain facts).
     #[serde(default)]
     pub notes: Vec<String>,
@@ -333,8 +343,14 @@ pub struct Module {
     /// The service it belongs to, for sources with services.
     #[serde(default)]
     pub service: Option<String>,
-    /// What the module covers.
-    pub description: String,
+    /// What the module covers; may be left out where a file adds actions to
+    /// a module declared elsewhere.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Replaces the description and notes of a module declared in an earlier
+    /// file instead of conflicting with them.
+    #[serde(default, rename = "override")]
+    pub replaces: bool,
     /// Other spellings of the module found in the document.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -383,6 +399,23 @@ pub struct Action {
     /// Rules that identify a record as this event (JSON attribute sources).
     #[serde(default)]
     pub identify: Vec<Rule>,
+    /// Marks the action as deprecated.
+    #[serde(default)]
+    pub deprecated: Option<Deprecation>,
+    /// Replaces an action of the same name declared in an earlier file (an
+    /// extended catalog) instead of conflicting with it.
+    #[serde(default, rename = "override")]
+    pub replaces: bool,
+}
+
+/// A deprecation: since which catalog version, and what to use instead.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deprecation {
+    /// The catalog version that deprecated it.
+    pub since: String,
+    /// Why, and what to use instead.
+    pub message: String,
 }
 
 /// A case of an action.

@@ -174,6 +174,7 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
         let source = ir::Source {
             id: id.to_owned(),
             title: definition.title.clone(),
+            version: definition.version.clone(),
             description: definition.description.clone(),
             complement: definition.complement,
             action_field: definition.action_field.clone(),
@@ -368,6 +369,11 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
                             p.key, first.path
                         );
                         self.err(fi, format!("{path}.key"), msg);
+                    } else if p.replaces {
+                        first.model = p;
+                        first.file = fi;
+                        first.path = path;
+                        first.documents.extend(doc);
                     } else if first.model != p {
                         let msg = format!(
                             "property `{}` is declared differently in {} at {}; a property shared by documents must be declared identically",
@@ -552,21 +558,30 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
                 notes: p.notes.clone(),
                 used: d.used,
                 role: p.role,
+                deprecated: p.deprecated.clone(),
             });
         }
         out
     }
 
+    /// Resolves modules and actions. A module declared in several files
+    /// (an extended catalog) is one module: later files add actions to it, and
+    /// replace an action only where they say `override: true`.
     fn modules(&mut self) -> Vec<ir::Module> {
-        let mut modules = Vec::new();
-        let mut module_names = Seen::default();
-        let mut action_names: BTreeMap<String, Seen> = BTreeMap::new();
+        let mut modules: Vec<ir::Module> = Vec::new();
+        // Folded `service \0 name` (and aliases) -> module index and first place.
+        let mut module_keys: BTreeMap<String, (usize, String)> = BTreeMap::new();
+        // Per module: folded action name or alias -> (action index, place).
+        let mut action_keys: Vec<BTreeMap<String, (usize, String)>> = Vec::new();
         for (fi, f) in self.files.iter().enumerate() {
             let document = self.doc_of_file[fi];
             for (mi, m) in f.file.modules.iter().enumerate() {
                 let mpath = format!("modules[{mi}]");
+                let here = format!("{}:{mpath}", f.path.display());
                 self.name(fi, &format!("{mpath}.name"), &m.name);
-                self.text(fi, &format!("{mpath}.description"), &m.description);
+                if let Some(d) = &m.description {
+                    self.text(fi, &format!("{mpath}.description"), d);
+                }
                 let Some(document) = document else {
                     self.err(
                         fi,
@@ -577,25 +592,95 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
                 };
                 self.module_service(fi, &mpath, m);
                 let service = m.service.clone().unwrap_or_default();
-                let here = format!("{} at {mpath}", f.path.display());
-                for name in std::iter::once(&m.name).chain(&m.aliases) {
-                    let folded = format!("{}\u{0}{}", service, name.to_lowercase());
-                    if let Some(first) = module_names.add(&folded, &here) {
-                        self.err(
-                            fi,
-                            format!("{mpath}.name"),
-                            format!("module `{name}` is declared twice (first in {first})"),
-                        );
+                let fold = |name: &str| format!("{service}\u{0}{}", name.to_lowercase());
+                let index = match module_keys.get(&fold(&m.name)) {
+                    Some((index, first)) => {
+                        let index = *index;
+                        let module = &mut modules[index];
+                        match &m.description {
+                            Some(d) if m.replaces => module.description = d.clone(),
+                            Some(d) if *d != module.description => {
+                                let msg = format!(
+                                    "module `{}` is declared in {first} with another description; leave `description` out to add actions to it, or set `override: true`",
+                                    m.name
+                                );
+                                self.err(fi, format!("{mpath}.description"), msg);
+                            }
+                            _ => {}
+                        }
+                        let module = &mut modules[index];
+                        if m.replaces {
+                            module.notes = m.notes.clone();
+                        } else {
+                            module.notes.extend(m.notes.iter().cloned());
+                        }
+                        index
+                    }
+                    None => {
+                        let Some(description) = m.description.clone() else {
+                            self.err(
+                                fi,
+                                &mpath,
+                                format!(
+                                    "module `{}` needs a `description`: no other file declares it",
+                                    m.name
+                                ),
+                            );
+                            continue;
+                        };
+                        modules.push(ir::Module {
+                            name: m.name.clone(),
+                            service: m.service.clone(),
+                            description,
+                            aliases: Vec::new(),
+                            notes: m.notes.clone(),
+                            document,
+                            actions: Vec::new(),
+                        });
+                        action_keys.push(BTreeMap::new());
+                        self.places.push(((fi, mpath.clone()), Vec::new()));
+                        module_keys.insert(fold(&m.name), (modules.len() - 1, here.clone()));
+                        modules.len() - 1
+                    }
+                };
+                for (i, alias) in m.aliases.iter().enumerate() {
+                    match module_keys.get(&fold(alias)) {
+                        Some((other, _)) if *other == index => {}
+                        Some((_, first)) => {
+                            let msg = format!("module alias `{alias}` is already a module name or alias (at {first})");
+                            self.err(fi, format!("{mpath}.aliases[{i}]"), msg);
+                        }
+                        None => {
+                            module_keys.insert(fold(alias), (index, here.clone()));
+                            modules[index].aliases.push(alias.clone());
+                        }
                     }
                 }
-                let seen = action_names
-                    .entry(format!("{service}\u{0}{}", m.name.to_lowercase()))
-                    .or_default();
-                let mut seen = std::mem::take(seen);
-                let mut actions = Vec::new();
-                let mut places = Vec::new();
+                if m.actions.is_empty() {
+                    self.err(
+                        fi,
+                        format!("{mpath}.actions"),
+                        format!("module `{}` has no actions", m.name),
+                    );
+                }
                 for (ai, a) in m.actions.iter().enumerate() {
                     let apath = format!("{mpath}.actions[{ai}]");
+                    let keys = &mut action_keys[index];
+                    // An override replaces the action of the same name.
+                    let replaced = match keys.get(&a.name.to_lowercase()) {
+                        Some((at, _)) if a.replaces => Some(*at),
+                        _ => None,
+                    };
+                    if let Some(at) = replaced {
+                        keys.retain(|_, (i, _)| *i != at);
+                    } else if a.replaces {
+                        let msg = format!(
+                            "`override: true`, but module `{}` has no earlier action `{}` to replace",
+                            m.name, a.name
+                        );
+                        self.err(fi, format!("{apath}.name"), msg);
+                    }
+                    let slot = replaced.unwrap_or(modules[index].actions.len());
                     let names = std::iter::once((
                         format!("{apath}.name"),
                         &a.name,
@@ -608,42 +693,36 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
                             format!("alias `{alias}` of action `{}`", a.name),
                         )
                     });
+                    let mut clash = Vec::new();
                     for (path, name, what) in names.chain(aliases) {
-                        let here = format!("{what} at {path}");
-                        if let Some(first) = seen.add(&name.to_lowercase(), &here) {
-                            self.err(
-                                fi,
+                        let place = format!("{what} at {}:{path}", f.path.display());
+                        match action_keys[index].get(&name.to_lowercase()) {
+                            Some((_, first)) => clash.push((
                                 path,
                                 format!(
-                                    "module `{}` has two actions named `{name}`: {first} and {what}; names are matched case-insensitively",
+                                    "module `{}` has two actions named `{name}`: {first} and {what}; names are matched case-insensitively (an extending file sets `override: true` to replace an action)",
                                     m.name
                                 ),
-                            );
+                            )),
+                            None => {
+                                action_keys[index].insert(name.to_lowercase(), (slot, place));
+                            }
                         }
                     }
+                    for (path, msg) in clash {
+                        self.err(fi, path, msg);
+                    }
                     if let Some(action) = self.action(fi, &apath, a, document) {
-                        actions.push(action);
-                        places.push((fi, apath));
+                        let module = &mut modules[index];
+                        if slot < module.actions.len() {
+                            module.actions[slot] = action;
+                            self.places[index].1[slot] = (fi, apath);
+                        } else {
+                            module.actions.push(action);
+                            self.places[index].1.push((fi, apath));
+                        }
                     }
                 }
-                if m.actions.is_empty() {
-                    self.err(
-                        fi,
-                        format!("{mpath}.actions"),
-                        format!("module `{}` has no actions", m.name),
-                    );
-                }
-                action_names.insert(format!("{service}\u{0}{}", m.name.to_lowercase()), seen);
-                self.places.push(((fi, mpath), places));
-                modules.push(ir::Module {
-                    name: m.name.clone(),
-                    service: m.service.clone(),
-                    description: m.description.clone(),
-                    aliases: m.aliases.clone(),
-                    notes: m.notes.clone(),
-                    document,
-                    actions,
-                });
             }
         }
         modules
@@ -816,6 +895,7 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
             variants,
             properties,
             rules,
+            deprecated: a.deprecated.clone(),
         };
         // Cases and examples are only judged against a complement that
         // resolved cleanly; otherwise they would repeat its mistakes.

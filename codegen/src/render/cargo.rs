@@ -57,8 +57,39 @@ serde_json = {{ version = "1", features = ["preserve_order"], optional = true }}
 name = "auditcat"
 required-features = ["cli"]
 
+[dev-dependencies]
+# Benchmarks only (`cargo bench -p auditcat`); 0.7 keeps the crate's rust-version.
+criterion = {{ version = "0.7", default-features = false, features = ["cargo_bench_support"] }}
+csv = "1.4"
+memchr = "2"
+serde_json = "1"
+stats_alloc = "0.1"
+
+# The command line, end to end, on the exports under tests/fixtures/.
+[[test]]
+name = "cli"
+required-features = ["cli"]
+
 [[example]]
 name = "parse_each_source"
+required-features = [{ids}]
+
+# Parsers against their baselines (criterion).
+[[bench]]
+name = "parsers"
+harness = false
+required-features = [{ids}]
+
+# Allocations per record, with a counting global allocator.
+[[bench]]
+name = "allocations"
+harness = false
+required-features = [{ids}]
+
+# Writes a large kintone CSV export for the command-line benchmark.
+[[bench]]
+name = "workload"
+harness = false
 required-features = [{ids}]
 
 [lints]

@@ -30,6 +30,7 @@ struct Export<'a> {
 struct Source<'a> {
     id: &'a str,
     title: &'a str,
+    version: Option<&'a str>,
     description: &'a str,
     complement: &'static str,
     action_field: Option<&'a str>,
@@ -117,7 +118,22 @@ struct Property<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     role: Option<String>,
     provenance: PropertyProvenance<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deprecated: Option<Deprecated<'a>>,
     notes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Deprecated<'a> {
+    since: &'a str,
+    message: &'a str,
+}
+
+fn deprecated(d: &Option<ir::Deprecation>) -> Option<Deprecated<'_>> {
+    d.as_ref().map(|d| Deprecated {
+        since: &d.since,
+        message: &d.message,
+    })
 }
 
 #[derive(Serialize)]
@@ -148,6 +164,8 @@ struct Action<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     rules: Vec<Rule<'a>>,
     provenance: Provenance<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deprecated: Option<Deprecated<'a>>,
     notes: &'a [String],
 }
 
@@ -219,6 +237,7 @@ fn source(s: &ir::Source) -> Source<'_> {
     Source {
         id: &s.id,
         title: &s.title,
+        version: s.version.as_deref(),
         description: &s.description,
         complement: match s.complement {
             ComplementFormat::Text => "text",
@@ -352,6 +371,7 @@ fn property<'a>(s: &'a ir::Source, p: &'a ir::Property) -> Property<'a> {
                 .collect(),
             form: form(p.form),
         },
+        deprecated: deprecated(&p.deprecated),
         notes: &p.notes,
     }
 }
@@ -403,6 +423,7 @@ fn action<'a>(s: &'a ir::Source, a: &'a ir::Action) -> Action<'a> {
             title: &doc.title,
             form: form(a.form),
         },
+        deprecated: deprecated(&a.deprecated),
         notes: &a.notes,
     }
 }

@@ -232,12 +232,22 @@ fn validate(input: &Input) -> Result<ExitCode, Fatal> {
     for (code, n) in &by_code {
         let _ = writeln!(out, "  {code}: {n}");
     }
-    out.flush()?;
-    Ok(if total == 0 {
+    let code = if total == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
+    };
+    finish(out.flush()).map(|_| code)
+}
+
+/// The end of writing: a closed pipe (`| head`) is the reader's choice, not a
+/// failure; other write errors are.
+fn finish(result: io::Result<()>) -> Result<ExitCode, Fatal> {
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(Fatal(format!("cannot write: {e}"))),
+    }
 }
 
 fn stats(input: &Input) -> Result<ExitCode, Fatal> {
@@ -278,8 +288,18 @@ fn stats(input: &Input) -> Result<ExitCode, Fatal> {
         }
     })?;
     let mut out = BufWriter::new(io::stdout().lock());
-    writeln!(out, "{records} records of source {}", input.source)?;
-    for (title, table) in &tables {
+    finish(write_stats(&mut out, records, &input.source, &tables).and_then(|()| out.flush()))
+}
+
+/// The counts of `stats`, largest first.
+fn write_stats(
+    out: &mut impl Write,
+    records: u64,
+    source: &str,
+    tables: &[(&str, BTreeMap<String, u64>)],
+) -> io::Result<()> {
+    writeln!(out, "{records} records of source {source}")?;
+    for (title, table) in tables {
         if table.is_empty() {
             continue;
         }
@@ -290,20 +310,31 @@ fn stats(input: &Input) -> Result<ExitCode, Fatal> {
             writeln!(out, "{n:>10}  {name}")?;
         }
     }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn catalog(only: Option<&str>, json: bool) -> Result<ExitCode, Fatal> {
-    if json {
-        print!("{CATALOG_JSON}");
-        return Ok(ExitCode::SUCCESS);
-    }
     let sources: Vec<&SourceInfo> = match only {
         Some(id) => vec![source(id)?],
         None => SOURCES.iter().collect(),
     };
     let mut out = BufWriter::new(io::stdout().lock());
+    if json {
+        let text = match only {
+            None => CATALOG_JSON.to_owned(),
+            Some(id) => {
+                let mut catalog: serde_json::Value = serde_json::from_str(CATALOG_JSON)
+                    .map_err(|e| Fatal(format!("the embedded catalog.json is broken: {e}")))?;
+                if let Some(list) = catalog.get_mut("sources").and_then(|s| s.as_array_mut()) {
+                    list.retain(|s| s.get("id").and_then(|v| v.as_str()) == Some(id));
+                }
+                let mut text = serde_json::to_string_pretty(&catalog).unwrap_or_default();
+                text.push('\n');
+                text
+            }
+        };
+        return finish(out.write_all(text.as_bytes()).and_then(|()| out.flush()));
+    }
     for s in sources {
         writeln!(out, "{}: {}", s.id, s.title)?;
         for (module, service, actions) in (s.catalog)() {
@@ -316,6 +347,5 @@ fn catalog(only: Option<&str>, json: bool) -> Result<ExitCode, Fatal> {
             }
         }
     }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    finish(out.flush())
 }

@@ -46,10 +46,12 @@ impl Checker {
         self.violations.push(Violation::new(code, key, message));
     }
 
-    /// The value has the form of `kind`.
-    pub fn kind(&mut self, key: &str, text: &str, kind: Kind) {
+    /// The value has the form of `kind`. For a secret, `keep` is the number
+    /// of symbols that may be shown; the rest never appears in a message.
+    pub fn kind(&mut self, key: &str, text: &str, kind: Kind, keep: Option<usize>) {
         if let Err(p) = value::check(kind, text) {
-            self.push(p_code(&p), key, format!("`{key}` is `{text}`, which {p}"));
+            let shown = shown(text, keep);
+            self.push(p_code(&p), key, format!("`{key}` is `{shown}`, which {p}"));
         }
     }
 
@@ -90,14 +92,15 @@ impl Checker {
         }
     }
 
-    /// Matches the property's pattern.
-    pub fn pattern(&mut self, key: &str, text: &str, pattern: &Pattern) {
+    /// Matches the property's pattern; see [`Checker::kind`] for `keep`.
+    pub fn pattern(&mut self, key: &str, text: &str, pattern: &Pattern, keep: Option<usize>) {
         if !pattern.is_match(text) {
+            let shown = shown(text, keep);
             self.push(
                 Code::ValuePatternMismatch,
                 key,
                 format!(
-                    "`{key}` is `{text}`, which does not match `{}`",
+                    "`{key}` is `{shown}`, which does not match `{}`",
                     pattern.as_str()
                 ),
             );
@@ -107,6 +110,14 @@ impl Checker {
     /// Everything collected.
     pub fn into_violations(self) -> Vec<Violation> {
         self.violations
+    }
+}
+
+/// `text`, or only its first `keep` symbols for a secret.
+fn shown(text: &str, keep: Option<usize>) -> String {
+    match keep {
+        Some(keep) => value::redact(text, keep),
+        None => text.to_owned(),
     }
 }
 
@@ -137,18 +148,26 @@ mod tests {
     fn patterns_and_values() {
         static P: Pattern = Pattern::new("^U[A-Z0-9]+$");
         let mut c = Checker::default();
-        c.pattern("user_id", "U12", &P);
-        c.pattern("user_id", "x", &P);
+        c.pattern("user_id", "U12", &P, None);
+        c.pattern("user_id", "x", &P, None);
         c.allowed("reason", false, "bogus", &["user", "admin"]);
-        c.kind("url", "nope", Kind::Url);
-        let codes: Vec<Code> = c.into_violations().iter().map(|v| v.code).collect();
+        c.kind("url", "nope", Kind::Url, None);
+        c.kind("token", "abcde SECRET", Kind::Code, Some(5));
+        let violations = c.into_violations();
+        let codes: Vec<Code> = violations.iter().map(|v| v.code).collect();
         assert_eq!(
             codes,
             [
                 Code::ValuePatternMismatch,
                 Code::ValueNotAllowed,
+                Code::ValueWrongType,
                 Code::ValueWrongType
             ]
+        );
+        assert!(
+            !violations[3].message.contains("SECRET"),
+            "{}",
+            violations[3].message
         );
     }
 }

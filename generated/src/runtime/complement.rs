@@ -335,12 +335,21 @@ impl<'t> Run<'t, '_, '_> {
                 }
             } else {
                 // The last value ends at the `)` that closes the group: the
-                // first `)` followed by the end, `, (` or `, `.
+                // first `)` followed by the end, by the next group
+                // (`, (first key: `) or by an item that may follow the
+                // groups. A name like `Leads (old), archived` has other `)`s.
                 let mut from = start;
                 loop {
                     let i = from + text[from..].find(')')?;
                     let after = &text[i + 1..];
-                    if after.is_empty() || after.starts_with(SEP) {
+                    let next_group = after
+                        .strip_prefix(", (")
+                        .and_then(|r| r.strip_prefix(keys[0]))
+                        .is_some_and(|r| r.starts_with(": "));
+                    if after.is_empty()
+                        || next_group
+                        || (after.starts_with(SEP) && self.may_start(slot + 1, i + 1 + SEP.len()))
+                    {
                         break i;
                     }
                     from = i + 1;
@@ -530,6 +539,20 @@ mod tests {
                 (Some(0), "app name", "B, C"),
                 (Some(1), "app id", "5"),
                 (Some(1), "app name", "(D)"),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_with_parentheses_in_groups() {
+        let line = "app id: 1, app name: A, (app id: 2, app name: Leads (old), archived), (app id: 3, app name: B)";
+        let t = tokenize(line, APP).unwrap();
+        assert_eq!(
+            values(&t)[3..],
+            [
+                (Some(0), "app name", "Leads (old), archived"),
+                (Some(1), "app id", "3"),
+                (Some(1), "app name", "B"),
             ]
         );
     }

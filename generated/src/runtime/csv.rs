@@ -77,6 +77,9 @@ pub struct CsvError {
     pub line: Option<u64>,
     /// What is wrong.
     pub message: String,
+    /// The record's fields as read (invalid UTF-8 replaced), joined by `,`,
+    /// when there is a record to show.
+    pub raw: Option<String>,
 }
 
 impl fmt::Display for CsvError {
@@ -162,6 +165,7 @@ impl<R: Read> CsvReader<R> {
             record: None,
             line,
             message,
+            raw: None,
         };
         match reader.rdr.read_byte_record(&mut reader.buf) {
             Ok(true) => {}
@@ -272,6 +276,29 @@ impl<R: Read> CsvReader<R> {
             .max(1)
     }
 
+    /// The record in `buf` as text, invalid UTF-8 replaced.
+    fn lossy(&self) -> String {
+        self.buf
+            .iter()
+            .map(String::from_utf8_lossy)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Whether the input ended inside a quoted field of the record just read
+    /// (bytes `start..end`): an odd number of quotes, where a complete record
+    /// has an even one. The csv crate ends such a field at the end of input.
+    fn cut_off(&self, start: u64, end: u64) -> bool {
+        let tracker = self.rdr.get_ref();
+        if !tracker.ended || end.saturating_sub(start) > RING as u64 {
+            return false;
+        }
+        let quotes = (start..end)
+            .filter(|&b| tracker.byte_at(b) == Some(b'"'))
+            .count();
+        quotes % 2 == 1
+    }
+
     /// Turns the record in `buf` into a row, or an error naming the field
     /// that is not valid UTF-8.
     fn row(&self, record: u64, line: u64) -> Result<Row, CsvError> {
@@ -296,6 +323,7 @@ impl<R: Read> CsvReader<R> {
                             shorten(header),
                             err.valid_up_to()
                         ),
+                        raw: Some(self.lossy()),
                     });
                 }
             };
@@ -316,10 +344,20 @@ impl<R: Read> Iterator for CsvReader<R> {
         if self.done {
             return None;
         }
+        let start = self.rdr.position().byte();
         match self.rdr.read_byte_record(&mut self.buf) {
             Ok(true) => {
                 self.record += 1;
                 let line = self.start_line();
+                if self.cut_off(start, self.rdr.position().byte()) {
+                    return Some(Err(CsvError {
+                        record: Some(self.record),
+                        line: Some(line),
+                        message: "the input ends inside a quoted field: the record is cut off"
+                            .to_owned(),
+                        raw: Some(self.lossy()),
+                    }));
+                }
                 Some(self.row(self.record, line))
             }
             Ok(false) => {
@@ -333,6 +371,7 @@ impl<R: Read> Iterator for CsvReader<R> {
                 Some(Err(CsvError {
                     record: Some(self.record + 1),
                     line: Some(self.rdr.position().line()),
+                    raw: None,
                     message: format!("cannot read the input: {err}"),
                 }))
             }
@@ -962,14 +1001,19 @@ mod tests {
             };
             let rows: Vec<_> = rdr.collect();
             for row in rows {
-                let row = row.unwrap();
-                assert_eq!((row.record, row.line), (1, 2), "{input:?}");
-                assert!(value(&row, USER).is_some());
+                // A record cut off inside its quotes is reported, with its text.
+                let err = row.unwrap_err();
+                assert_eq!((err.record, err.line), (Some(1), Some(2)), "{input:?}");
+                assert!(err.message.contains("cut off"), "{err}");
+                assert!(err.raw.is_some());
             }
         }
-        let rows = ok_rows(b"Level,User\nNotice,\"alice\nbob\n");
-        assert_eq!(value(&rows[0], USER), Some("alice\nbob\n"));
-        assert_eq!(rows[0].line, 2);
+        let rdr = CsvReader::new(&b"Level,User\nNotice,\"alice\nbob\n"[..], COLUMNS).unwrap();
+        let err = rdr.last().unwrap().unwrap_err();
+        assert_eq!(err.raw.as_deref(), Some("Notice,alice\nbob\n"));
+        // A complete quoted field at the very end is fine.
+        let rows = ok_rows(b"Level,User\nNotice,\"alice, \"\"b\"\"\"");
+        assert_eq!(value(&rows[0], USER), Some("alice, \"b\""));
     }
 
     #[test]
@@ -1000,12 +1044,14 @@ mod tests {
             record: Some(4),
             line: None,
             message: "bad".to_owned(),
+            raw: None,
         };
         assert_eq!(err.to_string(), "record 4: bad");
         let err = CsvError {
             record: None,
             line: Some(1),
             message: "bad".to_owned(),
+            raw: None,
         };
         assert_eq!(err.to_string(), "line 1: bad");
     }

@@ -85,6 +85,9 @@ pub struct Response<E> {
     pub ok: bool,
     /// The entries, typed.
     pub entries: Vec<E>,
+    /// Items of `logs` that are not objects, with their position among all
+    /// items: kept, not dropped.
+    pub rejected: Vec<(usize, Value)>,
     /// Paging, when the response has it.
     pub paging: Option<Paging>,
     /// The error of an `"ok": false` response.
@@ -123,15 +126,11 @@ impl<E> Response<E> {
             }
         };
         let mut entries = Vec::with_capacity(logs.len());
+        let mut rejected = Vec::new();
         for (i, item) in logs.into_iter().enumerate() {
             match item {
                 Value::Object(fields) => entries.push(entry(fields)),
-                other => {
-                    return Err(malformed(format!(
-                        "entry {} is {other}, not an object",
-                        i + 1
-                    )))
-                }
+                other => rejected.push((i, other)),
             }
         }
         let object = object.unwrap_or_default();
@@ -152,6 +151,7 @@ impl<E> Response<E> {
         Ok(Response {
             ok,
             entries,
+            rejected,
             paging,
             error,
             warning: text(object.get("warning")),
@@ -187,8 +187,10 @@ pub struct Attributes {
     pub operation: Option<String>,
     /// Every attribute of the event, as received (`tenantId`, `account`, ...).
     pub fields: Map<String, Value>,
-    /// The record's time, when the record gives one.
+    /// The record's time, when the record gives one that can be read.
     pub time: Option<Timestamp>,
+    /// The record's time as written.
+    pub time_text: Option<String>,
     /// The record's user.
     pub user: Option<String>,
     /// The record's tenant.
@@ -211,12 +213,12 @@ impl Attributes {
             return Err(malformed(format!("a record is a JSON object, not {value}")));
         };
         let get = |k: &str| text(record.get(k)).map(|s| s.trim().to_owned());
-        let (shape, message, time, user, tenant, category) = if record.contains_key("Message") {
-            let time = get("Time").and_then(|t| Timestamp::parse(&t).ok());
+        let (shape, message, time_text, user, tenant, category) = if record.contains_key("Message")
+        {
             (
                 Shape::NeoV1,
                 record.get("Message"),
-                time,
+                get("Time"),
                 get("User"),
                 get("Tenant"),
                 get("Category"),
@@ -226,11 +228,10 @@ impl Attributes {
                 .iter()
                 .any(|k| record.contains_key(*k))
         {
-            let time = get("time").and_then(|t| Timestamp::parse(&t).ok());
             (
                 Shape::CfV2,
                 record.get("message"),
-                time,
+                get("time"),
                 get("user"),
                 get("tenant"),
                 get("category"),
@@ -257,7 +258,8 @@ impl Attributes {
             key: field("key"),
             object_id: field("objectID"),
             operation: field("operation"),
-            time,
+            time: time_text.as_deref().and_then(|t| Timestamp::parse(t).ok()),
+            time_text,
             user,
             tenant,
             category,
@@ -303,7 +305,9 @@ mod tests {
         assert_eq!(r.error.unwrap().code, "invalid_auth");
         let r = Response::parse(r#"[{"a": 1}, {"b": 2, "c": 3}]"#, |m| m.len()).unwrap();
         assert_eq!(r.entries, [1, 2]);
-        assert!(Response::parse("[1]", |m| m.len()).is_err());
+        let r = Response::parse(r#"[{"a": 1}, 42, {"b": 2}]"#, |m| m.len()).unwrap();
+        assert_eq!((r.entries.len(), r.rejected.len()), (2, 1));
+        assert_eq!(r.rejected[0].0, 1);
         assert_eq!(
             Response::parse("{", |m| m.len()).unwrap_err().code,
             Code::RecordMalformed

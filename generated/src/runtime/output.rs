@@ -42,6 +42,8 @@ pub struct Output {
     pub properties: Map<String, Value>,
     /// The record's original complement or JSON text.
     pub raw: String,
+    /// Columns the catalog does not know, as `(header, value)`, kept.
+    pub extra: Vec<(String, String)>,
     /// Every violation; empty when the record is valid.
     pub violations: Vec<Violation>,
 }
@@ -87,6 +89,14 @@ impl Output {
         o.insert("service".into(), opt(&self.service));
         o.insert("properties".into(), Value::Object(self.properties.clone()));
         o.insert("raw".into(), self.raw.clone().into());
+        if !self.extra.is_empty() {
+            let extra: Map<String, Value> = self
+                .extra
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect();
+            o.insert("extra".into(), Value::Object(extra));
+        }
         let violations = self
             .violations
             .iter()
@@ -188,10 +198,10 @@ impl<R: BufRead> Iterator for Documents<R> {
         if let Some(doc) = self.pending.take() {
             return Some(Ok(doc));
         }
-        let mut line = String::new();
+        let mut bytes = Vec::new();
         while !self.done {
-            line.clear();
-            match self.input.read_line(&mut line) {
+            bytes.clear();
+            match self.input.read_until(b'\n', &mut bytes) {
                 Ok(0) => {
                     self.done = true;
                     break;
@@ -206,6 +216,30 @@ impl<R: BufRead> Iterator for Documents<R> {
                 }
             }
             self.line += 1;
+            let line = match String::from_utf8(std::mem::take(&mut bytes)) {
+                Ok(line) => line,
+                Err(e) => {
+                    // A line that is not UTF-8 is a broken document of its
+                    // own; what came before it is finished or broken too.
+                    let text = String::from_utf8_lossy(e.as_bytes()).trim_end().to_owned();
+                    let bad = Document {
+                        line: self.line,
+                        text,
+                        error: Some(
+                            "the line is not UTF-8 (is the file in another encoding?)".to_owned(),
+                        ),
+                    };
+                    if self.buf.trim().is_empty() {
+                        self.buf.clear();
+                        return Some(Ok(bad));
+                    }
+                    let before = self.take(Some(
+                        "invalid JSON: the document is not complete".to_owned(),
+                    ));
+                    self.pending = Some(bad);
+                    return Some(Ok(before));
+                }
+            };
             let text = if self.line == 1 {
                 line.strip_prefix('\u{feff}').unwrap_or(&line)
             } else {
@@ -259,6 +293,54 @@ impl<R: BufRead> Iterator for Documents<R> {
     }
 }
 
+/// Numbers the records of one input and hands them on.
+pub struct Sink<'a> {
+    source: &'static str,
+    record: u64,
+    out: &'a mut dyn FnMut(Output),
+}
+
+impl Sink<'_> {
+    /// Hands on the next record, built from its number.
+    pub fn emit(&mut self, record: impl FnOnce(u64) -> Output) {
+        self.record += 1;
+        (self.out)(record(self.record));
+    }
+
+    /// Hands on a record that could not be read at all.
+    pub fn broken(&mut self, line: u64, raw: String, violation: Violation) {
+        let source = self.source;
+        self.emit(|record| Output::broken(source, record, Some(line), raw, violation));
+    }
+}
+
+/// Reads the JSON documents of `input`, streaming: a document that is not
+/// JSON becomes a broken record with its text; every other one is handed to
+/// `each`, which emits its records through the [`Sink`].
+pub fn read_json_documents(
+    source: &'static str,
+    input: &mut dyn BufRead,
+    out: &mut dyn FnMut(Output),
+    mut each: impl FnMut(Document, &mut Sink<'_>),
+) -> io::Result<()> {
+    let mut sink = Sink {
+        source,
+        record: 0,
+        out,
+    };
+    for doc in Documents::new(input) {
+        let doc = doc?;
+        match &doc.error {
+            Some(error) => {
+                let violation = not_json(error);
+                sink.broken(doc.line, doc.text, violation);
+            }
+            None => each(doc, &mut sink),
+        }
+    }
+    Ok(())
+}
+
 /// The violation of a document that is not JSON.
 pub fn not_json(message: &str) -> Violation {
     Violation::new(Code::RecordMalformed, "", message)
@@ -295,6 +377,15 @@ mod tests {
         assert_eq!(docs("{\"a\": [1, 2"), [(1, false)]);
         assert_eq!(docs(""), []);
         assert_eq!(docs("\u{feff}[1]\n"), [(1, true)]);
+        let mut bytes = b"{\"a\":1}\n".to_vec();
+        bytes.extend_from_slice(b"\xff\xfe garbage\n{\"c\":3}\n");
+        let lines: Vec<(u64, bool)> = Documents::new(&bytes[..])
+            .map(|d| {
+                let d = d.unwrap();
+                (d.line, d.error.is_none())
+            })
+            .collect();
+        assert_eq!(lines, [(1, true), (2, false), (3, true)]);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! The audit log shared by every cybozu.com service. Administrators view it in cybozu.com Common Administration and download it as CSV; each entry names a service, a level, a module and an action, and carries a free-text complement of `key: value` pairs.
 //!
 //! Generated from `catalog/kintone/`.
+#![allow(deprecated)]
 /// The source's id.
 pub const SOURCE_ID: &str = "kintone";
 /// The source as the command line sees it.
@@ -1520,7 +1521,7 @@ impl AppCreateFromTemplateFile {
         match self {
             Self { filename, template_name, app_group_id } => {
                 let v = filename;
-                c.kind("filename", v, Kind::Filename);
+                c.kind("filename", v, Kind::Filename, None);
                 let _ = template_name;
                 let _ = app_group_id;
             }
@@ -2473,7 +2474,7 @@ impl AddSlackIntegration {
                 let _ = app_id;
                 let _ = app_name;
                 let v = slack_workspace;
-                c.kind("slack workspace", v, Kind::Url);
+                c.kind("slack workspace", v, Kind::Url, None);
             }
         }
         c.into_violations()
@@ -3065,7 +3066,7 @@ impl TemplateDownload {
                 let _ = app_id;
                 let _ = template_name;
                 let v = filename;
-                c.kind("filename", v, Kind::Filename);
+                c.kind("filename", v, Kind::Filename, None);
             }
         }
         c.into_violations()
@@ -3177,7 +3178,7 @@ impl AddOauthClient {
             Self { client_name, client_id } => {
                 let _ = client_name;
                 let v = client_id;
-                c.kind("client id", v, Kind::Code);
+                c.kind("client id", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -3281,7 +3282,7 @@ impl DeleteOauthClient {
             Self { client_name, client_id } => {
                 let _ = client_name;
                 let v = client_id;
-                c.kind("client id", v, Kind::Code);
+                c.kind("client id", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -3379,7 +3380,7 @@ impl DisableIntegration {
             Self { name, id } => {
                 let _ = name;
                 let v = id;
-                c.kind("id", v, Kind::Code);
+                c.kind("id", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -3477,7 +3478,7 @@ impl EnableIntegration {
             Self { name, id } => {
                 let _ = name;
                 let v = id;
-                c.kind("id", v, Kind::Code);
+                c.kind("id", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -3581,7 +3582,7 @@ impl UpdateOauthClient {
             Self { client_name, client_id } => {
                 let _ = client_name;
                 let v = client_id;
-                c.kind("client id", v, Kind::Code);
+                c.kind("client id", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -3679,7 +3680,7 @@ impl UpdatePermittedUsers {
             Self { name, id } => {
                 let _ = name;
                 let v = id;
-                c.kind("id", v, Kind::Code);
+                c.kind("id", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -3882,7 +3883,7 @@ impl GenerateApiToken {
         match self {
             Self { id, scope, validity_period } => {
                 let v = id;
-                c.kind("id", v, Kind::Code);
+                c.kind("id", v, Kind::Code, None);
                 let _ = scope;
                 let _ = validity_period;
             }
@@ -3971,7 +3972,7 @@ impl DeleteApiToken {
         match self {
             Self { id } => {
                 let v = id;
-                c.kind("id", v, Kind::Code);
+                c.kind("id", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -4077,7 +4078,7 @@ impl AuthorizeIntegration {
             Self { name, id, scope } => {
                 let _ = name;
                 let v = id;
-                c.kind("id", v, Kind::Code);
+                c.kind("id", v, Kind::Code, None);
                 let _ = scope;
             }
         }
@@ -4975,7 +4976,7 @@ impl SpaceBodyFileDownload {
                 let _ = space_id;
                 let _ = space_name;
                 let v = filename;
-                c.kind("filename", v, Kind::Filename);
+                c.kind("filename", v, Kind::Filename, None);
             }
         }
         c.into_violations()
@@ -5117,7 +5118,7 @@ impl ThreadBodyFileDownload {
                 let _ = thread_id;
                 let _ = thread_name;
                 let v = filename;
-                c.kind("filename", v, Kind::Filename);
+                c.kind("filename", v, Kind::Filename, None);
             }
         }
         c.into_violations()
@@ -5290,9 +5291,9 @@ impl ThreadCommentFileDownload {
                 let _ = thread_id;
                 let _ = thread_name;
                 let v = comment_url;
-                c.kind("comment url", v, Kind::Url);
+                c.kind("comment url", v, Kind::Url, None);
                 let v = filename;
-                c.kind("filename", v, Kind::Filename);
+                c.kind("filename", v, Kind::Filename, None);
             }
         }
         c.into_violations()
@@ -5988,7 +5989,7 @@ impl Record {
                 ),
             );
         }
-        if let Known::Unknown(s) = &self.service {
+        if let (Known::Unknown(s), true) = (&self.service, self.has("service")) {
             out.push(
                 Violation::new(
                     Code::UnknownService,
@@ -5998,7 +5999,7 @@ impl Record {
             );
         }
         match (&self.level, &self.event) {
-            (Known::Unknown(l), _) => {
+            (Known::Unknown(l), _) if self.has("level") => {
                 out.push(
                     Violation::new(
                         Code::UnknownLevel,
@@ -6021,7 +6022,7 @@ impl Record {
             }
             _ => {}
         }
-        if let Known::Unknown(r) = &self.result {
+        if let (Known::Unknown(r), true) = (&self.result, self.has("result")) {
             out.push(
                 Violation::new(
                     Code::UnknownResult,
@@ -6031,6 +6032,7 @@ impl Record {
             );
         }
         match (&self.module, &self.action) {
+            _ if !self.has("module") || !self.has("action") => {}
             (Known::Unknown(m), _) => {
                 out.push(
                     Violation::new(
@@ -6061,6 +6063,7 @@ impl Record {
             _ => {}
         }
         match &self.event {
+            _ if !self.has("complement") => {}
             Some(Ok(event)) => {
                 out.extend(
                     event.validate().into_iter().map(|v| in_complement(v, "complement")),
@@ -6070,6 +6073,14 @@ impl Record {
             None => {}
         }
         out
+    }
+    /// Whether the file has the column `name`.
+    fn has(&self, name: &str) -> bool {
+        !self.missing.contains(&name)
+    }
+    /// The column's text for output: `None` when the file lacks it.
+    fn shown(&self, name: &str, text: String) -> Option<String> {
+        self.has(name).then_some(text)
     }
 }
 fn in_complement(mut v: Violation, column: &str) -> Violation {
@@ -6091,19 +6102,22 @@ impl Record {
             record: self.record,
             line: Some(self.line),
             source: SOURCE_ID,
-            module: Some(self.module.to_string()),
-            action: Some(self.action.to_string()),
+            module: self.shown("module", self.module.to_string()),
+            action: self.shown("action", self.action.to_string()),
             candidates: Vec::new(),
             case,
-            level: Some(self.level.to_string()),
-            result: Some(self.result.to_string()),
-            time: Some(
-                self.time.map_or_else(|| self.time_text.clone(), |t| t.to_string()),
-            ),
-            user: Some(self.user.clone()),
-            service: Some(self.service.to_string()),
+            level: self.shown("level", self.level.to_string()),
+            result: self.shown("result", self.result.to_string()),
+            time: self
+                .shown(
+                    "date and time",
+                    self.time.map_or_else(|| self.time_text.clone(), |t| t.to_string()),
+                ),
+            user: self.shown("user", self.user.clone()),
+            service: self.shown("service", self.service.to_string()),
             properties,
             raw: self.complement.clone(),
+            extra: self.extra.clone(),
             violations: self.validate(),
         }
     }
@@ -6129,7 +6143,7 @@ pub fn read_outputs(
                         SOURCE_ID,
                         e.record.unwrap_or_default(),
                         e.line,
-                        String::new(),
+                        e.raw.unwrap_or_default(),
                         Violation::new(Code::RecordMalformed, "", e.message),
                     ),
                 )

@@ -6,6 +6,7 @@
 //! The security events that the SAP BTP OAuth 2.0 service (Neo environment) writes to the audit log. Each event is a set of attributes: an `action` verb, a message in `key` or `objectID` that embeds the first 5 symbols of a code or token or a client id, the attribute that scopes it (`tenantId` or `account`) and sometimes an `operation`.
 //!
 //! Generated from `catalog/sap-btp/`.
+#![allow(deprecated)]
 /// The source's id.
 pub const SOURCE_ID: &str = "sap-btp";
 /// The source as the command line sees it.
@@ -376,10 +377,10 @@ impl IssueOauthAuthorizationCode {
         match self {
             Self { code_prefix, tenant_id } => {
                 let v = code_prefix;
-                c.kind("code prefix", v, Kind::Code);
+                c.kind("code prefix", v, Kind::Code, Some(5usize));
                 c.length("code prefix", v, 5usize, true);
                 let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code);
+                c.kind("tenantId", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -464,10 +465,10 @@ impl DeleteOauthAuthorizationCode {
         match self {
             Self { code_prefix, tenant_id } => {
                 let v = code_prefix;
-                c.kind("code prefix", v, Kind::Code);
+                c.kind("code prefix", v, Kind::Code, Some(5usize));
                 c.length("code prefix", v, 5usize, true);
                 let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code);
+                c.kind("tenantId", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -552,10 +553,10 @@ impl IssueAccessTokenForClientCredentialsFlow {
         match self {
             Self { token_prefix, tenant_id } => {
                 let v = token_prefix;
-                c.kind("token prefix", v, Kind::Code);
+                c.kind("token prefix", v, Kind::Code, Some(5usize));
                 c.length("token prefix", v, 5usize, true);
                 let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code);
+                c.kind("tenantId", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -640,10 +641,10 @@ impl IssueAccessTokenFromAuthorizationCode {
         match self {
             Self { token_prefix, tenant_id } => {
                 let v = token_prefix;
-                c.kind("token prefix", v, Kind::Code);
+                c.kind("token prefix", v, Kind::Code, Some(5usize));
                 c.length("token prefix", v, 5usize, true);
                 let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code);
+                c.kind("tenantId", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -728,10 +729,10 @@ impl IssueAccessTokenFromRefreshToken {
         match self {
             Self { token_prefix, tenant_id } => {
                 let v = token_prefix;
-                c.kind("token prefix", v, Kind::Code);
+                c.kind("token prefix", v, Kind::Code, Some(5usize));
                 c.length("token prefix", v, 5usize, true);
                 let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code);
+                c.kind("tenantId", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -816,10 +817,10 @@ impl IssueAccessTokenFromSamlBearerAssertion {
         match self {
             Self { token_prefix, tenant_id } => {
                 let v = token_prefix;
-                c.kind("token prefix", v, Kind::Code);
+                c.kind("token prefix", v, Kind::Code, Some(5usize));
                 c.length("token prefix", v, 5usize, true);
                 let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code);
+                c.kind("tenantId", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -904,10 +905,10 @@ impl DeleteAccessToken {
         match self {
             Self { token_prefix, tenant_id } => {
                 let v = token_prefix;
-                c.kind("token prefix", v, Kind::Code);
+                c.kind("token prefix", v, Kind::Code, Some(5usize));
                 c.length("token prefix", v, 5usize, true);
                 let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code);
+                c.kind("tenantId", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -992,10 +993,10 @@ impl CreateRefreshToken {
         match self {
             Self { token_prefix, tenant_id } => {
                 let v = token_prefix;
-                c.kind("token prefix", v, Kind::Code);
+                c.kind("token prefix", v, Kind::Code, Some(5usize));
                 c.length("token prefix", v, 5usize, true);
                 let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code);
+                c.kind("tenantId", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -1080,9 +1081,9 @@ impl CreateOauthClient {
         match self {
             Self { client_id, tenant_id } => {
                 let v = client_id;
-                c.kind("client id", v, Kind::Code);
+                c.kind("client id", v, Kind::Code, None);
                 let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code);
+                c.kind("tenantId", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -1167,9 +1168,9 @@ impl UpdateOauthClient {
         match self {
             Self { client_id, tenant_id } => {
                 let v = client_id;
-                c.kind("client id", v, Kind::Code);
+                c.kind("client id", v, Kind::Code, None);
                 let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code);
+                c.kind("tenantId", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -1254,9 +1255,9 @@ impl DeleteOauthClient {
         match self {
             Self { client_id, tenant_id } => {
                 let v = client_id;
-                c.kind("client id", v, Kind::Code);
+                c.kind("client id", v, Kind::Code, None);
                 let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code);
+                c.kind("tenantId", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -1338,9 +1339,9 @@ impl CreateOauthPlatformClient {
         match self {
             Self { client_id, account } => {
                 let v = client_id;
-                c.kind("client id", v, Kind::Code);
+                c.kind("client id", v, Kind::Code, None);
                 let v = account;
-                c.kind("account", v, Kind::Code);
+                c.kind("account", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -1422,9 +1423,9 @@ impl DeleteOauthPlatformClient {
         match self {
             Self { client_id, account } => {
                 let v = client_id;
-                c.kind("client id", v, Kind::Code);
+                c.kind("client id", v, Kind::Code, None);
                 let v = account;
-                c.kind("account", v, Kind::Code);
+                c.kind("account", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -1506,9 +1507,9 @@ impl CreateMultiTenantOauthPlatformClient {
         match self {
             Self { client_id, account } => {
                 let v = client_id;
-                c.kind("client id", v, Kind::Code);
+                c.kind("client id", v, Kind::Code, None);
                 let v = account;
-                c.kind("account", v, Kind::Code);
+                c.kind("account", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -1578,7 +1579,7 @@ impl CreateAdminOauthPlatformClient {
         match self {
             Self { client_id } => {
                 let v = client_id;
-                c.kind("client id", v, Kind::Code);
+                c.kind("client id", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -1648,7 +1649,7 @@ impl DeleteAdminOauthPlatformClient {
         match self {
             Self { client_id } => {
                 let v = client_id;
-                c.kind("client id", v, Kind::Code);
+                c.kind("client id", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -1718,7 +1719,7 @@ impl CreateExternalOauthPlatformClient {
         match self {
             Self { client_id } => {
                 let v = client_id;
-                c.kind("client id", v, Kind::Code);
+                c.kind("client id", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -1788,7 +1789,7 @@ impl DeleteExternalOauthPlatformClient {
         match self {
             Self { client_id } => {
                 let v = client_id;
-                c.kind("client id", v, Kind::Code);
+                c.kind("client id", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -2297,6 +2298,20 @@ impl Record {
     }
     /// Every violation of the record, at once.
     pub fn validate(&self) -> Vec<Violation> {
+        let mut out = Vec::new();
+        if let (None, Some(text)) = (&self.attributes.time, &self.attributes.time_text) {
+            out.push(
+                Violation::new(
+                    Code::TimeUnparsed,
+                    "time",
+                    format!("`{text}` is not a date and time"),
+                ),
+            );
+        }
+        out.extend(self.identified_violations());
+        out
+    }
+    fn identified_violations(&self) -> Vec<Violation> {
         match &self.identified {
             Identified::Event(Ok(event)) => event.validate(),
             Identified::Event(Err(v)) => vec![v.clone()],
@@ -2357,11 +2372,16 @@ impl Record {
             case,
             level: None,
             result: None,
-            time: self.attributes.time.map(|t| t.to_string()),
+            time: self
+                .attributes
+                .time
+                .map(|t| t.to_string())
+                .or_else(|| self.attributes.time_text.clone()),
             user: self.attributes.user.clone(),
             service: None,
             properties,
             raw,
+            extra: Vec::new(),
             violations: self.validate(),
         }
     }
@@ -2373,61 +2393,33 @@ pub fn read_outputs(
     input: &mut dyn std::io::BufRead,
     out: &mut dyn FnMut(rt::output::Output),
 ) -> std::io::Result<()> {
-    let mut record = 0;
-    for doc in rt::output::Documents::new(input) {
-        let doc = doc?;
-        if let Some(error) = &doc.error {
-            record += 1;
-            out(
-                rt::output::Output::broken(
-                    SOURCE_ID,
-                    record,
-                    Some(doc.line),
-                    doc.text,
-                    rt::output::not_json(error),
-                ),
-            );
-            continue;
-        }
-        let items = match rt::serde_json::from_str::<rt::serde_json::Value>(&doc.text) {
-            Ok(rt::serde_json::Value::Array(items)) => items,
-            Ok(value) => vec![value],
-            Err(e) => {
-                record += 1;
-                out(
-                    rt::output::Output::broken(
-                        SOURCE_ID,
-                        record,
-                        Some(doc.line),
-                        doc.text,
-                        rt::output::not_json(&e.to_string()),
-                    ),
-                );
-                continue;
-            }
-        };
-        for item in items {
-            record += 1;
-            let raw = item.to_string();
-            match Attributes::from_value(item) {
-                Ok(attributes) => {
-                    out(Record::identify(attributes).to_output(record, doc.line, raw))
+    rt::output::read_json_documents(
+        SOURCE_ID,
+        input,
+        out,
+        |doc, sink| {
+            let items = match rt::serde_json::from_str::<
+                rt::serde_json::Value,
+            >(&doc.text) {
+                Ok(rt::serde_json::Value::Array(items)) => items,
+                Ok(value) => vec![value],
+                Err(e) => {
+                    return sink
+                        .broken(doc.line, doc.text, rt::output::not_json(&e.to_string()));
                 }
-                Err(v) => {
-                    out(
-                        rt::output::Output::broken(
-                            SOURCE_ID,
-                            record,
-                            Some(doc.line),
-                            raw,
-                            v,
-                        ),
-                    )
+            };
+            for item in items {
+                let raw = item.to_string();
+                match Attributes::from_value(item) {
+                    Ok(attributes) => {
+                        let record = Record::identify(attributes);
+                        sink.emit(|n| record.to_output(n, doc.line, raw));
+                    }
+                    Err(v) => sink.broken(doc.line, raw, v),
                 }
             }
-        }
-    }
-    Ok(())
+        },
+    )
 }
 /// Parses one JSON document (flat attributes, or a Neo or Cloud
 /// Foundry retrieval record) and identifies its event.

@@ -6,6 +6,7 @@
 //! The integration activity log of a Slack workspace, read through the Web API method `team.integrationLogs` with an admin user token. Each log entry records a service (legacy integration) or an API app being added, removed, enabled, disabled, expanded or updated, with the acting user and the scopes involved.
 //!
 //! Generated from `catalog/slack/`.
+#![allow(deprecated)]
 /// The source's id.
 pub const SOURCE_ID: &str = "slack";
 /// The source as the command line sees it.
@@ -658,18 +659,18 @@ impl Added {
                 let _ = service_id;
                 let _ = service_type;
                 let v = user_id;
-                c.kind("user_id", v, Kind::Code);
+                c.kind("user_id", v, Kind::Code, None);
                 static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                     "^[UW][A-Z0-9]+$",
                 );
-                c.pattern("user_id", v, &PATTERN);
+                c.pattern("user_id", v, &PATTERN, None);
                 let _ = user_name;
                 if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code);
+                    c.kind("channel", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                         "^[CDG][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN);
+                    c.pattern("channel", v, &PATTERN, None);
                 }
                 let _ = date;
                 let _ = scope;
@@ -677,7 +678,7 @@ impl Added {
                 let _ = rss_feed_change_type;
                 let _ = rss_feed_title;
                 if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url);
+                    c.kind("rss_feed_url", v, Kind::Url, None);
                 }
             }
             Self::App {
@@ -696,18 +697,18 @@ impl Added {
                 let _ = app_id;
                 let _ = app_type;
                 let v = user_id;
-                c.kind("user_id", v, Kind::Code);
+                c.kind("user_id", v, Kind::Code, None);
                 static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                     "^[UW][A-Z0-9]+$",
                 );
-                c.pattern("user_id", v, &PATTERN);
+                c.pattern("user_id", v, &PATTERN, None);
                 let _ = user_name;
                 if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code);
+                    c.kind("channel", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                         "^[CDG][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN);
+                    c.pattern("channel", v, &PATTERN, None);
                 }
                 let _ = date;
                 let _ = scope;
@@ -715,7 +716,7 @@ impl Added {
                 let _ = rss_feed_change_type;
                 let _ = rss_feed_title;
                 if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url);
+                    c.kind("rss_feed_url", v, Kind::Url, None);
                 }
             }
         }
@@ -1248,18 +1249,18 @@ impl Removed {
                 let _ = service_id;
                 let _ = service_type;
                 let v = user_id;
-                c.kind("user_id", v, Kind::Code);
+                c.kind("user_id", v, Kind::Code, None);
                 static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                     "^[UW][A-Z0-9]+$",
                 );
-                c.pattern("user_id", v, &PATTERN);
+                c.pattern("user_id", v, &PATTERN, None);
                 let _ = user_name;
                 if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code);
+                    c.kind("channel", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                         "^[CDG][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN);
+                    c.pattern("channel", v, &PATTERN, None);
                 }
                 let _ = date;
                 let _ = scope;
@@ -1267,7 +1268,7 @@ impl Removed {
                 let _ = rss_feed_change_type;
                 let _ = rss_feed_title;
                 if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url);
+                    c.kind("rss_feed_url", v, Kind::Url, None);
                 }
             }
             Self::App {
@@ -1286,18 +1287,18 @@ impl Removed {
                 let _ = app_id;
                 let _ = app_type;
                 let v = user_id;
-                c.kind("user_id", v, Kind::Code);
+                c.kind("user_id", v, Kind::Code, None);
                 static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                     "^[UW][A-Z0-9]+$",
                 );
-                c.pattern("user_id", v, &PATTERN);
+                c.pattern("user_id", v, &PATTERN, None);
                 let _ = user_name;
                 if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code);
+                    c.kind("channel", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                         "^[CDG][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN);
+                    c.pattern("channel", v, &PATTERN, None);
                 }
                 let _ = date;
                 let _ = scope;
@@ -1305,7 +1306,7 @@ impl Removed {
                 let _ = rss_feed_change_type;
                 let _ = rss_feed_title;
                 if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url);
+                    c.kind("rss_feed_url", v, Kind::Url, None);
                 }
             }
         }
@@ -1838,18 +1839,18 @@ impl Enabled {
                 let _ = service_id;
                 let _ = service_type;
                 let v = user_id;
-                c.kind("user_id", v, Kind::Code);
+                c.kind("user_id", v, Kind::Code, None);
                 static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                     "^[UW][A-Z0-9]+$",
                 );
-                c.pattern("user_id", v, &PATTERN);
+                c.pattern("user_id", v, &PATTERN, None);
                 let _ = user_name;
                 if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code);
+                    c.kind("channel", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                         "^[CDG][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN);
+                    c.pattern("channel", v, &PATTERN, None);
                 }
                 let _ = date;
                 let _ = scope;
@@ -1857,7 +1858,7 @@ impl Enabled {
                 let _ = rss_feed_change_type;
                 let _ = rss_feed_title;
                 if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url);
+                    c.kind("rss_feed_url", v, Kind::Url, None);
                 }
             }
             Self::App {
@@ -1876,18 +1877,18 @@ impl Enabled {
                 let _ = app_id;
                 let _ = app_type;
                 let v = user_id;
-                c.kind("user_id", v, Kind::Code);
+                c.kind("user_id", v, Kind::Code, None);
                 static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                     "^[UW][A-Z0-9]+$",
                 );
-                c.pattern("user_id", v, &PATTERN);
+                c.pattern("user_id", v, &PATTERN, None);
                 let _ = user_name;
                 if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code);
+                    c.kind("channel", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                         "^[CDG][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN);
+                    c.pattern("channel", v, &PATTERN, None);
                 }
                 let _ = date;
                 let _ = scope;
@@ -1895,7 +1896,7 @@ impl Enabled {
                 let _ = rss_feed_change_type;
                 let _ = rss_feed_title;
                 if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url);
+                    c.kind("rss_feed_url", v, Kind::Url, None);
                 }
             }
         }
@@ -2457,18 +2458,18 @@ impl Disabled {
                 let _ = service_id;
                 let _ = service_type;
                 let v = user_id;
-                c.kind("user_id", v, Kind::Code);
+                c.kind("user_id", v, Kind::Code, None);
                 static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                     "^[UW][A-Z0-9]+$",
                 );
-                c.pattern("user_id", v, &PATTERN);
+                c.pattern("user_id", v, &PATTERN, None);
                 let _ = user_name;
                 if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code);
+                    c.kind("channel", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                         "^[CDG][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN);
+                    c.pattern("channel", v, &PATTERN, None);
                 }
                 let _ = date;
                 let v = reason;
@@ -2478,7 +2479,7 @@ impl Disabled {
                 let _ = rss_feed_change_type;
                 let _ = rss_feed_title;
                 if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url);
+                    c.kind("rss_feed_url", v, Kind::Url, None);
                 }
             }
             Self::App {
@@ -2498,18 +2499,18 @@ impl Disabled {
                 let _ = app_id;
                 let _ = app_type;
                 let v = user_id;
-                c.kind("user_id", v, Kind::Code);
+                c.kind("user_id", v, Kind::Code, None);
                 static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                     "^[UW][A-Z0-9]+$",
                 );
-                c.pattern("user_id", v, &PATTERN);
+                c.pattern("user_id", v, &PATTERN, None);
                 let _ = user_name;
                 if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code);
+                    c.kind("channel", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                         "^[CDG][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN);
+                    c.pattern("channel", v, &PATTERN, None);
                 }
                 let _ = date;
                 let v = reason;
@@ -2519,7 +2520,7 @@ impl Disabled {
                 let _ = rss_feed_change_type;
                 let _ = rss_feed_title;
                 if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url);
+                    c.kind("rss_feed_url", v, Kind::Url, None);
                 }
             }
         }
@@ -3064,18 +3065,18 @@ impl Expanded {
                 let _ = service_id;
                 let _ = service_type;
                 let v = user_id;
-                c.kind("user_id", v, Kind::Code);
+                c.kind("user_id", v, Kind::Code, None);
                 static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                     "^[UW][A-Z0-9]+$",
                 );
-                c.pattern("user_id", v, &PATTERN);
+                c.pattern("user_id", v, &PATTERN, None);
                 let _ = user_name;
                 if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code);
+                    c.kind("channel", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                         "^[CDG][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN);
+                    c.pattern("channel", v, &PATTERN, None);
                 }
                 let _ = date;
                 let _ = scope;
@@ -3083,7 +3084,7 @@ impl Expanded {
                 let _ = rss_feed_change_type;
                 let _ = rss_feed_title;
                 if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url);
+                    c.kind("rss_feed_url", v, Kind::Url, None);
                 }
             }
             Self::App {
@@ -3102,18 +3103,18 @@ impl Expanded {
                 let _ = app_id;
                 let _ = app_type;
                 let v = user_id;
-                c.kind("user_id", v, Kind::Code);
+                c.kind("user_id", v, Kind::Code, None);
                 static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                     "^[UW][A-Z0-9]+$",
                 );
-                c.pattern("user_id", v, &PATTERN);
+                c.pattern("user_id", v, &PATTERN, None);
                 let _ = user_name;
                 if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code);
+                    c.kind("channel", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                         "^[CDG][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN);
+                    c.pattern("channel", v, &PATTERN, None);
                 }
                 let _ = date;
                 let _ = scope;
@@ -3121,7 +3122,7 @@ impl Expanded {
                 let _ = rss_feed_change_type;
                 let _ = rss_feed_title;
                 if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url);
+                    c.kind("rss_feed_url", v, Kind::Url, None);
                 }
             }
         }
@@ -3654,18 +3655,18 @@ impl Updated {
                 let _ = service_id;
                 let _ = service_type;
                 let v = user_id;
-                c.kind("user_id", v, Kind::Code);
+                c.kind("user_id", v, Kind::Code, None);
                 static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                     "^[UW][A-Z0-9]+$",
                 );
-                c.pattern("user_id", v, &PATTERN);
+                c.pattern("user_id", v, &PATTERN, None);
                 let _ = user_name;
                 if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code);
+                    c.kind("channel", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                         "^[CDG][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN);
+                    c.pattern("channel", v, &PATTERN, None);
                 }
                 let _ = date;
                 let _ = scope;
@@ -3673,7 +3674,7 @@ impl Updated {
                 let _ = rss_feed_change_type;
                 let _ = rss_feed_title;
                 if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url);
+                    c.kind("rss_feed_url", v, Kind::Url, None);
                 }
             }
             Self::App {
@@ -3692,18 +3693,18 @@ impl Updated {
                 let _ = app_id;
                 let _ = app_type;
                 let v = user_id;
-                c.kind("user_id", v, Kind::Code);
+                c.kind("user_id", v, Kind::Code, None);
                 static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                     "^[UW][A-Z0-9]+$",
                 );
-                c.pattern("user_id", v, &PATTERN);
+                c.pattern("user_id", v, &PATTERN, None);
                 let _ = user_name;
                 if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code);
+                    c.kind("channel", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
                         "^[CDG][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN);
+                    c.pattern("channel", v, &PATTERN, None);
                 }
                 let _ = date;
                 let _ = scope;
@@ -3711,7 +3712,7 @@ impl Updated {
                 let _ = rss_feed_change_type;
                 let _ = rss_feed_title;
                 if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url);
+                    c.kind("rss_feed_url", v, Kind::Url, None);
                 }
             }
         }
@@ -4083,6 +4084,7 @@ impl Entry {
             service: None,
             properties,
             raw,
+            extra: Vec::new(),
             violations: self.validate(),
         }
     }
@@ -4094,62 +4096,48 @@ pub fn read_outputs(
     input: &mut dyn std::io::BufRead,
     out: &mut dyn FnMut(rt::output::Output),
 ) -> std::io::Result<()> {
-    let mut record = 0;
-    for doc in rt::output::Documents::new(input) {
-        let doc = doc?;
-        if let Some(error) = &doc.error {
-            record += 1;
-            out(
-                rt::output::Output::broken(
-                    SOURCE_ID,
-                    record,
-                    Some(doc.line),
-                    doc.text,
-                    rt::output::not_json(error),
-                ),
-            );
-            continue;
-        }
-        match parse_response(&doc.text) {
-            Ok(response) => {
-                if let Some(error) = &response.error {
-                    record += 1;
-                    out(
-                        rt::output::Output::broken(
-                            SOURCE_ID,
-                            record,
-                            Some(doc.line),
-                            doc.text.clone(),
-                            Violation::new(
-                                Code::ApiError,
-                                "error",
-                                format!("the response is an error: `{}`", error.code),
-                            ),
-                        ),
-                    );
-                }
-                for entry in &response.entries {
-                    record += 1;
-                    let raw = rt::serde_json::Value::Object(entry.fields.clone())
-                        .to_string();
-                    out(entry.to_output(record, doc.line, raw));
-                }
-            }
-            Err(v) => {
-                record += 1;
-                out(
-                    rt::output::Output::broken(
-                        SOURCE_ID,
-                        record,
-                        Some(doc.line),
-                        doc.text,
-                        v,
-                    ),
+    rt::output::read_json_documents(
+        SOURCE_ID,
+        input,
+        out,
+        |doc, sink| {
+            let response = match parse_response(&doc.text) {
+                Ok(response) => response,
+                Err(v) => return sink.broken(doc.line, doc.text, v),
+            };
+            if let Some(error) = &response.error {
+                let v = Violation::new(
+                    Code::ApiError,
+                    "error",
+                    format!("the response is an error: `{}`", error.code),
                 );
+                sink.broken(doc.line, doc.text.clone(), v);
             }
-        }
-    }
-    Ok(())
+            let mut entries = response.entries.iter();
+            let mut rejected = response.rejected.iter().peekable();
+            for position in 0..response.entries.len() + response.rejected.len() {
+                match rejected.next_if(|(at, _)| *at == position) {
+                    Some((at, value)) => {
+                        sink.broken(
+                            doc.line,
+                            value.to_string(),
+                            Violation::new(
+                                Code::RecordMalformed,
+                                "",
+                                format!("entry {} is {value}, not an object", at + 1),
+                            ),
+                        )
+                    }
+                    None => {
+                        let Some(entry) = entries.next() else { break };
+                        let raw = rt::serde_json::Value::Object(entry.fields.clone())
+                            .to_string();
+                        sink.emit(|record| entry.to_output(record, doc.line, raw));
+                    }
+                }
+            }
+        },
+    )
 }
 /// A response of the API, or a bare array of entries.
 pub type Response = rt::envelope::Response<Entry>;

@@ -695,7 +695,7 @@ fn action(
         rust_type: code(&names.ty, Line),
         rust_parse: names.parse.as_deref().map(|p| code(p, Line)),
         rust_event: code(&names.event, Line),
-        notes: a.notes.iter().map(|n| prose(n, Line)).collect(),
+        notes: with_deprecation(&a.deprecated, &a.notes),
         complement: a
             .properties
             .iter()
@@ -1121,7 +1121,7 @@ fn property(s: &ir::Source, anchors: &Anchors<'_>, p: &ir::Property) -> Property
         allowed: allowed(p, Line),
         used_by: (!users.is_empty()).then(|| users.join(", ")),
         documents: join(p.documents.iter().map(|&d| anchors.document(s, d)), "none"),
-        notes: p.notes.iter().map(|n| prose(n, Line)).collect(),
+        notes: with_deprecation(&p.deprecated, &p.notes),
         values: p
             .values
             .iter()
@@ -1131,4 +1131,18 @@ fn property(s: &ir::Source, anchors: &Anchors<'_>, p: &ir::Property) -> Property
             })
             .collect(),
     }
+}
+
+/// Notes, led by the deprecation when there is one.
+fn with_deprecation(d: &Option<ir::Deprecation>, notes: &[String]) -> Vec<String> {
+    let deprecation = d.as_ref().map(|d| {
+        prose(
+            &format!("Deprecated since {}: {}", d.since, d.message),
+            Line,
+        )
+    });
+    deprecation
+        .into_iter()
+        .chain(notes.iter().map(|n| prose(n, Line)))
+        .collect()
 }

@@ -9,8 +9,53 @@ use crate::check::names::module_ident;
 use crate::ident::{group_type_name, type_name};
 use crate::ir::{self, ComplementFormat, PropertyType};
 
+/// Whether generated types carry serde derives behind the generated crate's
+/// own `serde` feature (the bundled crate), or none (a crate generating its
+/// own modules, which has no such feature).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Serde(pub(super) bool);
+
+impl Serde {
+    fn derive(self) -> TokenStream {
+        if self.0 {
+            quote! { #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))] }
+        } else {
+            quote! {}
+        }
+    }
+
+    fn via_string(self) -> TokenStream {
+        if self.0 {
+            quote! { #[cfg_attr(feature = "serde", serde(from = "String", into = "String"))] }
+        } else {
+            quote! {}
+        }
+    }
+
+    fn catalogued(self, ty: &proc_macro2::Ident) -> TokenStream {
+        if self.0 {
+            quote! { catalogued_serde!(#ty); }
+        } else {
+            quote! {}
+        }
+    }
+}
+
+/// `#[deprecated]` for a catalog deprecation.
+fn deprecated(d: Option<&ir::Deprecation>) -> TokenStream {
+    match d {
+        Some(d) => {
+            let since = &d.since;
+            let note = &d.message;
+            quote! { #[deprecated(since = #since, note = #note)] }
+        }
+        None => quote! {},
+    }
+}
+
 /// A closed enumeration of catalog names, its `Catalogued` table and accessors.
 struct Closed<'a> {
+    serde: Serde,
     ty: &'a str,
     doc: String,
     members: Vec<Member<'a>>,
@@ -27,6 +72,7 @@ struct Member<'a> {
 
 fn closed(c: Closed<'_>) -> TokenStream {
     let ty = super::ident(c.ty);
+    let serde_impl = c.serde.catalogued(&ty);
     let type_doc = doc(&c.doc);
     let idents: Vec<_> = c.members.iter().map(|m| super::ident(&m.ident)).collect();
     let docs: Vec<_> = c
@@ -86,12 +132,16 @@ fn closed(c: Closed<'_>) -> TokenStream {
             }
         }
 
-        catalogued_serde!(#ty);
+        #serde_impl
     }
 }
 
 /// `Service`, `Level`, `Outcome`, `Module` and `Action`.
-pub(super) fn catalogued_enums(source: &ir::Source, runtime: &TokenStream) -> TokenStream {
+pub(super) fn catalogued_enums(
+    source: &ir::Source,
+    runtime: &TokenStream,
+    serde: Serde,
+) -> TokenStream {
     let mut out = quote! {
         use std::fmt;
 
@@ -111,6 +161,7 @@ pub(super) fn catalogued_enums(source: &ir::Source, runtime: &TokenStream) -> To
     let has_levels = !source.levels.is_empty();
     if has_services {
         out.extend(closed(Closed {
+            serde,
             ty: "Service",
             doc: format!("A service that writes to the {} log.", source.title),
             members: source
@@ -128,6 +179,7 @@ pub(super) fn catalogued_enums(source: &ir::Source, runtime: &TokenStream) -> To
     }
     if has_levels {
         out.extend(closed(Closed {
+            serde,
             ty: "Level",
             doc: "A level, as logged; other forms (the Japanese UI's) are its aliases.".to_owned(),
             members: source
@@ -145,6 +197,7 @@ pub(super) fn catalogued_enums(source: &ir::Source, runtime: &TokenStream) -> To
     }
     if !source.results.is_empty() {
         out.extend(closed(Closed {
+            serde,
             ty: "Outcome",
             doc: "The result of the logged operation.".to_owned(),
             members: source
@@ -198,6 +251,7 @@ pub(super) fn catalogued_enums(source: &ir::Source, runtime: &TokenStream) -> To
         }
     });
     out.extend(closed(Closed {
+        serde,
         ty: "Module",
         doc: format!("A module (feature or screen) of the {} log.", source.title),
         members: source
@@ -250,6 +304,7 @@ pub(super) fn catalogued_enums(source: &ir::Source, runtime: &TokenStream) -> To
         }
     });
     out.extend(closed(Closed {
+        serde,
         ty: "Action",
         doc: format!("An action (event type) of the {} log.", source.title),
         members: actions
@@ -283,7 +338,9 @@ pub(super) fn catalogued_enums(source: &ir::Source, runtime: &TokenStream) -> To
 }
 
 /// One open enum per enum property: documented values plus `Other`.
-pub(super) fn property_enums(source: &ir::Source) -> TokenStream {
+pub(super) fn property_enums(source: &ir::Source, serde: Serde) -> TokenStream {
+    let derive = serde.derive();
+    let via_string = serde.via_string();
     let mut out = TokenStream::new();
     for p in source
         .properties
@@ -303,8 +360,8 @@ pub(super) fn property_enums(source: &ir::Source) -> TokenStream {
         out.extend(quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-            #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-            #[cfg_attr(feature = "serde", serde(from = "String", into = "String"))]
+            #derive
+            #via_string
             pub enum #ty {
                 #(#docs #idents,)*
                 /// A value the catalog does not document, kept as logged.
@@ -521,7 +578,11 @@ fn property_stmt(f: &Field<'_>) -> TokenStream {
 
 fn field_doc(f: &Field<'_>) -> TokenStream {
     match &f.kind {
-        FieldKind::Property(p) => doc(&format!("`{}`: {}", f.key, p.description)),
+        FieldKind::Property(p) => {
+            let d = doc(&format!("`{}`: {}", f.key, p.description));
+            let dep = deprecated(p.deprecated.as_ref());
+            quote! { #d #dep }
+        }
         FieldKind::Group { keys, .. } => {
             doc(&format!("The `({}: ...)` groups.", keys.join(": ..., ")))
         }
@@ -708,6 +769,11 @@ fn has_checks(f: &Field<'_>) -> bool {
 /// Statements checking property value `v`; empty when there is nothing to check.
 fn check_value(p: &ir::Property, v: TokenStream) -> TokenStream {
     let key = p.key.as_str();
+    // A secret's messages show only the symbols that may be logged.
+    let keep = match (p.secret, p.max_length) {
+        (true, Some(max)) => quote! { Some(#max) },
+        _ => quote! { None },
+    };
     let mut stmts = TokenStream::new();
     let kind = match p.ty {
         PropertyType::Code => Some(quote! { Kind::Code }),
@@ -720,7 +786,7 @@ fn check_value(p: &ir::Property, v: TokenStream) -> TokenStream {
         PropertyType::Text | PropertyType::Code | PropertyType::Url | PropertyType::Filename
     );
     if let Some(kind) = kind {
-        stmts.extend(quote! { c.kind(#key, #v, #kind); });
+        stmts.extend(quote! { c.kind(#key, #v, #kind, #keep); });
     }
     if p.ty == PropertyType::Enum {
         let ty = type_ident(&p.key);
@@ -738,7 +804,7 @@ fn check_value(p: &ir::Property, v: TokenStream) -> TokenStream {
             _ => None,
         };
         if let Some(items) = items {
-            stmts.extend(quote! { for item in #v { c.kind(#key, item, #items); } });
+            stmts.extend(quote! { for item in #v { c.kind(#key, item, #items, #keep); } });
         }
     }
     if text_like {
@@ -749,7 +815,7 @@ fn check_value(p: &ir::Property, v: TokenStream) -> TokenStream {
         if let Some(pattern) = &p.pattern {
             stmts.extend(quote! {
                 static PATTERN: rt::check::Pattern = rt::check::Pattern::new(#pattern);
-                c.pattern(#key, #v, &PATTERN);
+                c.pattern(#key, #v, &PATTERN, #keep);
             });
         }
     }
@@ -778,7 +844,8 @@ fn slots(variant: &ir::Variant) -> TokenStream {
 }
 
 /// One complement type per action, with its parser, writer and validator.
-pub(super) fn complements(source: &ir::Source) -> TokenStream {
+pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
+    let derive = serde.derive();
     let mut out = TokenStream::new();
     let text = source.complement == ComplementFormat::Text;
     let has_levels = !source.levels.is_empty();
@@ -790,7 +857,11 @@ pub(super) fn complements(source: &ir::Source) -> TokenStream {
                 doc_text.push_str(&format!("\n\nExample: `{}`", e.text.replace('`', "'")));
             }
         }
+        if let Some(d) = &action.deprecated {
+            doc_text.push_str(&format!("\n\nDeprecated since {}: {}", d.since, d.message));
+        }
         let type_doc = doc(&doc_text);
+        let deprecation = deprecated(action.deprecated.as_ref());
         let cases: Vec<Vec<Field<'_>>> = action
             .variants
             .iter()
@@ -819,7 +890,7 @@ pub(super) fn complements(source: &ir::Source) -> TokenStream {
                     out.extend(quote! {
                         #gdoc
                         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                        #derive
                         pub struct #gty { #(#decls,)* }
                     });
                 }
@@ -852,8 +923,9 @@ pub(super) fn complements(source: &ir::Source) -> TokenStream {
             });
             definition = quote! {
                 #type_doc
+                #deprecation
                 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                #derive
                 pub enum #ty { #(#variants,)* }
             };
             let arms = action
@@ -897,8 +969,9 @@ pub(super) fn complements(source: &ir::Source) -> TokenStream {
             });
             definition = quote! {
                 #type_doc
+                #deprecation
                 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                #derive
                 pub struct #ty { #(#decls,)* }
             };
             let inits = fs.iter().map(|f| {
@@ -1060,7 +1133,8 @@ fn rebind_ignore(bind: &TokenStream) -> TokenStream {
 }
 
 /// The `Event` enum over every action of the source.
-pub(super) fn events(source: &ir::Source) -> TokenStream {
+pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
+    let derive = serde.derive();
     let actions: Vec<&ir::Action> = source.actions().map(|(_, a)| a).collect();
     let ids: Vec<_> = actions.iter().map(|a| type_ident(&a.name)).collect();
     let docs: Vec<_> = actions
@@ -1120,7 +1194,7 @@ pub(super) fn events(source: &ir::Source) -> TokenStream {
     quote! {
         /// An event of any action, with its typed complement.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #derive
         pub enum Event { #(#docs #ids(#ids),)* }
 
         impl Event {

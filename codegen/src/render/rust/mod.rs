@@ -63,7 +63,7 @@ pub fn render(catalog: &ir::Catalog, runtime: RuntimePath) -> Vec<(PathBuf, Stri
             PathBuf::from(format!("src/sources/{}.rs", module_name(source))),
             file(
                 &format!("catalog/{}/", source.id),
-                source_module(source, &runtime.tokens()),
+                source_module(source, runtime),
             ),
         ));
     }
@@ -92,6 +92,34 @@ pub fn render(catalog: &ir::Catalog, runtime: RuntimePath) -> Vec<(PathBuf, Stri
     files
 }
 
+/// Renders every source as an inline module of one file, `auditcat.rs`, for
+/// a crate that depends on `auditcat` and includes the file (see
+/// [`crate::Layout::Module`]). There are no feature gates: a crate selects
+/// sources with [`crate::Builder::sources`].
+pub fn render_module_file(catalog: &ir::Catalog) -> (PathBuf, String) {
+    let rt = RuntimePath::Dependency.tokens();
+    let modules = catalog.sources.iter().map(|source| {
+        // The module's documentation is the body's inner `#![doc]`.
+        let module = ident(&module_name(source));
+        let body = source_module(source, RuntimePath::Dependency);
+        quote! {
+            pub mod #module { #body }
+        }
+    });
+    let names: Vec<Ident> = catalog
+        .sources
+        .iter()
+        .map(|s| ident(&module_name(s)))
+        .collect();
+    let tokens = quote! {
+        #(#modules)*
+
+        /// Every source of this catalog, for tools that take a source by its id.
+        pub const SOURCES: &[#rt::output::SourceInfo] = &[#(#names::SOURCE,)*];
+    };
+    (PathBuf::from("auditcat.rs"), file("the catalog", tokens))
+}
+
 /// A formatted file with the generated-file header.
 fn file(from: &str, tokens: TokenStream) -> String {
     let parsed: syn::File = match syn::parse2(tokens) {
@@ -105,17 +133,25 @@ fn file(from: &str, tokens: TokenStream) -> String {
     )
 }
 
-fn source_module(source: &ir::Source, runtime: &TokenStream) -> TokenStream {
+fn source_module(source: &ir::Source, path: RuntimePath) -> TokenStream {
+    let runtime = &path.tokens();
+    // Only the bundled crate has a `serde` feature to put derives behind.
+    let serde = items::Serde(path == RuntimePath::Crate);
     let header = doc(&format!(
         "{}\n\n{}\n\nGenerated from `catalog/{}/`.",
         source.title, source.description, source.id
     ));
     let header = inner(header);
+    // Deprecated items are still the module's own to use.
+    let header = quote! {
+        #header
+        #![allow(deprecated)]
+    };
 
-    let enums = items::catalogued_enums(source, runtime);
-    let values = items::property_enums(source);
-    let complements = items::complements(source);
-    let events = items::events(source);
+    let enums = items::catalogued_enums(source, runtime, serde);
+    let values = items::property_enums(source, serde);
+    let complements = items::complements(source, serde);
+    let events = items::events(source, serde);
     let records = match (source.complement, &source.action_field) {
         (ComplementFormat::Text, _) => records::text_records(source),
         (ComplementFormat::Json, Some(field)) => records::json_entries(source, field),

@@ -41,7 +41,7 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
     };
     let [time, user, service, level, module, action, result, complement] = Role::ALL.map(idx);
     let col_names = Role::ALL.map(|r| role_field(source, r).1.name.clone());
-    let [time_name, _, service_name, level_name, module_name, action_name, result_name, complement_name] =
+    let [time_name, user_name, service_name, level_name, module_name, action_name, result_name, complement_name] =
         col_names;
     let (service_ty, service_read) = known_or_text(!source.services.is_empty(), quote! { Service });
     let (level_ty, level_read) = known_or_text(!source.levels.is_empty(), quote! { Level });
@@ -60,7 +60,7 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
     };
     let service_check = has_services.then(|| {
         quote! {
-            if let Known::Unknown(s) = &self.service {
+            if let (Known::Unknown(s), true) = (&self.service, self.has(#service_name)) {
                 out.push(Violation::new(Code::UnknownService, #service_name, format!("unknown service `{s}`")));
             }
         }
@@ -68,7 +68,7 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
     let level_check = has_levels.then(|| {
         quote! {
             match (&self.level, &self.event) {
-                (Known::Unknown(l), _) => out.push(Violation::new(Code::UnknownLevel, #level_name, format!("unknown level `{l}`"))),
+                (Known::Unknown(l), _) if self.has(#level_name) => out.push(Violation::new(Code::UnknownLevel, #level_name, format!("unknown level `{l}`"))),
                 (Known::Known(logged), Some(Ok(event))) if *logged != event.level() => out.push(Violation::new(
                     Code::LevelMismatch,
                     #level_name,
@@ -80,7 +80,7 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
     });
     let result_check = (!source.results.is_empty()).then(|| {
         quote! {
-            if let Known::Unknown(r) = &self.result {
+            if let (Known::Unknown(r), true) = (&self.result, self.has(#result_name)) {
                 out.push(Violation::new(Code::UnknownResult, #result_name, format!("unknown result `{r}`")));
             }
         }
@@ -185,6 +185,7 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
                 #level_check
                 #result_check
                 match (&self.module, &self.action) {
+                    _ if !self.has(#module_name) || !self.has(#action_name) => {}
                     (Known::Unknown(m), _) => out.push(Violation::new(Code::UnknownModule, #module_name, format!("unknown module `{m}`"))),
                     (_, Known::Unknown(a)) => out.push(Violation::new(Code::UnknownAction, #action_name, format!("unknown action `{a}`"))),
                     (Known::Known(m), Known::Known(a)) if a.module() != *m => out.push(Violation::new(
@@ -195,11 +196,22 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
                     _ => {}
                 }
                 match &self.event {
+                    _ if !self.has(#complement_name) => {}
                     Some(Ok(event)) => out.extend(event.validate().into_iter().map(|v| in_complement(v, #complement_name))),
                     Some(Err(v)) => out.push(in_complement(v.clone(), #complement_name)),
                     None => {}
                 }
                 out
+            }
+
+            /// Whether the file has the column `name`.
+            fn has(&self, name: &str) -> bool {
+                !self.missing.contains(&name)
+            }
+
+            /// The column's text for output: `None` when the file lacks it.
+            fn shown(&self, name: &str, text: String) -> Option<String> {
+                self.has(name).then_some(text)
             }
         }
 
@@ -219,17 +231,18 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
                     record: self.record,
                     line: Some(self.line),
                     source: SOURCE_ID,
-                    module: Some(self.module.to_string()),
-                    action: Some(self.action.to_string()),
+                    module: self.shown(#module_name, self.module.to_string()),
+                    action: self.shown(#action_name, self.action.to_string()),
                     candidates: Vec::new(),
                     case,
-                    level: Some(self.level.to_string()),
-                    result: Some(self.result.to_string()),
-                    time: Some(self.time.map_or_else(|| self.time_text.clone(), |t| t.to_string())),
-                    user: Some(self.user.clone()),
-                    service: Some(self.service.to_string()),
+                    level: self.shown(#level_name, self.level.to_string()),
+                    result: self.shown(#result_name, self.result.to_string()),
+                    time: self.shown(#time_name, self.time.map_or_else(|| self.time_text.clone(), |t| t.to_string())),
+                    user: self.shown(#user_name, self.user.clone()),
+                    service: self.shown(#service_name, self.service.to_string()),
                     properties,
                     raw: self.complement.clone(),
+                    extra: self.extra.clone(),
                     violations: self.validate(),
                 }
             }
@@ -251,7 +264,7 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
                         SOURCE_ID,
                         e.record.unwrap_or_default(),
                         e.line,
-                        String::new(),
+                        e.raw.unwrap_or_default(),
                         Violation::new(Code::RecordMalformed, "", e.message),
                     )),
                 }
@@ -400,6 +413,7 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
                     service: None,
                     properties,
                     raw,
+                    extra: Vec::new(),
                     violations: self.validate(),
                 }
             }
@@ -412,39 +426,33 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
             input: &mut dyn std::io::BufRead,
             out: &mut dyn FnMut(rt::output::Output),
         ) -> std::io::Result<()> {
-            let mut record = 0;
-            for doc in rt::output::Documents::new(input) {
-                let doc = doc?;
-                if let Some(error) = &doc.error {
-                    record += 1;
-                    out(rt::output::Output::broken(SOURCE_ID, record, Some(doc.line), doc.text, rt::output::not_json(error)));
-                    continue;
+            rt::output::read_json_documents(SOURCE_ID, input, out, |doc, sink| {
+                let response = match parse_response(&doc.text) {
+                    Ok(response) => response,
+                    Err(v) => return sink.broken(doc.line, doc.text, v),
+                };
+                if let Some(error) = &response.error {
+                    let v = Violation::new(Code::ApiError, "error", format!("the response is an error: `{}`", error.code));
+                    sink.broken(doc.line, doc.text.clone(), v);
                 }
-                match parse_response(&doc.text) {
-                    Ok(response) => {
-                        if let Some(error) = &response.error {
-                            record += 1;
-                            out(rt::output::Output::broken(
-                                SOURCE_ID,
-                                record,
-                                Some(doc.line),
-                                doc.text.clone(),
-                                Violation::new(Code::ApiError, "error", format!("the response is an error: `{}`", error.code)),
-                            ));
-                        }
-                        for entry in &response.entries {
-                            record += 1;
+                // Entries that are not objects keep their place among the others.
+                let mut entries = response.entries.iter();
+                let mut rejected = response.rejected.iter().peekable();
+                for position in 0..response.entries.len() + response.rejected.len() {
+                    match rejected.next_if(|(at, _)| *at == position) {
+                        Some((at, value)) => sink.broken(
+                            doc.line,
+                            value.to_string(),
+                            Violation::new(Code::RecordMalformed, "", format!("entry {} is {value}, not an object", at + 1)),
+                        ),
+                        None => {
+                            let Some(entry) = entries.next() else { break };
                             let raw = rt::serde_json::Value::Object(entry.fields.clone()).to_string();
-                            out(entry.to_output(record, doc.line, raw));
+                            sink.emit(|record| entry.to_output(record, doc.line, raw));
                         }
                     }
-                    Err(v) => {
-                        record += 1;
-                        out(rt::output::Output::broken(SOURCE_ID, record, Some(doc.line), doc.text, v));
-                    }
                 }
-            }
-            Ok(())
+            })
         }
 
         /// A response of the API, or a bare array of entries.
@@ -566,6 +574,15 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
 
             /// Every violation of the record, at once.
             pub fn validate(&self) -> Vec<Violation> {
+                let mut out = Vec::new();
+                if let (None, Some(text)) = (&self.attributes.time, &self.attributes.time_text) {
+                    out.push(Violation::new(Code::TimeUnparsed, "time", format!("`{text}` is not a date and time")));
+                }
+                out.extend(self.identified_violations());
+                out
+            }
+
+            fn identified_violations(&self) -> Vec<Violation> {
                 match &self.identified {
                     Identified::Event(Ok(event)) => event.validate(),
                     Identified::Event(Err(v)) => vec![v.clone()],
@@ -623,11 +640,12 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                     case,
                     level: None,
                     result: None,
-                    time: self.attributes.time.map(|t| t.to_string()),
+                    time: self.attributes.time.map(|t| t.to_string()).or_else(|| self.attributes.time_text.clone()),
                     user: self.attributes.user.clone(),
                     service: None,
                     properties,
                     raw,
+                    extra: Vec::new(),
                     violations: self.validate(),
                 }
             }
@@ -640,33 +658,23 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
             input: &mut dyn std::io::BufRead,
             out: &mut dyn FnMut(rt::output::Output),
         ) -> std::io::Result<()> {
-            let mut record = 0;
-            for doc in rt::output::Documents::new(input) {
-                let doc = doc?;
-                if let Some(error) = &doc.error {
-                    record += 1;
-                    out(rt::output::Output::broken(SOURCE_ID, record, Some(doc.line), doc.text, rt::output::not_json(error)));
-                    continue;
-                }
+            rt::output::read_json_documents(SOURCE_ID, input, out, |doc, sink| {
                 let items = match rt::serde_json::from_str::<rt::serde_json::Value>(&doc.text) {
                     Ok(rt::serde_json::Value::Array(items)) => items,
                     Ok(value) => vec![value],
-                    Err(e) => {
-                        record += 1;
-                        out(rt::output::Output::broken(SOURCE_ID, record, Some(doc.line), doc.text, rt::output::not_json(&e.to_string())));
-                        continue;
-                    }
+                    Err(e) => return sink.broken(doc.line, doc.text, rt::output::not_json(&e.to_string())),
                 };
                 for item in items {
-                    record += 1;
                     let raw = item.to_string();
                     match Attributes::from_value(item) {
-                        Ok(attributes) => out(Record::identify(attributes).to_output(record, doc.line, raw)),
-                        Err(v) => out(rt::output::Output::broken(SOURCE_ID, record, Some(doc.line), raw, v)),
+                        Ok(attributes) => {
+                            let record = Record::identify(attributes);
+                            sink.emit(|n| record.to_output(n, doc.line, raw));
+                        }
+                        Err(v) => sink.broken(doc.line, raw, v),
                     }
                 }
-            }
-            Ok(())
+            })
         }
 
         /// Parses one JSON document (flat attributes, or a Neo or Cloud

@@ -6,6 +6,7 @@
 //! A small text source used by the broken-catalog tests.
 //!
 //! Generated from `catalog/demo/`.
+#![allow(deprecated)]
 /// The source's id.
 pub const SOURCE_ID: &str = "demo";
 /// The source as the command line sees it.
@@ -1095,7 +1096,7 @@ impl Record {
                 ),
             );
         }
-        if let Known::Unknown(s) = &self.service {
+        if let (Known::Unknown(s), true) = (&self.service, self.has("service")) {
             out.push(
                 Violation::new(
                     Code::UnknownService,
@@ -1105,7 +1106,7 @@ impl Record {
             );
         }
         match (&self.level, &self.event) {
-            (Known::Unknown(l), _) => {
+            (Known::Unknown(l), _) if self.has("level") => {
                 out.push(
                     Violation::new(
                         Code::UnknownLevel,
@@ -1128,7 +1129,7 @@ impl Record {
             }
             _ => {}
         }
-        if let Known::Unknown(r) = &self.result {
+        if let (Known::Unknown(r), true) = (&self.result, self.has("result")) {
             out.push(
                 Violation::new(
                     Code::UnknownResult,
@@ -1138,6 +1139,7 @@ impl Record {
             );
         }
         match (&self.module, &self.action) {
+            _ if !self.has("module") || !self.has("action") => {}
             (Known::Unknown(m), _) => {
                 out.push(
                     Violation::new(
@@ -1168,6 +1170,7 @@ impl Record {
             _ => {}
         }
         match &self.event {
+            _ if !self.has("complement") => {}
             Some(Ok(event)) => {
                 out.extend(
                     event.validate().into_iter().map(|v| in_complement(v, "complement")),
@@ -1177,6 +1180,14 @@ impl Record {
             None => {}
         }
         out
+    }
+    /// Whether the file has the column `name`.
+    fn has(&self, name: &str) -> bool {
+        !self.missing.contains(&name)
+    }
+    /// The column's text for output: `None` when the file lacks it.
+    fn shown(&self, name: &str, text: String) -> Option<String> {
+        self.has(name).then_some(text)
     }
 }
 fn in_complement(mut v: Violation, column: &str) -> Violation {
@@ -1198,19 +1209,22 @@ impl Record {
             record: self.record,
             line: Some(self.line),
             source: SOURCE_ID,
-            module: Some(self.module.to_string()),
-            action: Some(self.action.to_string()),
+            module: self.shown("module", self.module.to_string()),
+            action: self.shown("action", self.action.to_string()),
             candidates: Vec::new(),
             case,
-            level: Some(self.level.to_string()),
-            result: Some(self.result.to_string()),
-            time: Some(
-                self.time.map_or_else(|| self.time_text.clone(), |t| t.to_string()),
-            ),
-            user: Some(self.user.clone()),
-            service: Some(self.service.to_string()),
+            level: self.shown("level", self.level.to_string()),
+            result: self.shown("result", self.result.to_string()),
+            time: self
+                .shown(
+                    "date",
+                    self.time.map_or_else(|| self.time_text.clone(), |t| t.to_string()),
+                ),
+            user: self.shown("user", self.user.clone()),
+            service: self.shown("service", self.service.to_string()),
             properties,
             raw: self.complement.clone(),
+            extra: self.extra.clone(),
             violations: self.validate(),
         }
     }
@@ -1236,7 +1250,7 @@ pub fn read_outputs(
                         SOURCE_ID,
                         e.record.unwrap_or_default(),
                         e.line,
-                        String::new(),
+                        e.raw.unwrap_or_default(),
                         Violation::new(Code::RecordMalformed, "", e.message),
                     ),
                 )

@@ -6,6 +6,7 @@
 //! A small JSON source used by the broken-catalog tests.
 //!
 //! Generated from `catalog/feed/`.
+#![allow(deprecated)]
 /// The source's id.
 pub const SOURCE_ID: &str = "feed";
 /// The source as the command line sees it.
@@ -190,7 +191,7 @@ impl Created {
             Self { item_id, user } => {
                 let _ = item_id;
                 let v = user;
-                c.kind("user", v, Kind::Code);
+                c.kind("user", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -285,7 +286,7 @@ impl Deleted {
             Self { item_id, user } => {
                 let _ = item_id;
                 let v = user;
-                c.kind("user", v, Kind::Code);
+                c.kind("user", v, Kind::Code, None);
             }
         }
         c.into_violations()
@@ -495,6 +496,7 @@ impl Entry {
             service: None,
             properties,
             raw,
+            extra: Vec::new(),
             violations: self.validate(),
         }
     }
@@ -506,62 +508,48 @@ pub fn read_outputs(
     input: &mut dyn std::io::BufRead,
     out: &mut dyn FnMut(rt::output::Output),
 ) -> std::io::Result<()> {
-    let mut record = 0;
-    for doc in rt::output::Documents::new(input) {
-        let doc = doc?;
-        if let Some(error) = &doc.error {
-            record += 1;
-            out(
-                rt::output::Output::broken(
-                    SOURCE_ID,
-                    record,
-                    Some(doc.line),
-                    doc.text,
-                    rt::output::not_json(error),
-                ),
-            );
-            continue;
-        }
-        match parse_response(&doc.text) {
-            Ok(response) => {
-                if let Some(error) = &response.error {
-                    record += 1;
-                    out(
-                        rt::output::Output::broken(
-                            SOURCE_ID,
-                            record,
-                            Some(doc.line),
-                            doc.text.clone(),
-                            Violation::new(
-                                Code::ApiError,
-                                "error",
-                                format!("the response is an error: `{}`", error.code),
-                            ),
-                        ),
-                    );
-                }
-                for entry in &response.entries {
-                    record += 1;
-                    let raw = rt::serde_json::Value::Object(entry.fields.clone())
-                        .to_string();
-                    out(entry.to_output(record, doc.line, raw));
-                }
-            }
-            Err(v) => {
-                record += 1;
-                out(
-                    rt::output::Output::broken(
-                        SOURCE_ID,
-                        record,
-                        Some(doc.line),
-                        doc.text,
-                        v,
-                    ),
+    rt::output::read_json_documents(
+        SOURCE_ID,
+        input,
+        out,
+        |doc, sink| {
+            let response = match parse_response(&doc.text) {
+                Ok(response) => response,
+                Err(v) => return sink.broken(doc.line, doc.text, v),
+            };
+            if let Some(error) = &response.error {
+                let v = Violation::new(
+                    Code::ApiError,
+                    "error",
+                    format!("the response is an error: `{}`", error.code),
                 );
+                sink.broken(doc.line, doc.text.clone(), v);
             }
-        }
-    }
-    Ok(())
+            let mut entries = response.entries.iter();
+            let mut rejected = response.rejected.iter().peekable();
+            for position in 0..response.entries.len() + response.rejected.len() {
+                match rejected.next_if(|(at, _)| *at == position) {
+                    Some((at, value)) => {
+                        sink.broken(
+                            doc.line,
+                            value.to_string(),
+                            Violation::new(
+                                Code::RecordMalformed,
+                                "",
+                                format!("entry {} is {value}, not an object", at + 1),
+                            ),
+                        )
+                    }
+                    None => {
+                        let Some(entry) = entries.next() else { break };
+                        let raw = rt::serde_json::Value::Object(entry.fields.clone())
+                            .to_string();
+                        sink.emit(|record| entry.to_output(record, doc.line, raw));
+                    }
+                }
+            }
+        },
+    )
 }
 /// A response of the API, or a bare array of entries.
 pub type Response = rt::envelope::Response<Entry>;
