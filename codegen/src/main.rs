@@ -184,6 +184,9 @@ fn generate(args: Generate) -> ExitCode {
                 for f in &w.changed {
                     println!("wrote {}", f.display());
                 }
+                for f in &w.removed {
+                    println!("removed {}", f.display());
+                }
             }
             Err(e) => {
                 eprintln!("cannot write under {}: {e}", dir.display());

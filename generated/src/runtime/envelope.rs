@@ -10,6 +10,20 @@ use serde_json::{Map, Value};
 use super::time::Timestamp;
 use super::violation::{Code, Violation};
 
+/// What kind of JSON value `v` is, for messages: values themselves are not
+/// repeated (a record may hold a secret that leaked into the log; `raw`
+/// keeps the text).
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 fn malformed(message: impl Into<String>) -> Violation {
     Violation::new(Code::RecordMalformed, "", message)
 }
@@ -107,21 +121,25 @@ impl<E> Response<E> {
                     Some(Value::Bool(b)) => *b,
                     None => o.contains_key("logs"),
                     Some(other) => {
-                        return Err(malformed(format!("`ok` is {other}, not a boolean")))
+                        return Err(malformed(format!("`ok` is {}, not a boolean", kind(other))))
                     }
                 };
                 let logs = match o.remove("logs") {
                     Some(Value::Array(items)) => items,
                     None | Some(Value::Null) => Vec::new(),
                     Some(other) => {
-                        return Err(malformed(format!("`logs` is {other}, not an array")))
+                        return Err(malformed(format!(
+                            "`logs` is {}, not an array",
+                            kind(&other)
+                        )))
                     }
                 };
                 (ok, logs, Some(o))
             }
             other => {
                 return Err(malformed(format!(
-                    "a response is an object or an array, not {other}"
+                    "a response is an object or an array, not {}",
+                    kind(&other)
                 )))
             }
         };
@@ -210,7 +228,10 @@ impl Attributes {
     /// an object or a JSON string, with its `data` merged in likewise.
     pub fn from_value(value: Value) -> Result<Attributes, Violation> {
         let Value::Object(record) = value else {
-            return Err(malformed(format!("a record is a JSON object, not {value}")));
+            return Err(malformed(format!(
+                "a record is a JSON object, not {}",
+                kind(&value)
+            )));
         };
         let get = |k: &str| text(record.get(k)).map(|s| s.trim().to_owned());
         let (shape, message, time_text, user, tenant, category) = if record.contains_key("Message")
@@ -278,7 +299,10 @@ fn object_of(value: &Value, what: &str) -> Result<Map<String, Value>, Violation>
                 "`{what}` is a string that does not hold a JSON object"
             ))),
         },
-        other => Err(malformed(format!("`{what}` is {other}, not an object"))),
+        other => Err(malformed(format!(
+            "`{what}` is {}, not an object",
+            kind(other)
+        ))),
     }
 }
 

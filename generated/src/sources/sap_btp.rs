@@ -301,13 +301,21 @@ catalogued_serde!(Action);
 /// `Issue OAuth authorization code`: An authorization code is issued; the record shows its first 5 symbols.
 ///
 /// Example: `{"action":"create","key":"Creating authorization code: 4fQ9z","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct IssueOauthAuthorizationCode {
     /// `code prefix`: The first 5 symbols of an authorization code.
     pub code_prefix: String,
     /// `tenantId`: The tenant an event belongs to.
     pub tenant_id: String,
+}
+impl fmt::Debug for IssueOauthAuthorizationCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssueOauthAuthorizationCode")
+            .field("code_prefix", &rt::value::redact(&self.code_prefix, 5usize))
+            .field("tenant_id", &self.tenant_id)
+            .finish()
+    }
 }
 impl IssueOauthAuthorizationCode {
     /// The slots of each case, in case order.
@@ -360,7 +368,7 @@ impl IssueOauthAuthorizationCode {
                 let v = code_prefix;
                 m.insert(
                     "code_prefix".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
+                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
                 );
                 let v = tenant_id;
                 m.insert(
@@ -389,13 +397,21 @@ impl IssueOauthAuthorizationCode {
 /// `Delete OAuth authorization code`: An authorization code is deleted; the record shows its first 5 symbols.
 ///
 /// Example: `{"action":"delete","key":"Deleting authorization code: 4fQ9z","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DeleteOauthAuthorizationCode {
     /// `code prefix`: The first 5 symbols of an authorization code.
     pub code_prefix: String,
     /// `tenantId`: The tenant an event belongs to.
     pub tenant_id: String,
+}
+impl fmt::Debug for DeleteOauthAuthorizationCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeleteOauthAuthorizationCode")
+            .field("code_prefix", &rt::value::redact(&self.code_prefix, 5usize))
+            .field("tenant_id", &self.tenant_id)
+            .finish()
+    }
 }
 impl DeleteOauthAuthorizationCode {
     /// The slots of each case, in case order.
@@ -448,7 +464,7 @@ impl DeleteOauthAuthorizationCode {
                 let v = code_prefix;
                 m.insert(
                     "code_prefix".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
+                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
                 );
                 let v = tenant_id;
                 m.insert(
@@ -477,13 +493,21 @@ impl DeleteOauthAuthorizationCode {
 /// `Issue access token for client credentials flow`: An access token is issued to a client with its own credentials (client credentials grant); the record shows the token's first 5 symbols. A platform client's token is logged as a platform access token.
 ///
 /// Example: `{"action":"create","key":"Creating access token: Xk3Pq","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct IssueAccessTokenForClientCredentialsFlow {
     /// `token prefix`: The first 5 symbols of an access token or refresh token.
     pub token_prefix: String,
     /// `tenantId`: The tenant an event belongs to.
     pub tenant_id: String,
+}
+impl fmt::Debug for IssueAccessTokenForClientCredentialsFlow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssueAccessTokenForClientCredentialsFlow")
+            .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
+            .field("tenant_id", &self.tenant_id)
+            .finish()
+    }
 }
 impl IssueAccessTokenForClientCredentialsFlow {
     /// The slots of each case, in case order.
@@ -536,7 +560,7 @@ impl IssueAccessTokenForClientCredentialsFlow {
                 let v = token_prefix;
                 m.insert(
                     "token_prefix".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
+                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
                 );
                 let v = tenant_id;
                 m.insert(
@@ -565,13 +589,21 @@ impl IssueAccessTokenForClientCredentialsFlow {
 /// `Issue access token from authorization code`: An access token is issued in exchange for an authorization code; the record shows the token's first 5 symbols.
 ///
 /// Example: `{"action":"create","key":"Creating access token: b2Wd8","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct IssueAccessTokenFromAuthorizationCode {
     /// `token prefix`: The first 5 symbols of an access token or refresh token.
     pub token_prefix: String,
     /// `tenantId`: The tenant an event belongs to.
     pub tenant_id: String,
+}
+impl fmt::Debug for IssueAccessTokenFromAuthorizationCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssueAccessTokenFromAuthorizationCode")
+            .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
+            .field("tenant_id", &self.tenant_id)
+            .finish()
+    }
 }
 impl IssueAccessTokenFromAuthorizationCode {
     /// The slots of each case, in case order.
@@ -624,7 +656,7 @@ impl IssueAccessTokenFromAuthorizationCode {
                 let v = token_prefix;
                 m.insert(
                     "token_prefix".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
+                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
                 );
                 let v = tenant_id;
                 m.insert(
@@ -653,13 +685,21 @@ impl IssueAccessTokenFromAuthorizationCode {
 /// `Issue access token from refresh token`: A new access token, with a new refresh token, is issued in exchange for a refresh token; each token's first 5 symbols are logged.
 ///
 /// Example: `{"action":"create","key":"Creating access token: Qe5Lz","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct IssueAccessTokenFromRefreshToken {
     /// `token prefix`: The first 5 symbols of an access token or refresh token.
     pub token_prefix: String,
     /// `tenantId`: The tenant an event belongs to.
     pub tenant_id: String,
+}
+impl fmt::Debug for IssueAccessTokenFromRefreshToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssueAccessTokenFromRefreshToken")
+            .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
+            .field("tenant_id", &self.tenant_id)
+            .finish()
+    }
 }
 impl IssueAccessTokenFromRefreshToken {
     /// The slots of each case, in case order.
@@ -712,7 +752,7 @@ impl IssueAccessTokenFromRefreshToken {
                 let v = token_prefix;
                 m.insert(
                     "token_prefix".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
+                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
                 );
                 let v = tenant_id;
                 m.insert(
@@ -741,13 +781,21 @@ impl IssueAccessTokenFromRefreshToken {
 /// `Issue access token from SAML bearer assertion`: An access token is issued in exchange for a SAML bearer assertion; the record shows the token's first 5 symbols in `objectID`.
 ///
 /// Example: `{"action":"create","objectID":"Creating access token: Tz8cK","operation":"Create access token from SAML bearer","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct IssueAccessTokenFromSamlBearerAssertion {
     /// `token prefix`: The first 5 symbols of an access token or refresh token.
     pub token_prefix: String,
     /// `tenantId`: The tenant an event belongs to.
     pub tenant_id: String,
+}
+impl fmt::Debug for IssueAccessTokenFromSamlBearerAssertion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssueAccessTokenFromSamlBearerAssertion")
+            .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
+            .field("tenant_id", &self.tenant_id)
+            .finish()
+    }
 }
 impl IssueAccessTokenFromSamlBearerAssertion {
     /// The slots of each case, in case order.
@@ -800,7 +848,7 @@ impl IssueAccessTokenFromSamlBearerAssertion {
                 let v = token_prefix;
                 m.insert(
                     "token_prefix".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
+                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
                 );
                 let v = tenant_id;
                 m.insert(
@@ -829,13 +877,21 @@ impl IssueAccessTokenFromSamlBearerAssertion {
 /// `Delete access token`: An access token is deleted; the record shows its first 5 symbols.
 ///
 /// Example: `{"action":"delete","key":"Deleting cloud access token: Xk3Pq","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DeleteAccessToken {
     /// `token prefix`: The first 5 symbols of an access token or refresh token.
     pub token_prefix: String,
     /// `tenantId`: The tenant an event belongs to.
     pub tenant_id: String,
+}
+impl fmt::Debug for DeleteAccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeleteAccessToken")
+            .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
+            .field("tenant_id", &self.tenant_id)
+            .finish()
+    }
 }
 impl DeleteAccessToken {
     /// The slots of each case, in case order.
@@ -888,7 +944,7 @@ impl DeleteAccessToken {
                 let v = token_prefix;
                 m.insert(
                     "token_prefix".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
+                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
                 );
                 let v = tenant_id;
                 m.insert(
@@ -917,13 +973,21 @@ impl DeleteAccessToken {
 /// `Create refresh token`: A refresh token is created; the record shows its first 5 symbols.
 ///
 /// Example: `{"action":"create","key":"Creating refresh token: 9hVn1","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateRefreshToken {
     /// `token prefix`: The first 5 symbols of an access token or refresh token.
     pub token_prefix: String,
     /// `tenantId`: The tenant an event belongs to.
     pub tenant_id: String,
+}
+impl fmt::Debug for CreateRefreshToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateRefreshToken")
+            .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
+            .field("tenant_id", &self.tenant_id)
+            .finish()
+    }
 }
 impl CreateRefreshToken {
     /// The slots of each case, in case order.
@@ -976,7 +1040,7 @@ impl CreateRefreshToken {
                 let v = token_prefix;
                 m.insert(
                     "token_prefix".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
+                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
                 );
                 let v = tenant_id;
                 m.insert(
@@ -2233,7 +2297,7 @@ pub const RULES: &[Rule<Action>] = &[
     },
 ];
 /// What the rules make of a record.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum Identified {
     /// Exactly one event fits: its typed attributes, or why they cannot be read.
     Event(Result<Event, Violation>),
@@ -2243,22 +2307,63 @@ pub enum Identified {
         candidates: Vec<Action>,
         /// The message's placeholder (a token prefix, a client id).
         placeholder: String,
+        /// The property the placeholder fills.
+        property: &'static str,
     },
     /// No rule fits.
     Unidentified,
 }
+/// A secret placeholder shows only the symbols that may be logged.
+impl std::fmt::Debug for Identified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Identified::Event(e) => f.debug_tuple("Event").field(e).finish(),
+            Identified::Ambiguous { candidates, placeholder, property } => {
+                let shown = match SECRETS.iter().find(|(k, _)| k == property) {
+                    Some((_, keep)) => rt::value::redact(placeholder, *keep),
+                    None => placeholder.clone(),
+                };
+                f.debug_struct("Ambiguous")
+                    .field("candidates", candidates)
+                    .field("placeholder", &shown)
+                    .field("property", property)
+                    .finish()
+            }
+            Identified::Unidentified => f.write_str("Unidentified"),
+        }
+    }
+}
+/// Properties that are secrets, with the number of symbols the
+/// service may log of them.
+const SECRETS: &[(&str, usize)] = &[("code prefix", 5usize), ("token prefix", 5usize)];
 /// One audit-log record with the event it was identified as.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Record {
     /// The record's attributes, from whichever record shape it came in.
     pub attributes: Attributes,
     /// The identification.
     pub identified: Identified,
+    /// The property the message's placeholder fills, and its text.
+    pub placeholder: Option<(&'static str, String)>,
+}
+/// Shows the record with a leaked secret cut to the symbols that may be logged.
+impl std::fmt::Debug for Record {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = self.redacted();
+        f.debug_struct("Record")
+            .field("attributes", &shown.attributes)
+            .field("identified", &shown.identified)
+            .field("placeholder", &shown.placeholder)
+            .finish()
+    }
 }
 impl Record {
     /// Identifies one record's attributes.
     pub fn identify(attributes: Attributes) -> Record {
         let found = rt::rules::identify(RULES, &attributes);
+        let placeholder = found
+            .first()
+            .map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
         let identified = match found.as_slice() {
             [] => Identified::Unidentified,
             [(rule, placeholder)] => {
@@ -2290,11 +2395,45 @@ impl Record {
                     Identified::Ambiguous {
                         candidates,
                         placeholder: many[0].1.to_owned(),
+                        property: many[0].0.placeholder,
                     }
                 }
             }
         };
-        Record { attributes, identified }
+        Record {
+            attributes,
+            identified,
+            placeholder,
+        }
+    }
+    /// The placeholder's text when it is a secret longer than may be
+    /// logged, with the part that may be shown.
+    fn leaked(&self) -> Option<(&'static str, &str, String)> {
+        let (key, text) = self.placeholder.as_ref()?;
+        let keep = SECRETS.iter().find(|(k, _)| k == key)?.1;
+        (text.chars().count() > keep)
+            .then(|| (*key, text.as_str(), rt::value::redact(text, keep)))
+    }
+    /// The record with a leaked secret replaced by its loggable part
+    /// wherever it appears.
+    pub fn redacted(&self) -> Record {
+        let Some((_, secret, shown)) = self.leaked() else {
+            return self.clone();
+        };
+        let cut = |t: &str| t.replace(secret, &shown);
+        let mut attributes = self.attributes.clone();
+        for text in [&mut attributes.key, &mut attributes.object_id]
+            .into_iter()
+            .flatten()
+        {
+            *text = cut(text);
+        }
+        for value in attributes.fields.values_mut() {
+            if let rt::serde_json::Value::String(text) = value {
+                *text = cut(text);
+            }
+        }
+        Record::identify(attributes)
     }
     /// Every violation of the record, at once.
     pub fn validate(&self) -> Vec<Violation> {
@@ -2316,11 +2455,27 @@ impl Record {
             Identified::Event(Ok(event)) => event.validate(),
             Identified::Event(Err(v)) => vec![v.clone()],
             Identified::Ambiguous { candidates, .. } => {
-                vec![
-                    Violation::new(Code::EventAmbiguous, "",
-                    format!("the record fits {} events: {}", candidates.len(), candidates
-                    .iter().map(| c | c.name()).collect:: < Vec < _ >> ().join(", ")),)
-                ]
+                self.leaked()
+                    .map(|(key, _, shown)| Violation::new(
+                        Code::ValueTooLong,
+                        key,
+                        format!(
+                            "`{key}` is `{shown}`; only its first symbols may be logged, so a secret leaked into the log"
+                        ),
+                    ))
+                    .into_iter()
+                    .chain([
+                        Violation::new(
+                            Code::EventAmbiguous,
+                            "",
+                            format!(
+                                "the record fits {} events: {}", candidates.len(),
+                                candidates.iter().map(| c | c.name()).collect:: < Vec < _ >>
+                                ().join(", ")
+                            ),
+                        ),
+                    ])
+                    .collect()
             }
             Identified::Unidentified => {
                 vec![
@@ -2334,6 +2489,10 @@ impl Record {
 impl Record {
     /// The record as one output object.
     pub fn to_output(&self, record: u64, line: u64, raw: String) -> rt::output::Output {
+        let raw = match self.leaked() {
+            Some((_, secret, shown)) => raw.replace(secret, &shown),
+            None => raw,
+        };
         let (module, action, candidates, case, properties) = match &self.identified {
             Identified::Event(Ok(e)) => {
                 (

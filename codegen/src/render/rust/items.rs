@@ -538,7 +538,13 @@ fn typed_json(p: &ir::Property, v: TokenStream) -> TokenStream {
         PropertyType::Timestamp => quote! { rt::serde_json::Value::String(#v.to_string()) },
         PropertyType::List => quote! { rt::serde_json::Value::from(#v.clone()) },
         PropertyType::Enum => quote! { rt::serde_json::Value::String(#v.as_str().to_owned()) },
-        _ => quote! { rt::serde_json::Value::String(#v.clone()) },
+        // A secret shows only the symbols that may be logged.
+        _ => match (p.secret, p.max_length) {
+            (true, Some(keep)) => {
+                quote! { rt::serde_json::Value::String(rt::value::redact(#v, #keep)) }
+            }
+            _ => quote! { rt::serde_json::Value::String(#v.clone()) },
+        },
     }
 }
 
@@ -967,12 +973,45 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
                 let d = field_doc(f);
                 quote! { #d pub #id: #t }
             });
+            let secret = |f: &&Field<'_>| match &f.kind {
+                FieldKind::Property(p) if p.secret => p.max_length,
+                _ => None,
+            };
+            let debug = if fs.iter().any(|f| secret(&f).is_some()) {
+                // A leaked secret shows only the symbols that may be logged.
+                let name = type_name(&action.name);
+                let shown = fs.iter().map(|f| {
+                    let id = &f.ident;
+                    let field = id.to_string();
+                    match secret(&f) {
+                        Some(keep) => {
+                            quote! { .field(#field, &rt::value::redact(&self.#id, #keep)) }
+                        }
+                        None => quote! { .field(#field, &self.#id) },
+                    }
+                });
+                Some(quote! {
+                    impl fmt::Debug for #ty {
+                        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                            f.debug_struct(#name) #(#shown)* .finish()
+                        }
+                    }
+                })
+            } else {
+                None
+            };
+            let derives = if debug.is_some() {
+                quote! { #[derive(Clone, PartialEq, Eq, Hash)] }
+            } else {
+                quote! { #[derive(Debug, Clone, PartialEq, Eq, Hash)] }
+            };
             definition = quote! {
                 #type_doc
                 #deprecation
-                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                #derives
                 #derive
                 pub struct #ty { #(#decls,)* }
+                #debug
             };
             let inits = fs.iter().map(|f| {
                 let id = &f.ident;

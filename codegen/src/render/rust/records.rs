@@ -443,7 +443,7 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
                         Some((at, value)) => sink.broken(
                             doc.line,
                             value.to_string(),
-                            Violation::new(Code::RecordMalformed, "", format!("entry {} is {value}, not an object", at + 1)),
+                            Violation::new(Code::RecordMalformed, "", format!("entry {} is not an object", at + 1)),
                         ),
                         None => {
                             let Some(entry) = entries.next() else { break };
@@ -478,6 +478,15 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
 
 /// JSON attribute records identified by rules (SAP BTP).
 pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
+    let secrets = source
+        .properties
+        .iter()
+        .filter(|p| p.secret)
+        .filter_map(|p| {
+            let key = &p.key;
+            let keep = p.max_length?;
+            Some(quote! { (#key, #keep) })
+        });
     let rules = source.actions().flat_map(|(_, a)| {
         let action = type_ident(&a.name);
         a.rules.iter().map(move |r| {
@@ -520,7 +529,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
         pub const RULES: &[Rule<Action>] = &[#(#rules),*];
 
         /// What the rules make of a record.
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Clone, PartialEq)]
         pub enum Identified {
             /// Exactly one event fits: its typed attributes, or why they cannot be read.
             Event(Result<Event, Violation>),
@@ -530,24 +539,66 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                 candidates: Vec<Action>,
                 /// The message's placeholder (a token prefix, a client id).
                 placeholder: String,
+                /// The property the placeholder fills.
+                property: &'static str,
             },
             /// No rule fits.
             Unidentified,
         }
 
+        /// A secret placeholder shows only the symbols that may be logged.
+        impl std::fmt::Debug for Identified {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    Identified::Event(e) => f.debug_tuple("Event").field(e).finish(),
+                    Identified::Ambiguous { candidates, placeholder, property } => {
+                        let shown = match SECRETS.iter().find(|(k, _)| k == property) {
+                            Some((_, keep)) => rt::value::redact(placeholder, *keep),
+                            None => placeholder.clone(),
+                        };
+                        f.debug_struct("Ambiguous")
+                            .field("candidates", candidates)
+                            .field("placeholder", &shown)
+                            .field("property", property)
+                            .finish()
+                    }
+                    Identified::Unidentified => f.write_str("Unidentified"),
+                }
+            }
+        }
+
+        /// Properties that are secrets, with the number of symbols the
+        /// service may log of them.
+        const SECRETS: &[(&str, usize)] = &[#(#secrets),*];
+
         /// One audit-log record with the event it was identified as.
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Clone, PartialEq)]
         pub struct Record {
             /// The record's attributes, from whichever record shape it came in.
             pub attributes: Attributes,
             /// The identification.
             pub identified: Identified,
+            /// The property the message's placeholder fills, and its text.
+            pub placeholder: Option<(&'static str, String)>,
+        }
+
+        /// Shows the record with a leaked secret cut to the symbols that may be logged.
+        impl std::fmt::Debug for Record {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let shown = self.redacted();
+                f.debug_struct("Record")
+                    .field("attributes", &shown.attributes)
+                    .field("identified", &shown.identified)
+                    .field("placeholder", &shown.placeholder)
+                    .finish()
+            }
         }
 
         impl Record {
             /// Identifies one record's attributes.
             pub fn identify(attributes: Attributes) -> Record {
                 let found = rt::rules::identify(RULES, &attributes);
+                let placeholder = found.first().map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
                 let identified = match found.as_slice() {
                     [] => Identified::Unidentified,
                     [(rule, placeholder)] => {
@@ -565,11 +616,42 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                             entry.insert(rule.placeholder.to_owned(), rt::serde_json::Value::String(placeholder.to_owned()));
                             Identified::Event(Event::from_entry(*only, &entry))
                         } else {
-                            Identified::Ambiguous { candidates, placeholder: many[0].1.to_owned() }
+                            Identified::Ambiguous {
+                                candidates,
+                                placeholder: many[0].1.to_owned(),
+                                property: many[0].0.placeholder,
+                            }
                         }
                     }
                 };
-                Record { attributes, identified }
+                Record { attributes, identified, placeholder }
+            }
+
+            /// The placeholder's text when it is a secret longer than may be
+            /// logged, with the part that may be shown.
+            fn leaked(&self) -> Option<(&'static str, &str, String)> {
+                let (key, text) = self.placeholder.as_ref()?;
+                let keep = SECRETS.iter().find(|(k, _)| k == key)?.1;
+                (text.chars().count() > keep).then(|| (*key, text.as_str(), rt::value::redact(text, keep)))
+            }
+
+            /// The record with a leaked secret replaced by its loggable part
+            /// wherever it appears.
+            pub fn redacted(&self) -> Record {
+                let Some((_, secret, shown)) = self.leaked() else {
+                    return self.clone();
+                };
+                let cut = |t: &str| t.replace(secret, &shown);
+                let mut attributes = self.attributes.clone();
+                for text in [&mut attributes.key, &mut attributes.object_id].into_iter().flatten() {
+                    *text = cut(text);
+                }
+                for value in attributes.fields.values_mut() {
+                    if let rt::serde_json::Value::String(text) = value {
+                        *text = cut(text);
+                    }
+                }
+                Record::identify(attributes)
             }
 
             /// Every violation of the record, at once.
@@ -586,7 +668,11 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                 match &self.identified {
                     Identified::Event(Ok(event)) => event.validate(),
                     Identified::Event(Err(v)) => vec![v.clone()],
-                    Identified::Ambiguous { candidates, .. } => vec![Violation::new(
+                    Identified::Ambiguous { candidates, .. } => self.leaked().map(|(key, _, shown)| Violation::new(
+                        Code::ValueTooLong,
+                        key,
+                        format!("`{key}` is `{shown}`; only its first symbols may be logged, so a secret leaked into the log"),
+                    )).into_iter().chain([Violation::new(
                         Code::EventAmbiguous,
                         "",
                         format!(
@@ -594,7 +680,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                             candidates.len(),
                             candidates.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
                         ),
-                    )],
+                    )]).collect(),
                     Identified::Unidentified => vec![Violation::new(
                         Code::UnknownAction,
                         "",
@@ -607,6 +693,10 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
         impl Record {
             /// The record as one output object.
             pub fn to_output(&self, record: u64, line: u64, raw: String) -> rt::output::Output {
+                let raw = match self.leaked() {
+                    Some((_, secret, shown)) => raw.replace(secret, &shown),
+                    None => raw,
+                };
                 let (module, action, candidates, case, properties) = match &self.identified {
                     Identified::Event(Ok(e)) => (
                         Some(e.action().module().name().to_owned()),

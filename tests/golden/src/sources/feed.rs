@@ -536,7 +536,7 @@ pub fn read_outputs(
                             Violation::new(
                                 Code::RecordMalformed,
                                 "",
-                                format!("entry {} is {value}, not an object", at + 1),
+                                format!("entry {} is not an object", at + 1),
                             ),
                         )
                     }
