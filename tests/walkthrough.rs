@@ -6,6 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use auditcat_codegen::{Builder, Layout};
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
@@ -77,23 +79,19 @@ fn readme_walkthrough_adds_an_event_type() {
     // Step 1: the README's YAML.
     fs::write(ws.join("catalog/kintone/app-operation.yaml"), &yaml).unwrap();
 
-    // Step 2: the regenerate command, pointed at the copy.
-    let exe = std::env::current_exe().unwrap();
-    let codegen = exe
-        .parent()
-        .and_then(Path::parent)
-        .unwrap()
-        .join(format!("auditcat-codegen{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        codegen.exists(),
-        "build auditcat-codegen first (cargo test --workspace builds it)"
-    );
-    run(Command::new(&codegen)
-        .arg("generate")
-        .arg("--catalog")
-        .arg(ws.join("catalog"))
-        .arg("--out")
-        .arg(ws.join("generated")));
+    // Step 2: the regenerate command, pointed at the copy: what
+    // `cargo run -p auditcat-codegen -- generate` runs (the library, so that
+    // the test needs no binary of another package).
+    let written = Builder::new()
+        .catalog_dir(ws.join("catalog"))
+        .out_dir(ws.join("generated"))
+        .layout(Layout::Crate)
+        .generate()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(written
+        .changed
+        .iter()
+        .any(|p| p.ends_with("src/sources/kintone.rs")));
     let catalog = fs::read_to_string(ws.join("generated/catalog.json")).unwrap();
     assert!(catalog.contains("\"Record file download\""));
     let docs = fs::read_to_string(ws.join("generated/docs/kintone.md")).unwrap();
