@@ -15,9 +15,8 @@
 //! normal stack; each reports its time and, on Linux, how much the process's
 //! peak resident memory grew.
 //!
-//! Inputs that found a bug are kept as tests marked `#[ignore = "bug: ..."]`
-//! (at the end of this file), the larger ones in `tests/regressions/`; run
-//! them with `--include-ignored`.
+//! Inputs that found a bug are kept as regression tests (at the end of this
+//! file), the larger ones in `tests/regressions/`.
 
 use std::fmt::Debug;
 use std::io::BufRead;
@@ -1009,19 +1008,17 @@ fn repeated_app_name(n: usize) -> String {
 }
 
 #[test]
-#[ignore = "bug: the complement tokenizer is quadratic in the number of `, key: ` items that may start the next slot (8,000 repeats, 100 KB: 17 s in debug)"]
 fn a_complement_with_100_000_repeated_items_is_refused_in_bounded_time() {
     bounded("100,000 repeated `, app name: a`", 256 * MIB, || {
         let text = repeated_app_name(100_000);
-        for action in [
-            Action::AppUpdate,
-            Action::AppDelete,
-            Action::AppReportDelete,
-        ] {
+        for action in [Action::AppUpdate, Action::AppReportDelete] {
             let r = Event::parse(action, &text);
-            assert!(r.is_err(), "{action}: no `target` (or group) follows");
+            assert!(r.is_err(), "{action}: no `target` (or report id) follows");
             clear(r, action.name());
         }
+        // App delete's single case ends with a free-text name, which may
+        // hold anything: it reads the rest as the name, in linear time.
+        assert!(Event::parse(Action::AppDelete, &text).is_ok());
         let csv = format!(
             "{}\n2026-11-20 09:15:02,admin,kintone,Information,App management,App update,SUCCESS,\"{text}\"\n",
             HEADERS[0]
@@ -1045,7 +1042,6 @@ fn a_complement_with_1_000_repeated_items_is_refused() {
 }
 
 #[test]
-#[ignore = "bug: a long module or action name with a full-width parenthesis is converted to a Vec<char> once per catalog name it is compared with (a 40 MB action field: 42 s in debug)"]
 fn a_100_mb_action_field_with_a_full_width_parenthesis_is_read() {
     bounded("100 MB action field with `（`", 2048 * MIB, || {
         let size = 100 * 1024 * 1024;
@@ -1092,7 +1088,6 @@ fn malformed(outputs: &[Value]) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "bug: the command line's JSON reader (runtime::output::Documents) cuts a valid array written one element per line at the last element, which parses alone: the other records end up in one `record_malformed` output"]
 fn a_sap_btp_array_with_one_record_per_line_is_read_whole() {
     let text = regression("sap-btp-array-one-record-per-line.json");
     assert_eq!(
@@ -1106,7 +1101,6 @@ fn a_sap_btp_array_with_one_record_per_line_is_read_whole() {
 }
 
 #[test]
-#[ignore = "bug: the command line's JSON reader (runtime::output::Documents) cuts a valid response written one entry per line at the last entry, which parses alone: the entries before it are lost in a `record_malformed` output, the last is read as an error response"]
 fn a_slack_response_with_one_entry_per_line_is_read_whole() {
     let text = regression("slack-response-one-entry-per-line.json");
     let responses = slack::parse_file(&text);
@@ -1145,7 +1139,6 @@ fn a_pretty_printed_array_of_500_records_is_read() {
 }
 
 #[test]
-#[ignore = "bug: the command line's JSON reader re-parses the whole document so far at every line that ends with `}` or `]`: quadratic (8,000 pretty-printed records, 1.5 MB: 62 s in debug)"]
 fn a_pretty_printed_array_of_20_000_records_is_read_in_bounded_time() {
     bounded("pretty-printed array of 20,000 records", 512 * MIB, || {
         let text = pretty_cf_records(20_000);

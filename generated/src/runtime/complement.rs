@@ -126,9 +126,24 @@ const SEP: &str = ", ";
 
 /// Splits `text` into the values of `slots`, or says where it stops fitting.
 pub fn tokenize<'t>(text: &'t str, slots: &[Slot<'_>]) -> Result<Vec<Token<'t>>, Mismatch> {
+    let last = slots
+        .iter()
+        .map(|s| match *s {
+            Slot::Field { bare: true, .. } => usize::MAX,
+            Slot::Field { key, .. } => text
+                .rfind(&format!("{SEP}{key}: "))
+                .map_or(0, |i| i + SEP.len()),
+            Slot::Group { keys, .. } => {
+                let first = keys.first().copied().unwrap_or("");
+                text.rfind(&format!("{SEP}({first}: "))
+                    .map_or(0, |i| i + SEP.len())
+            }
+        })
+        .collect();
     let mut run = Run {
         text,
         slots,
+        last,
         failed: HashSet::new(),
         furthest: Mismatch {
             offset: 0,
@@ -149,6 +164,11 @@ struct Run<'t, 's, 'a> {
     /// `(slot, offset)` pairs known not to lead to a full parse.
     failed: HashSet<(usize, usize)>,
     furthest: Mismatch,
+    /// For each slot, the offset of the last place it could start (after a
+    /// `, `); `usize::MAX` when any place could (a bare value). A required
+    /// slot whose last place lies before a value's start cannot follow it,
+    /// which keeps long repetitive complements linear.
+    last: Vec<usize>,
 }
 
 impl<'t> Run<'t, '_, '_> {
@@ -209,14 +229,26 @@ impl<'t> Run<'t, '_, '_> {
                 None => return false,
             }
         };
+        // The next required item must start after this value.
+        if let Some(j) = (slot + 1..self.slots.len()).find(|&j| self.required(j)) {
+            if self.last[j] <= start {
+                self.missing_after(start, slot, key);
+                return false;
+            }
+        }
         // Candidate ends: every `, ` after which a possible next item starts,
         // then the end of the text.
         let mark = out.len();
         let text = self.text;
+        // No later item can start past the last place any of them could.
+        let bound = self.last[slot + 1..].iter().copied().max().unwrap_or(0);
         let mut from = start;
         while let Some(i) = text[from..].find(SEP) {
             let end = from + i;
             let next = end + SEP.len();
+            if next > bound {
+                break;
+            }
             if self.may_start(slot + 1, next) {
                 out.push(token(slot, None, key, text, start, end));
                 if self.items(slot + 1, next, out) {
@@ -232,16 +264,7 @@ impl<'t> Run<'t, '_, '_> {
             from = end + 1;
         }
         if !self.may_end(slot + 1) {
-            // No later item follows this value: say which one was wanted.
-            if start >= self.furthest.offset {
-                self.furthest = Mismatch {
-                    offset: start,
-                    expected: format!(
-                        "{} after the value of `{key}`",
-                        describe_next(self.slots, slot + 1)
-                    ),
-                };
-            }
+            self.missing_after(start, slot, key);
             return false;
         }
         out.push(token(slot, None, key, text, start, text.len()));
@@ -250,6 +273,27 @@ impl<'t> Run<'t, '_, '_> {
         }
         out.truncate(mark);
         false
+    }
+
+    /// Notes that no later item follows the value of `key` starting at `start`.
+    fn missing_after(&mut self, start: usize, slot: usize, key: &str) {
+        if start >= self.furthest.offset {
+            self.furthest = Mismatch {
+                offset: start,
+                expected: format!(
+                    "{} after the value of `{key}`",
+                    describe_next(self.slots, slot + 1)
+                ),
+            };
+        }
+    }
+
+    /// Whether slot `j` must appear.
+    fn required(&self, j: usize) -> bool {
+        match self.slots[j] {
+            Slot::Field { optional, .. } => !optional,
+            Slot::Group { min, .. } => min > 0,
+        }
     }
 
     /// Whether every slot from `slot` on may be absent.

@@ -32,6 +32,11 @@ pub fn matches(logged: &str, name: &str) -> bool {
     if !name.contains("%s") && !logged.contains(['（', '）']) {
         return logged.eq_ignore_ascii_case(name);
     }
+    // Full-width parentheses take 3 bytes, and a version in place of `%s` is
+    // short: a much longer text cannot match, and need not be looked at.
+    if logged.len() > 3 * name.len() + 64 {
+        return false;
+    }
     let logged: Vec<char> = logged.chars().map(normalize).collect();
     let name: Vec<char> = name.chars().map(normalize).collect();
     matches_from(&logged, &name)

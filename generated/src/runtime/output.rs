@@ -166,6 +166,56 @@ pub struct Documents<R> {
     done: bool,
     /// A complete document read right after a broken one.
     pending: Option<Document>,
+    /// Where the document being read stands: nesting, strings.
+    depth: Depth,
+    /// Whether the last complete document stood on one line (NDJSON).
+    line_mode: bool,
+}
+
+/// A scanner of JSON structure, line by line: whether the text so far closes
+/// every object, array and string it opens. It lets the reader parse each
+/// document once, however many lines it spans.
+#[derive(Debug, Clone, Copy, Default)]
+struct Depth {
+    depth: i64,
+    in_string: bool,
+    escape: bool,
+    seen: bool,
+}
+
+impl Depth {
+    fn scan(&mut self, text: &str) {
+        for c in text.chars() {
+            if self.in_string {
+                if self.escape {
+                    self.escape = false;
+                } else if c == '\\' {
+                    self.escape = true;
+                } else if c == '"' {
+                    self.in_string = false;
+                }
+                continue;
+            }
+            match c {
+                '"' => {
+                    self.in_string = true;
+                    self.seen = true;
+                }
+                '{' | '[' => {
+                    self.depth += 1;
+                    self.seen = true;
+                }
+                '}' | ']' => self.depth -= 1,
+                c if !c.is_whitespace() => self.seen = true,
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether the text so far could be a whole document.
+    fn closed(&self) -> bool {
+        self.seen && !self.in_string && self.depth <= 0
+    }
 }
 
 impl<R: BufRead> Documents<R> {
@@ -178,6 +228,8 @@ impl<R: BufRead> Documents<R> {
             start: 0,
             done: false,
             pending: None,
+            depth: Depth::default(),
+            line_mode: false,
         }
     }
 
@@ -250,12 +302,15 @@ impl<R: BufRead> Iterator for Documents<R> {
                     continue;
                 }
                 self.start = self.line;
+                self.depth = Depth::default();
             }
             let end = text.trim_end();
-            // A line that is a whole document on its own, after an unfinished
-            // one: the unfinished one is broken, this one is not.
+            // In a file of one document per line, a line that is a whole
+            // document after an unfinished one: the unfinished one is broken,
+            // this one is not. (A document spread over lines may hold lines
+            // that parse alone, so this holds only once lines were documents.)
             if !self.buf.is_empty()
-                && !text.starts_with([' ', '\t'])
+                && self.line_mode
                 && serde_json::from_str::<serde::de::IgnoredAny>(end).is_ok()
             {
                 let broken = self.take(Some(
@@ -269,17 +324,20 @@ impl<R: BufRead> Iterator for Documents<R> {
                 return Some(Ok(broken));
             }
             self.buf.push_str(text);
-            if !(end.ends_with('}') || end.ends_with(']') || !end.starts_with([' ', '\t'])) {
+            self.depth.scan(text);
+            if !self.depth.closed() {
                 continue;
             }
+            let one_line = self.start == self.line;
             match serde_json::from_str::<serde::de::IgnoredAny>(&self.buf) {
-                Ok(_) => return Some(Ok(self.take(None))),
+                Ok(_) => {
+                    self.line_mode = one_line;
+                    return Some(Ok(self.take(None)));
+                }
                 Err(e) if e.is_eof() => continue,
                 Err(e) => {
-                    let first_line_only = self.start == self.line;
-                    if first_line_only || end == "}" || end == "]" {
-                        return Some(Ok(self.take(Some(format!("invalid JSON: {e}")))));
-                    }
+                    self.line_mode = one_line;
+                    return Some(Ok(self.take(Some(format!("invalid JSON: {e}")))));
                 }
             }
         }
