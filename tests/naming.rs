@@ -20,10 +20,14 @@ fn repo() -> PathBuf {
 #[test]
 fn hostile_names_generate_code_that_compiles() {
     let repo = repo();
+    // The naming obstacle course, and the hostile catalog of the docs tests
+    // (quotes, backslashes, `*/`, tera syntax, pipes, HTML, long text).
     let catalog = Builder::new()
+        .include(repo.join("tests/adversarial/catalog"))
         .catalog_dir(repo.join("tests/naming/catalog"))
         .load()
         .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(catalog.sources.len(), 3, "both catalogs are generated");
     let krate = repo.join("target/naming-course");
     let _ = fs::remove_dir_all(krate.join("src"));
     fs::create_dir_all(krate.join("src/sources")).unwrap();

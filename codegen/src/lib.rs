@@ -85,6 +85,7 @@ pub struct Builder {
     modules: Option<Vec<String>>,
     emit: Vec<Artifact>,
     layout: Layout,
+    features: bool,
 }
 
 impl Default for Builder {
@@ -143,6 +144,7 @@ impl Builder {
             modules: None,
             emit: vec![Artifact::Rust, Artifact::Docs, Artifact::Json],
             layout: Layout::Module,
+            features: false,
         }
     }
 
@@ -187,6 +189,15 @@ impl Builder {
     /// Writes only these artifacts.
     pub fn emit(&mut self, artifacts: impl IntoIterator<Item = Artifact>) -> &mut Self {
         self.emit = artifacts.into_iter().collect();
+        self
+    }
+
+    /// With [`Layout::Module`]: put each source's module behind a Cargo
+    /// feature of the including crate named like the source's id, so that
+    /// the crate's users compile only the sources they turn on. (The bundled
+    /// crate, [`Layout::Crate`], always does.)
+    pub fn features(&mut self, gated: bool) -> &mut Self {
+        self.features = gated;
         self
     }
 
@@ -279,7 +290,7 @@ impl Builder {
                         ));
                     }
                     Layout::Module => {
-                        let (path, text) = render::rust::render_module_file(catalog);
+                        let (path, text) = render::rust::render_module_file(catalog, self.features);
                         files.insert(path, text);
                     }
                 },
@@ -365,5 +376,28 @@ fn sorted(value: serde_json::Value) -> serde_json::Value {
             serde_json::Value::Array(items.into_iter().map(sorted).collect())
         }
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn features_gate_the_modules_of_a_module_file() {
+        let mut b = Builder::new();
+        b.catalog_dir(bundled_catalog_dir())
+            .sources(["slack"])
+            .emit([Artifact::Rust]);
+        let catalog = b.load().unwrap();
+        let plain = b.render(&catalog);
+        let gated = b.features(true).render(&catalog);
+        let text = |f: &Files| f[Path::new("auditcat.rs")].clone();
+        assert!(!text(&plain).contains("#[cfg(feature = \"slack\")]"));
+        assert_eq!(
+            text(&gated).matches("#[cfg(feature = \"slack\")]").count(),
+            2
+        );
+        assert_eq!(plain.len(), 1, "only the Rust was asked for");
     }
 }

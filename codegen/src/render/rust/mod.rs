@@ -96,26 +96,39 @@ pub fn render(catalog: &ir::Catalog, runtime: RuntimePath) -> Vec<(PathBuf, Stri
 /// a crate that depends on `auditcat` and includes the file (see
 /// [`crate::Layout::Module`]). There are no feature gates: a crate selects
 /// sources with [`crate::Builder::sources`].
-pub fn render_module_file(catalog: &ir::Catalog) -> (PathBuf, String) {
+///
+/// With `gated`, each module (and its entry in `SOURCES`) is compiled only
+/// with the including crate's Cargo feature of the source's id.
+pub fn render_module_file(catalog: &ir::Catalog, gated: bool) -> (PathBuf, String) {
     let rt = RuntimePath::Dependency.tokens();
+    let gate = |source: &ir::Source| {
+        let id = &source.id;
+        if gated {
+            quote! { #[cfg(feature = #id)] }
+        } else {
+            quote! {}
+        }
+    };
     let modules = catalog.sources.iter().map(|source| {
         // The module's documentation is the body's inner `#![doc]`.
         let module = ident(&module_name(source));
         let body = source_module(source, RuntimePath::Dependency);
+        let gate = gate(source);
         quote! {
+            #gate
             pub mod #module { #body }
         }
     });
-    let names: Vec<Ident> = catalog
-        .sources
-        .iter()
-        .map(|s| ident(&module_name(s)))
-        .collect();
+    let entries = catalog.sources.iter().map(|source| {
+        let module = ident(&module_name(source));
+        let gate = gate(source);
+        quote! { #gate #module::SOURCE }
+    });
     let tokens = quote! {
         #(#modules)*
 
         /// Every source of this catalog, for tools that take a source by its id.
-        pub const SOURCES: &[#rt::output::SourceInfo] = &[#(#names::SOURCE,)*];
+        pub const SOURCES: &[#rt::output::SourceInfo] = &[#(#entries,)*];
     };
     (PathBuf::from("auditcat.rs"), file("the catalog", tokens))
 }
