@@ -130,14 +130,8 @@ pub fn tokenize<'t>(text: &'t str, slots: &[Slot<'_>]) -> Result<Vec<Token<'t>>,
         .iter()
         .map(|s| match *s {
             Slot::Field { bare: true, .. } => usize::MAX,
-            Slot::Field { key, .. } => text
-                .rfind(&format!("{SEP}{key}: "))
-                .map_or(0, |i| i + SEP.len()),
-            Slot::Group { keys, .. } => {
-                let first = keys.first().copied().unwrap_or("");
-                text.rfind(&format!("{SEP}({first}: "))
-                    .map_or(0, |i| i + SEP.len())
-            }
+            Slot::Field { key, .. } => last_start(text, key, false),
+            Slot::Group { keys, .. } => last_start(text, keys.first().copied().unwrap_or(""), true),
         })
         .collect();
     let mut run = Run {
@@ -145,17 +139,55 @@ pub fn tokenize<'t>(text: &'t str, slots: &[Slot<'_>]) -> Result<Vec<Token<'t>>,
         slots,
         last,
         failed: HashSet::new(),
-        furthest: Mismatch {
-            offset: 0,
-            expected: describe_next(slots, 0),
-        },
+        furthest: (0, Expect::Next(0)),
     };
     let mut tokens = Vec::with_capacity(slots.len());
     if run.items(0, 0, &mut tokens) {
         Ok(tokens)
     } else {
-        Err(run.furthest)
+        // The message is written only now: parsing that succeeds never pays for it.
+        let (offset, expect) = run.furthest;
+        let expected = match expect {
+            Expect::Next(slot) => describe_next(slots, slot),
+            Expect::After(slot, key) => {
+                format!("{} after the value of `{key}`", describe_next(slots, slot))
+            }
+            Expect::InGroup(key) => format!("`{key}: ` in a group"),
+        };
+        Err(Mismatch { offset, expected })
     }
+}
+
+/// Where the last item with `key` could start: just after a `, ` (and at the
+/// `(` of a group when `group`), followed by `key: `; 0 when nowhere.
+fn last_start(text: &str, key: &str, group: bool) -> usize {
+    for (i, _) in text.rmatch_indices(key) {
+        let before = &text[..i];
+        let before = if group {
+            match before.strip_suffix('(') {
+                Some(b) => b,
+                None => continue,
+            }
+        } else {
+            before
+        };
+        if before.ends_with(SEP) && text[i + key.len()..].starts_with(": ") {
+            return before.len();
+        }
+    }
+    0
+}
+
+/// What was expected at the furthest point reached, as data: the message is
+/// only written when the whole complement fails.
+#[derive(Debug, Clone, Copy)]
+enum Expect<'k> {
+    /// An item of slot `.0` or later.
+    Next(usize),
+    /// An item of slot `.0` or later, after the value of key `.1`.
+    After(usize, &'k str),
+    /// The key `.0` inside a group.
+    InGroup(&'k str),
 }
 
 struct Run<'t, 's, 'a> {
@@ -163,7 +195,8 @@ struct Run<'t, 's, 'a> {
     slots: &'s [Slot<'a>],
     /// `(slot, offset)` pairs known not to lead to a full parse.
     failed: HashSet<(usize, usize)>,
-    furthest: Mismatch,
+    /// The furthest offset reached and what was expected there.
+    furthest: (usize, Expect<'a>),
     /// For each slot, the offset of the last place it could start (after a
     /// `, `); `usize::MAX` when any place could (a bare value). A required
     /// slot whose last place lies before a value's start cannot follow it,
@@ -171,13 +204,10 @@ struct Run<'t, 's, 'a> {
     last: Vec<usize>,
 }
 
-impl<'t> Run<'t, '_, '_> {
+impl<'t, 'a> Run<'t, '_, 'a> {
     fn note(&mut self, offset: usize, slot: usize) {
-        if offset >= self.furthest.offset {
-            self.furthest = Mismatch {
-                offset,
-                expected: describe_next(self.slots, slot),
-            };
+        if offset >= self.furthest.0 {
+            self.furthest = (offset, Expect::Next(slot));
         }
     }
 
@@ -215,7 +245,7 @@ impl<'t> Run<'t, '_, '_> {
     fn field(
         &mut self,
         slot: usize,
-        key: &str,
+        key: &'a str,
         bare: bool,
         pos: usize,
         out: &mut Vec<Token<'t>>,
@@ -276,15 +306,9 @@ impl<'t> Run<'t, '_, '_> {
     }
 
     /// Notes that no later item follows the value of `key` starting at `start`.
-    fn missing_after(&mut self, start: usize, slot: usize, key: &str) {
-        if start >= self.furthest.offset {
-            self.furthest = Mismatch {
-                offset: start,
-                expected: format!(
-                    "{} after the value of `{key}`",
-                    describe_next(self.slots, slot + 1)
-                ),
-            };
+    fn missing_after(&mut self, start: usize, slot: usize, key: &'a str) {
+        if start >= self.furthest.0 {
+            self.furthest = (start, Expect::After(slot + 1, key));
         }
     }
 
@@ -307,7 +331,7 @@ impl<'t> Run<'t, '_, '_> {
     fn groups(
         &mut self,
         slot: usize,
-        keys: &[&str],
+        keys: &[&'a str],
         min: usize,
         max: Option<usize>,
         mut pos: usize,
@@ -355,7 +379,7 @@ impl<'t> Run<'t, '_, '_> {
         &mut self,
         slot: usize,
         index: usize,
-        keys: &[&str],
+        keys: &[&'a str],
         mut pos: usize,
         out: &mut Vec<Token<'t>>,
     ) -> Option<usize> {
@@ -409,12 +433,9 @@ impl<'t> Run<'t, '_, '_> {
         Some(pos)
     }
 
-    fn furthest_group(&mut self, pos: usize, key: &str) {
-        if pos >= self.furthest.offset {
-            self.furthest = Mismatch {
-                offset: pos,
-                expected: format!("`{key}: ` in a group"),
-            };
+    fn furthest_group(&mut self, pos: usize, key: &'a str) {
+        if pos >= self.furthest.0 {
+            self.furthest = (pos, Expect::InGroup(key));
         }
     }
 
