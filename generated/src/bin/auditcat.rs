@@ -185,8 +185,10 @@ fn parse(input: &Input) -> Result<ExitCode, Fatal> {
     let mut failed: Option<io::Error> = None;
     read(input, &mut |record| {
         if failed.is_none() {
-            let line = record.to_json().to_string();
-            if let Err(e) = writeln!(out, "{line}") {
+            let written = serde_json::to_writer(&mut out, &record.to_json())
+                .map_err(io::Error::from)
+                .and_then(|()| out.write_all(b"\n"));
+            if let Err(e) = written {
                 failed = Some(e);
             }
         }

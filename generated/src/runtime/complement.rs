@@ -126,14 +126,92 @@ const SEP: &str = ", ";
 
 /// Splits `text` into the values of `slots`, or says where it stops fitting.
 pub fn tokenize<'t>(text: &'t str, slots: &[Slot<'_>]) -> Result<Vec<Token<'t>>, Mismatch> {
-    let last = slots
+    fit(text, slots).map_err(|miss| miss.describe(slots))
+}
+
+/// Where [`fit`] stopped and what it wanted there; [`Miss::describe`]
+/// writes the message, which a caller trying several cases rarely needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Miss<'k> {
+    /// Byte offset of the furthest point reached.
+    pub offset: usize,
+    expect: Expect<'k>,
+}
+
+impl Miss<'_> {
+    /// The [`Mismatch`] for the slots that were tried.
+    pub fn describe(self, slots: &[Slot<'_>]) -> Mismatch {
+        let expected = match self.expect {
+            Expect::Next(slot) => describe_next(slots, slot),
+            Expect::After(slot, key) => {
+                format!("{} after the value of `{key}`", describe_next(slots, slot))
+            }
+            Expect::InGroup(key) => format!("`{key}: ` in a group"),
+        };
+        Mismatch {
+            offset: self.offset,
+            expected,
+        }
+    }
+}
+
+/// For each slot, the offset just after the last `, ` where it could start
+/// (0 if nowhere; `usize::MAX` for a bare value): one pass over the commas.
+fn last_places(text: &str, slots: &[Slot<'_>]) -> Vec<usize> {
+    let mut last: Vec<usize> = slots
         .iter()
         .map(|s| match *s {
             Slot::Field { bare: true, .. } => usize::MAX,
-            Slot::Field { key, .. } => last_start(text, key, false),
-            Slot::Group { keys, .. } => last_start(text, keys.first().copied().unwrap_or(""), true),
+            _ => 0,
         })
         .collect();
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(',') {
+        let comma = from + i;
+        from = comma + 1;
+        if bytes.get(comma + 1) != Some(&b' ') {
+            continue;
+        }
+        let at = comma + SEP.len();
+        let rest = &text[at..];
+        for (j, s) in slots.iter().enumerate() {
+            let starts = match *s {
+                Slot::Field { bare: true, .. } => false,
+                Slot::Field { key, .. } => {
+                    rest.strip_prefix(key).is_some_and(|r| r.starts_with(": "))
+                }
+                Slot::Group { keys, .. } => rest
+                    .strip_prefix('(')
+                    .and_then(|r| r.strip_prefix(keys.first().copied().unwrap_or("")))
+                    .is_some_and(|r| r.starts_with(": ")),
+            };
+            if starts {
+                last[j] = at;
+            }
+        }
+    }
+    last
+}
+
+/// The first `, ` in `hay`, found by its comma (memchr) rather than by a
+/// substring searcher built for every call.
+fn find_sep(hay: &str) -> Option<usize> {
+    let bytes = hay.as_bytes();
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(',') {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&b' ') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// [`tokenize`] without writing the message of a mismatch.
+pub fn fit<'t, 'k>(text: &'t str, slots: &[Slot<'k>]) -> Result<Vec<Token<'t>>, Miss<'k>> {
+    let last = last_places(text, slots);
     let mut run = Run {
         text,
         slots,
@@ -145,37 +223,9 @@ pub fn tokenize<'t>(text: &'t str, slots: &[Slot<'_>]) -> Result<Vec<Token<'t>>,
     if run.items(0, 0, &mut tokens) {
         Ok(tokens)
     } else {
-        // The message is written only now: parsing that succeeds never pays for it.
         let (offset, expect) = run.furthest;
-        let expected = match expect {
-            Expect::Next(slot) => describe_next(slots, slot),
-            Expect::After(slot, key) => {
-                format!("{} after the value of `{key}`", describe_next(slots, slot))
-            }
-            Expect::InGroup(key) => format!("`{key}: ` in a group"),
-        };
-        Err(Mismatch { offset, expected })
+        Err(Miss { offset, expect })
     }
-}
-
-/// Where the last item with `key` could start: just after a `, ` (and at the
-/// `(` of a group when `group`), followed by `key: `; 0 when nowhere.
-fn last_start(text: &str, key: &str, group: bool) -> usize {
-    for (i, _) in text.rmatch_indices(key) {
-        let before = &text[..i];
-        let before = if group {
-            match before.strip_suffix('(') {
-                Some(b) => b,
-                None => continue,
-            }
-        } else {
-            before
-        };
-        if before.ends_with(SEP) && text[i + key.len()..].starts_with(": ") {
-            return before.len();
-        }
-    }
-    0
 }
 
 /// What was expected at the furthest point reached, as data: the message is
@@ -273,7 +323,7 @@ impl<'t, 'a> Run<'t, '_, 'a> {
         // No later item can start past the last place any of them could.
         let bound = self.last[slot + 1..].iter().copied().max().unwrap_or(0);
         let mut from = start;
-        while let Some(i) = text[from..].find(SEP) {
+        while let Some(i) = find_sep(&text[from..]) {
             let end = from + i;
             let next = end + SEP.len();
             if next > bound {
@@ -392,9 +442,23 @@ impl<'t, 'a> Run<'t, '_, 'a> {
             };
             let start = pos + (rest.len() - after.len());
             let end = if let Some(next) = keys.get(k + 1) {
-                let needle = format!("{SEP}{next}: ");
-                match text[start..].find(&needle) {
-                    Some(i) => start + i,
+                let mut from = start;
+                let found = loop {
+                    let Some(i) = find_sep(&text[from..]) else {
+                        break None;
+                    };
+                    let at = from + i;
+                    let rest = &text[at + SEP.len()..];
+                    if rest
+                        .strip_prefix(*next)
+                        .is_some_and(|r| r.starts_with(": "))
+                    {
+                        break Some(at);
+                    }
+                    from = at + 1;
+                };
+                match found {
+                    Some(end) => end,
                     None => {
                         let close = text[start..].find(')').map_or(text.len(), |i| start + i);
                         self.furthest_group(close, next);

@@ -227,18 +227,21 @@ impl Attributes {
     /// (`Message`) or a Cloud Foundry v2 record (`message`), the message being
     /// an object or a JSON string, with its `data` merged in likewise.
     pub fn from_value(value: Value) -> Result<Attributes, Violation> {
-        let Value::Object(record) = value else {
+        let Value::Object(mut record) = value else {
             return Err(malformed(format!(
                 "a record is a JSON object, not {}",
                 kind(&value)
             )));
         };
-        let get = |k: &str| text(record.get(k)).map(|s| s.trim().to_owned());
+        let get = |k: &str| match record.get(k) {
+            Some(Value::String(s)) => Some(s.trim().to_owned()),
+            other => text(other).map(|s| s.trim().to_owned()),
+        };
         let (shape, message, time_text, user, tenant, category) = if record.contains_key("Message")
         {
             (
                 Shape::NeoV1,
-                record.get("Message"),
+                Some("Message"),
                 get("Time"),
                 get("User"),
                 get("Tenant"),
@@ -251,7 +254,7 @@ impl Attributes {
         {
             (
                 Shape::CfV2,
-                record.get("message"),
+                Some("message"),
                 get("time"),
                 get("user"),
                 get("tenant"),
@@ -261,12 +264,15 @@ impl Attributes {
             (Shape::Flat, None, None, None, None, None)
         };
         let mut fields = match (shape, message) {
-            (Shape::Flat, _) => record.clone(),
-            (_, Some(m)) => object_of(m, "message")?,
+            (Shape::Flat, _) => record,
+            (_, Some(m)) => match record.remove(m) {
+                Some(m) => into_object(m, "message")?,
+                None => Map::new(),
+            },
             (_, None) => Map::new(),
         };
         if let Some(data) = fields.remove("data") {
-            if let Ok(data) = object_of(&data, "data") {
+            if let Ok(data) = into_object(data, "data") {
                 for (k, v) in data {
                     fields.entry(k).or_insert(v);
                 }
@@ -286,6 +292,14 @@ impl Attributes {
             category,
             fields,
         })
+    }
+}
+
+/// An object, or a string holding one, taken by value (no copy).
+fn into_object(value: Value, what: &str) -> Result<Map<String, Value>, Violation> {
+    match value {
+        Value::Object(o) => Ok(o),
+        other => object_of(&other, what),
     }
 }
 

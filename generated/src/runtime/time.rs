@@ -457,6 +457,11 @@ impl<'a> Cursor<'a> {
     }
 
     /// Where the reader stands, for messages: "after `...`" or "at the start".
+    fn at(mut self, pos: usize) -> Self {
+        self.pos = pos;
+        self
+    }
+
     fn place(&self) -> String {
         match self.text.get(..self.pos) {
             Some(before) if !before.is_empty() => format!("after `{}`", shown(before)),
@@ -475,29 +480,32 @@ impl<'a> Cursor<'a> {
 
     /// Reads a number of `min..=max` digits (at most 4, so it fits a `u32`).
     fn number(&mut self, what: &str, min: usize, max: usize) -> Result<u32, String> {
-        let place = self.place();
+        let start = self.pos;
         let run = self.digit_run();
+        if !run.is_empty() && run.len() >= min && run.len() <= max {
+            return Ok(value_of(run));
+        }
         let count = if min == max {
             format!("{min}")
         } else {
             format!("{min} or {max}")
         };
         if run.is_empty() {
+            let place = Cursor::new(self.text).at(start).place();
             return Err(format!("expected {what} ({count} digits) {place}"));
         }
-        if run.len() < min || run.len() > max {
-            return Err(format!("{what} `{}` must have {count} digits", shown(run)));
-        }
-        Ok(value_of(run))
+        Err(format!("{what} `{}` must have {count} digits", shown(run)))
     }
 
     /// Fractional seconds after their separator: nanoseconds from the first
     /// nine digits.
     fn fraction(&mut self) -> Result<u32, String> {
-        let place = self.place();
         let run = self.digit_run();
         if run.is_empty() {
-            return Err(format!("expected digits of a fraction of a second {place}"));
+            return Err(format!(
+                "expected digits of a fraction of a second {}",
+                self.place()
+            ));
         }
         let mut nanos = 0;
         let mut scale = 100_000_000;
@@ -578,8 +586,10 @@ impl<'a> Cursor<'a> {
             self.pos = before_blanks;
             return Ok(None);
         };
-        let place = self.place();
+        let run_start = self.pos;
         let run = self.digit_run();
+        let text = self.text;
+        let place = move || Cursor::new(text).at(run_start).place();
         let (hours, minutes) = match (run.get(..2), run.get(2..)) {
             (Some(hours), Some("")) if self.eat(b':') => {
                 (value_of(hours), self.number("the offset minutes", 2, 2)?)
@@ -589,7 +599,7 @@ impl<'a> Cursor<'a> {
                 (value_of(hours), value_of(minutes))
             }
             _ if run.is_empty() => {
-                return Err(format!("expected the offset hours (2 digits) {place}"));
+                return Err(format!("expected the offset hours (2 digits) {}", place()));
             }
             _ => {
                 return Err(format!(

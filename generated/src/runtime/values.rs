@@ -7,7 +7,7 @@
 
 use std::str::FromStr;
 
-use super::complement::{tokenize, Mismatch, Slot};
+use super::complement::{fit, Miss, Slot};
 use super::time::Timestamp;
 use super::value::{self, Kind};
 use super::violation::{Code, Violation};
@@ -66,23 +66,26 @@ impl<'t, 's> Values<'t, 's> {
     /// best (the one that reads the most items), returning the case's index.
     pub fn from_text(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Result<(usize, Self), Violation> {
         let mut best: Option<(usize, Vec<super::complement::Token<'t>>)> = None;
-        let mut furthest: Option<Mismatch> = None;
+        let mut furthest: Option<(Miss<'s>, usize)> = None;
         for (i, slots) in cases.iter().enumerate() {
-            match tokenize(text, slots) {
+            match fit(text, slots) {
                 Ok(tokens) => {
                     if best.as_ref().is_none_or(|(_, b)| tokens.len() > b.len()) {
                         best = Some((i, tokens));
                     }
                 }
                 Err(m) => {
-                    if furthest.as_ref().is_none_or(|f| m.offset > f.offset) {
-                        furthest = Some(m);
+                    if furthest.as_ref().is_none_or(|(f, _)| m.offset > f.offset) {
+                        furthest = Some((m, i));
                     }
                 }
             }
         }
         let Some((case, tokens)) = best else {
-            let why = furthest.map_or_else(|| "no case is declared".to_owned(), |m| m.to_string());
+            let why = furthest.map_or_else(
+                || "no case is declared".to_owned(),
+                |(m, i)| m.describe(cases[i]).to_string(),
+            );
             return Err(Violation::new(
                 Code::ComplementUnparsed,
                 "",
