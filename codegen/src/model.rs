@@ -598,3 +598,88 @@ pub struct Rule {
     #[serde(default)]
     pub notes: Vec<String>,
 }
+
+/// The catalog's spelling of each value of the model's enumerations: the
+/// same words serde reads, written out once for every renderer and message.
+impl Form {
+    /// `documented` or `inferred`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Form::Documented => "documented",
+            Form::Inferred => "inferred",
+        }
+    }
+}
+
+impl PropertyType {
+    /// `id`, `code`, `text`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PropertyType::Id => "id",
+            PropertyType::Code => "code",
+            PropertyType::Text => "text",
+            PropertyType::Bool => "bool",
+            PropertyType::Enum => "enum",
+            PropertyType::Url => "url",
+            PropertyType::Filename => "filename",
+            PropertyType::List => "list",
+            PropertyType::Timestamp => "timestamp",
+            PropertyType::Integer => "integer",
+        }
+    }
+}
+
+impl JsonForm {
+    /// `string`, `number` or `boolean`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonForm::String => "string",
+            JsonForm::Number => "number",
+            JsonForm::Boolean => "boolean",
+        }
+    }
+}
+
+impl Role {
+    /// `time`, `user`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Time => "time",
+            Role::User => "user",
+            Role::Service => "service",
+            Role::Level => "level",
+            Role::Module => "module",
+            Role::Action => "action",
+            Role::Result => "result",
+            Role::Complement => "complement",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spellings are the ones serde reads.
+    #[test]
+    fn spellings_match_serde() {
+        for t in [
+            PropertyType::Id,
+            PropertyType::Timestamp,
+            PropertyType::Filename,
+        ] {
+            let read: PropertyType = serde_yaml::from_str(t.as_str()).unwrap();
+            assert_eq!(read, t);
+        }
+        for r in Role::ALL {
+            let read: Role = serde_yaml::from_str(r.as_str()).unwrap();
+            assert_eq!(read, r);
+        }
+        for f in [JsonForm::String, JsonForm::Number, JsonForm::Boolean] {
+            assert_eq!(serde_yaml::from_str::<JsonForm>(f.as_str()).unwrap(), f);
+        }
+        for f in [Form::Documented, Form::Inferred] {
+            assert_eq!(serde_yaml::from_str::<Form>(f.as_str()).unwrap(), f);
+        }
+    }
+}

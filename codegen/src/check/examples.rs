@@ -239,11 +239,7 @@ fn json_example(
 fn forms_list(forms: &[JsonForm]) -> String {
     forms
         .iter()
-        .map(|f| match f {
-            JsonForm::String => "string",
-            JsonForm::Number => "number",
-            JsonForm::Boolean => "boolean",
-        })
+        .map(|f| f.as_str())
         .collect::<Vec<_>>()
         .join(" or ")
 }

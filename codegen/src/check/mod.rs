@@ -306,7 +306,10 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
                     self.err(
                         file,
                         path,
-                        format!("role {role:?} is already played by fields[{first}]"),
+                        format!(
+                            "role `{}` is already played by fields[{first}]",
+                            role.as_str()
+                        ),
                     );
                 }
             }
@@ -314,7 +317,7 @@ impl<'f, 'd> SourceCheck<'f, 'd> {
                 let missing: Vec<String> = model::Role::ALL
                     .iter()
                     .filter(|r| !seen.contains_key(r))
-                    .map(|r| format!("{r:?}").to_lowercase())
+                    .map(|r| r.as_str().to_owned())
                     .collect();
                 if !missing.is_empty() {
                     self.err(

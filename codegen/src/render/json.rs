@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::ir::{self, ComplementFormat, Form, JsonForm, PropertyType};
+use crate::ir::{self, ComplementFormat, PropertyType};
 
 /// Renders the export.
 pub fn render(catalog: &ir::Catalog) -> String {
@@ -301,38 +301,15 @@ fn record_field(f: &ir::RecordField) -> RecordField<'_> {
         description: &f.description,
         optional: f.optional,
         confirmed: f.confirmed,
-        role: f.role.map(|r| format!("{r:?}").to_lowercase()),
+        role: f.role.map(|r| r.as_str().to_owned()),
         fields: f.fields.iter().map(record_field).collect(),
-    }
-}
-
-/// The catalog's spelling of a property type.
-pub fn type_name(t: PropertyType) -> &'static str {
-    match t {
-        PropertyType::Id => "id",
-        PropertyType::Code => "code",
-        PropertyType::Text => "text",
-        PropertyType::Bool => "bool",
-        PropertyType::Enum => "enum",
-        PropertyType::Url => "url",
-        PropertyType::Filename => "filename",
-        PropertyType::List => "list",
-        PropertyType::Timestamp => "timestamp",
-        PropertyType::Integer => "integer",
-    }
-}
-
-fn form(f: Form) -> &'static str {
-    match f {
-        Form::Documented => "documented",
-        Form::Inferred => "inferred",
     }
 }
 
 fn property<'a>(s: &'a ir::Source, p: &'a ir::Property) -> Property<'a> {
     Property {
         name: &p.key,
-        ty: type_name(p.ty),
+        ty: p.ty.as_str(),
         description: &p.description,
         values: p
             .values
@@ -342,22 +319,14 @@ fn property<'a>(s: &'a ir::Source, p: &'a ir::Property) -> Property<'a> {
                 description: &v.description,
             })
             .collect(),
-        items: p.items.map(type_name),
+        items: p.items.map(PropertyType::as_str),
         separator: p.separator.as_deref(),
         max_length: p.max_length,
         pattern: p.pattern.as_deref(),
         secret: p.secret,
-        json: p
-            .json
-            .iter()
-            .map(|j| match j {
-                JsonForm::String => "string",
-                JsonForm::Number => "number",
-                JsonForm::Boolean => "boolean",
-            })
-            .collect(),
+        json: p.json.iter().map(|j| j.as_str()).collect(),
         used: p.used,
-        role: p.role.map(|r| format!("{r:?}").to_lowercase()),
+        role: p.role.map(|r| r.as_str().to_owned()),
         used_by: s
             .actions()
             .filter(|(_, a)| a.properties.contains(&p.key))
@@ -369,7 +338,7 @@ fn property<'a>(s: &'a ir::Source, p: &'a ir::Property) -> Property<'a> {
                 .iter()
                 .map(|&d| s.documents[d].file.as_str())
                 .collect(),
-            form: form(p.form),
+            form: p.form.as_str(),
         },
         deprecated: deprecated(&p.deprecated),
         notes: &p.notes,
@@ -421,7 +390,7 @@ fn action<'a>(s: &'a ir::Source, a: &'a ir::Action) -> Action<'a> {
             document: &doc.file,
             article: doc.article.as_deref(),
             title: &doc.title,
-            form: form(a.form),
+            form: a.form.as_str(),
         },
         deprecated: deprecated(&a.deprecated),
         notes: &a.notes,

@@ -24,12 +24,11 @@ pub enum Raw<'t> {
 
 impl<'t> Raw<'t> {
     /// The value as text: complement text, or a JSON string, number or boolean.
+    /// `key` names the value in the error of a JSON value that is no scalar.
+    #[cfg_attr(not(feature = "json"), allow(unused_variables))]
     fn text(self, key: &str) -> Result<std::borrow::Cow<'t, str>, Violation> {
         match self {
-            Raw::Text(t) => {
-                let _ = key;
-                Ok(t.into())
-            }
+            Raw::Text(t) => Ok(t.into()),
             #[cfg(feature = "json")]
             Raw::Json(v) => match v {
                 serde_json::Value::String(s) => Ok(s.as_str().into()),

@@ -10,8 +10,7 @@ use serde::Serialize;
 use super::escape::{code, fence, prose, squash, text, Place};
 use super::rust_names;
 use super::slug::Slugger;
-use crate::ir::{self, ComplementFormat, Form, JsonForm, PropertyType};
-use crate::render::json::type_name;
+use crate::ir::{self, ComplementFormat, Form, PropertyType};
 
 use Place::{Cell, Line};
 
@@ -472,8 +471,8 @@ pub(super) fn source(s: &ir::Source, note: &str) -> SourcePage {
             .iter()
             .map(|p| PropertyRow {
                 key: anchors.property(&p.key, Cell),
-                ty: text(type_name(p.ty)),
-                form: form_word(p.form),
+                ty: text(p.ty.as_str()),
+                form: p.form.as_str(),
                 used_by: match users(s, &p.key).count() {
                     0 => "unused".to_owned(),
                     1 => "1 action".to_owned(),
@@ -519,13 +518,6 @@ fn join_or(items: impl IntoIterator<Item = String>, sep: &str, none: &str) -> St
         none.to_owned()
     } else {
         items.join(sep)
-    }
-}
-
-fn form_word(f: Form) -> &'static str {
-    match f {
-        Form::Documented => "documented",
-        Form::Inferred => "inferred",
     }
 }
 
@@ -815,7 +807,7 @@ fn complement_row(
     };
     ComplementRow {
         key: anchors.property(key, Cell),
-        ty: p.map(|p| text(type_name(p.ty))).unwrap_or_default(),
+        ty: p.map(|p| text(p.ty.as_str())).unwrap_or_default(),
         presence,
         meaning: p.map(|p| prose(&p.description, Cell)).unwrap_or_default(),
         allowed: p.map(|p| allowed(p, Cell)).unwrap_or_default(),
@@ -837,7 +829,7 @@ fn allowed(p: &ir::Property, place: Place) -> String {
         PropertyType::Filename => "a file name".to_owned(),
         PropertyType::List => format!(
             "a list of {} items separated by {}",
-            text(type_name(p.items.unwrap_or(PropertyType::Text))),
+            text(p.items.unwrap_or(PropertyType::Text).as_str()),
             code(p.separator.as_deref().unwrap_or(","), place)
         ),
         PropertyType::Timestamp => "Unix seconds".to_owned(),
@@ -853,15 +845,7 @@ fn allowed(p: &ir::Property, place: Place) -> String {
         parts.push("a secret: a longer value is a leak".to_owned());
     }
     if !p.json.is_empty() {
-        let forms: Vec<&str> = p
-            .json
-            .iter()
-            .map(|j| match j {
-                JsonForm::String => "string",
-                JsonForm::Number => "number",
-                JsonForm::Boolean => "boolean",
-            })
-            .collect();
+        let forms: Vec<&str> = p.json.iter().map(|j| j.as_str()).collect();
         parts.push(format!("as JSON {}", forms.join(" or ")));
     }
     parts.join("; ")
@@ -1108,9 +1092,9 @@ fn property(s: &ir::Source, anchors: &Anchors<'_>, p: &ir::Property) -> Property
         key: code(&p.key, Line),
         ty: match (p.ty, p.items) {
             (PropertyType::List, Some(items)) => {
-                format!("{} of {}", type_name(p.ty), type_name(items))
+                format!("{} of {}", p.ty.as_str(), items.as_str())
             }
-            _ => type_name(p.ty).to_owned(),
+            _ => p.ty.as_str().to_owned(),
         },
         form: match p.form {
             Form::Documented => "documented: a template or example of the document shows the key",
