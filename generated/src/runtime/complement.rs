@@ -209,6 +209,157 @@ fn find_sep(hay: &str) -> Option<usize> {
     None
 }
 
+/// The most `, ` separators [`Separators::find`] records; a complement with
+/// more is left to [`fit`].
+const MOST_SEPARATORS: usize = 32;
+
+/// The offsets of every comma followed by a space in a complement, found in
+/// one pass, on the stack.
+#[derive(Debug, Clone, Copy)]
+pub struct Separators {
+    commas: [u32; MOST_SEPARATORS],
+    len: usize,
+}
+
+impl Separators {
+    /// The separators of `text`, or `None` when it has more than fit on the
+    /// stack (or is longer than 4 GiB).
+    pub fn find(text: &str) -> Option<Self> {
+        let mut found = Separators {
+            commas: [0; MOST_SEPARATORS],
+            len: 0,
+        };
+        if u32::try_from(text.len()).is_err() {
+            return None;
+        }
+        // A plain loop: complements are short, and a `memchr` call per
+        // comma costs more than it saves there.
+        for (comma, pair) in text.as_bytes().windows(2).enumerate() {
+            if pair == SEP.as_bytes() {
+                *found.commas.get_mut(found.len)? = comma as u32;
+                found.len += 1;
+            }
+        }
+        Some(found)
+    }
+
+    fn commas(&self) -> impl Iterator<Item = usize> + '_ {
+        self.commas[..self.len].iter().map(|&c| c as usize)
+    }
+}
+
+/// What [`fit_plain`] could tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plain {
+    /// The complement fits; this many values were read.
+    Fits(usize),
+    /// The complement cannot fit: a required key appears nowhere it could start.
+    Fails,
+    /// Only [`fit`] can tell: the slots have groups or bare values, or the
+    /// first reading did not fit and another might.
+    Unsure,
+}
+
+/// Whether `rest` starts with `key: `.
+fn starts_key(rest: &str, key: &str) -> bool {
+    rest.strip_prefix(key).is_some_and(|r| r.starts_with(": "))
+}
+
+/// The fast path of [`fit`] for slots without groups:
+/// one reading, every value ending at the first separator after which a
+/// slot that may come next starts. Backtracking tries exactly this reading
+/// first, so when it fits it is [`fit`]'s answer; `spans[i]` is then the
+/// byte range of slot `i`'s value, or `None` for an absent optional item.
+pub fn fit_plain(
+    text: &str,
+    separators: &Separators,
+    slots: &[Slot<'_>],
+    spans: &mut [Option<(usize, usize)>],
+) -> Plain {
+    if spans.len() < slots.len() || slots.iter().any(|s| matches!(s, Slot::Group { .. })) {
+        return Plain::Unsure;
+    }
+    spans.fill(None);
+    let may_start = |from: usize, at: usize| {
+        for s in &slots[from..] {
+            if let Slot::Field {
+                key,
+                optional,
+                bare,
+            } = *s
+            {
+                if bare || starts_key(&text[at..], key) {
+                    return true;
+                }
+                if !optional {
+                    return false;
+                }
+            }
+        }
+        false
+    };
+    let (mut slot, mut pos, mut read) = (0, 0, 0);
+    let mut commas = separators.commas().peekable();
+    let fits = loop {
+        let Some(&Slot::Field {
+            key,
+            optional,
+            bare,
+        }) = slots.get(slot)
+        else {
+            break pos == text.len();
+        };
+        let start = if bare {
+            pos
+        } else if starts_key(&text[pos..], key) {
+            pos + key.len() + 2
+        } else if optional {
+            slot += 1;
+            continue;
+        } else {
+            break false;
+        };
+        while commas.next_if(|&c| c < start).is_some() {}
+        let end = commas.find(|&c| may_start(slot + 1, c + SEP.len()));
+        let end = match end {
+            Some(c) => c,
+            None if all_optional(&slots[slot + 1..]) => text.len(),
+            None => break false,
+        };
+        spans[slot] = Some((start, end));
+        read += 1;
+        slot += 1;
+        pos = (end + SEP.len()).min(text.len());
+    };
+    if fits {
+        return Plain::Fits(read);
+    }
+    let placed = |key: &str| {
+        starts_key(text, key) || separators.commas().any(|c| starts_key(&text[c + 2..], key))
+    };
+    let lacks_required = slots.iter().any(|s| match *s {
+        Slot::Field {
+            key,
+            optional: false,
+            bare: false,
+        } => !placed(key),
+        _ => false,
+    });
+    if lacks_required {
+        Plain::Fails
+    } else {
+        Plain::Unsure
+    }
+}
+
+/// Whether every slot of `slots` may be absent.
+fn all_optional(slots: &[Slot<'_>]) -> bool {
+    slots.iter().all(|s| match *s {
+        Slot::Field { optional, .. } => optional,
+        Slot::Group { min, .. } => min == 0,
+    })
+}
+
 /// [`tokenize`] without writing the message of a mismatch.
 pub fn fit<'t, 'k>(text: &'t str, slots: &[Slot<'k>]) -> Result<Vec<Token<'t>>, Miss<'k>> {
     let last = last_places(text, slots);
@@ -343,7 +494,7 @@ impl<'t, 'a> Run<'t, '_, 'a> {
             }
             from = end + 1;
         }
-        if !self.may_end(slot + 1) {
+        if !all_optional(&self.slots[slot + 1..]) {
             self.missing_after(start, slot, key);
             return false;
         }
@@ -368,14 +519,6 @@ impl<'t, 'a> Run<'t, '_, 'a> {
             Slot::Field { optional, .. } => !optional,
             Slot::Group { min, .. } => min > 0,
         }
-    }
-
-    /// Whether every slot from `slot` on may be absent.
-    fn may_end(&self, slot: usize) -> bool {
-        self.slots[slot..].iter().all(|s| match *s {
-            Slot::Field { optional, .. } => optional,
-            Slot::Group { min, .. } => min == 0,
-        })
     }
 
     fn groups(
@@ -723,5 +866,76 @@ mod tests {
         assert_eq!(err.offset, 8);
         let err = tokenize("app id: 3, app name: A, (app id: 4)", APP).unwrap_err();
         assert!(err.expected.contains("group"), "{err}");
+    }
+
+    /// `fit_plain` agrees with `fit` wherever it answers, over every
+    /// complement built from hostile values and keys in and out of order.
+    #[test]
+    fn the_fast_path_agrees_with_backtracking() {
+        let field = |key, optional| Slot::Field {
+            key,
+            optional,
+            bare: false,
+        };
+        let bare = |optional| Slot::Field {
+            key: "s",
+            optional,
+            bare: true,
+        };
+        let layouts: [&[Slot<'static>]; 6] = [
+            &[field("a", false), field("b", false), field("c", false)],
+            &[field("a", false), field("b", true), field("c", false)],
+            &[field("a", false), field("b", true), field("c", true)],
+            &[field("a", true), field("b", false)],
+            &[bare(false), field("b", true)],
+            &[field("a", false), bare(true), field("c", false)],
+        ];
+        let values = [
+            "x",
+            "",
+            "a: 1",
+            "x, c: y",
+            "x, b: 2",
+            ", ",
+            "c: ",
+            "x, c: y, b: 3",
+            "b: , c: ",
+        ];
+        let keys = ["a", "b", "c", "d"];
+        let mut answered = 0;
+        for slots in layouts {
+            for n in 1..=3 {
+                for pick in 0..(keys.len() * values.len()).pow(n) {
+                    let mut rest = pick;
+                    let mut items = Vec::new();
+                    for _ in 0..n {
+                        let (k, v) = (rest % keys.len(), rest / keys.len() % values.len());
+                        rest /= keys.len() * values.len();
+                        items.push(format!("{}: {}", keys[k], values[v]));
+                    }
+                    let text = items.join(SEP);
+                    let separators = Separators::find(&text).unwrap();
+                    let mut spans = [None; 4];
+                    let slow = fit(&text, slots);
+                    match fit_plain(&text, &separators, slots, &mut spans) {
+                        Plain::Fits(read) => {
+                            let tokens = slow.unwrap_or_else(|_| panic!("{text:?} fits"));
+                            assert_eq!(tokens.len(), read, "{text:?}");
+                            for t in tokens {
+                                let span = (t.offset, t.offset + t.value.len());
+                                assert_eq!(spans[t.slot], Some(span), "{text:?}");
+                            }
+                            answered += 1;
+                        }
+                        Plain::Fails => {
+                            assert!(slow.is_err(), "{text:?} was said not to fit");
+                            answered += 1;
+                        }
+                        Plain::Unsure => {}
+                    }
+                }
+            }
+        }
+        assert!(answered > 10_000, "the fast path answered {answered} times");
     }
 }

@@ -7,7 +7,7 @@
 
 use std::str::FromStr;
 
-use super::complement::{fit, Miss, Slot};
+use super::complement::{fit, fit_plain, Miss, Plain, Separators, Slot};
 use super::time::Timestamp;
 use super::value::{self, Kind};
 use super::violation::{Code, Violation};
@@ -44,19 +44,69 @@ impl<'t> Raw<'t> {
     }
 }
 
+/// Slots whose values [`Values`] keeps on the stack; a case with more keeps
+/// them in a `Vec`.
+const INLINE: usize = 8;
+
+/// The byte range of each slot's value in a complement, if present.
+type Spans = [Option<(usize, usize)>; INLINE];
+
 /// The raw values of one case, by slot; see the module docs.
 #[derive(Debug, Clone)]
 pub struct Values<'t, 's> {
-    keys: Vec<&'s str>,
-    fields: Vec<Option<Raw<'t>>>,
+    keys: Keys<'s>,
+    fields: Fields<'t>,
     /// Each group occurrence: its slot, its number and its values in key order.
     groups: Vec<(usize, usize, Vec<&'t str>)>,
 }
 
-fn slot_key<'s>(slot: &Slot<'s>) -> &'s str {
-    match *slot {
-        Slot::Field { key, .. } => key,
-        Slot::Group { keys, .. } => keys.first().copied().unwrap_or(""),
+/// The key of each slot: a case's slots, or a group's keys.
+#[derive(Debug, Clone, Copy)]
+enum Keys<'s> {
+    Slots(&'s [Slot<'s>]),
+    Names(&'s [&'s str]),
+}
+
+impl<'s> Keys<'s> {
+    fn get(self, slot: usize) -> &'s str {
+        match self {
+            Keys::Slots(slots) => slots.get(slot).map_or("", Slot::key),
+            Keys::Names(names) => names.get(slot).copied().unwrap_or(""),
+        }
+    }
+}
+
+/// The value of each slot, if present.
+#[derive(Debug, Clone)]
+enum Fields<'t> {
+    Inline([Option<Raw<'t>>; INLINE]),
+    Heap(Vec<Option<Raw<'t>>>),
+}
+
+impl<'t> Fields<'t> {
+    fn new(slots: usize) -> Self {
+        if slots <= INLINE {
+            Fields::Inline([None; INLINE])
+        } else {
+            Fields::Heap(vec![None; slots])
+        }
+    }
+
+    fn get(&self, slot: usize) -> Option<Raw<'t>> {
+        match self {
+            Fields::Inline(a) => a.get(slot).copied().flatten(),
+            Fields::Heap(v) => v.get(slot).copied().flatten(),
+        }
+    }
+
+    fn set(&mut self, slot: usize, raw: Option<Raw<'t>>) {
+        let place = match self {
+            Fields::Inline(a) => a.get_mut(slot),
+            Fields::Heap(v) => v.get_mut(slot),
+        };
+        if let Some(place) = place {
+            *place = raw;
+        }
     }
 }
 
@@ -64,6 +114,9 @@ impl<'t, 's> Values<'t, 's> {
     /// Tokenizes a text complement against the first case of `cases` it fits
     /// best (the one that reads the most items), returning the case's index.
     pub fn from_text(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Result<(usize, Self), Violation> {
+        if let Some(found) = Self::from_plain_text(text, cases) {
+            return Ok(found);
+        }
         let mut best: Option<(usize, Vec<super::complement::Token<'t>>)> = None;
         let mut furthest: Option<(Miss<'s>, usize)> = None;
         for (i, slots) in cases.iter().enumerate() {
@@ -93,13 +146,13 @@ impl<'t, 's> Values<'t, 's> {
         };
         let slots = cases[case];
         let mut values = Values {
-            keys: slots.iter().map(slot_key).collect(),
-            fields: vec![None; slots.len()],
+            keys: Keys::Slots(slots),
+            fields: Fields::new(slots.len()),
             groups: Vec::new(),
         };
         for t in tokens {
             match t.group {
-                None => values.fields[t.slot] = Some(Raw::Text(t.value)),
+                None => values.fields.set(t.slot, Some(Raw::Text(t.value))),
                 Some(n) => match values.groups.last_mut() {
                     Some((slot, occurrence, g)) if *slot == t.slot && *occurrence == n => {
                         g.push(t.value)
@@ -111,6 +164,40 @@ impl<'t, 's> Values<'t, 's> {
         Ok((case, values))
     }
 
+    /// [`from_text`](Self::from_text) without backtracking and without
+    /// allocating, when every case is plain `key: value` fields and the
+    /// first reading of each tells ([`fit_plain`]); `None` leaves the
+    /// complement to the tokenizer.
+    fn from_plain_text(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Option<(usize, Self)> {
+        let separators = Separators::find(text)?;
+        let mut best: Option<(usize, usize, Spans)> = None;
+        let mut spans = [None; INLINE];
+        for (i, slots) in cases.iter().enumerate() {
+            match fit_plain(text, &separators, slots, &mut spans) {
+                Plain::Fits(read) => {
+                    if best.is_none_or(|(_, most, _)| read > most) {
+                        best = Some((i, read, spans));
+                    }
+                }
+                Plain::Fails => {}
+                Plain::Unsure => return None,
+            }
+        }
+        let (case, _, spans) = best?;
+        let mut fields = [None; INLINE];
+        for (field, span) in fields.iter_mut().zip(spans) {
+            *field = span.map(|(start, end)| Raw::Text(&text[start..end]));
+        }
+        Some((
+            case,
+            Values {
+                keys: Keys::Slots(cases[case]),
+                fields: Fields::Inline(fields),
+                groups: Vec::new(),
+            },
+        ))
+    }
+
     /// Picks the case of `cases` whose required keys `entry` has, preferring
     /// the one with the most of its keys present.
     #[cfg(feature = "json")]
@@ -118,36 +205,43 @@ impl<'t, 's> Values<'t, 's> {
         entry: &'t serde_json::Map<String, serde_json::Value>,
         cases: &[&'s [Slot<'s>]],
     ) -> Result<(usize, Self), Violation> {
-        let mut best: Option<(usize, usize)> = None;
+        let mut best: Option<(usize, usize, Fields<'t>)> = None;
         let mut missing: Option<(usize, &str)> = None;
         for (i, slots) in cases.iter().enumerate() {
-            let present = slots
-                .iter()
-                .filter(|s| entry.contains_key(slot_key(s)))
-                .count();
-            let lacks = slots.iter().find(|s| {
-                matches!(
-                    s,
-                    Slot::Field {
-                        optional: false,
-                        ..
-                    }
-                ) && !entry.contains_key(slot_key(s))
-            });
+            let mut fields = Fields::new(slots.len());
+            let mut present = 0;
+            let mut lacks = None;
+            for (j, s) in slots.iter().enumerate() {
+                let found = entry.get(s.key());
+                if found.is_some() {
+                    present += 1;
+                } else if lacks.is_none()
+                    && matches!(
+                        s,
+                        Slot::Field {
+                            optional: false,
+                            ..
+                        }
+                    )
+                {
+                    lacks = Some(s.key());
+                }
+                fields.set(j, found.map(Raw::Json));
+            }
             match lacks {
                 None => {
-                    if best.is_none_or(|(_, n)| present > n) {
-                        best = Some((i, present));
+                    if best.as_ref().is_none_or(|(_, n, _)| present > *n) {
+                        best = Some((i, present, fields));
                     }
                 }
-                Some(s) => {
+                Some(key) => {
                     if missing.is_none_or(|(n, _)| present > n) {
-                        missing = Some((present, slot_key(s)));
+                        missing = Some((present, key));
                     }
                 }
             }
         }
-        let Some((case, _)) = best else {
+        let Some((case, _, fields)) = best else {
             let key = missing.map_or("", |(_, k)| k);
             return Err(Violation::new(
                 Code::PropertyMissing,
@@ -155,33 +249,29 @@ impl<'t, 's> Values<'t, 's> {
                 format!("required field `{key}` is missing"),
             ));
         };
-        let slots = cases[case];
         Ok((
             case,
             Values {
-                keys: slots.iter().map(slot_key).collect(),
-                fields: slots
-                    .iter()
-                    .map(|s| entry.get(slot_key(s)).map(Raw::Json))
-                    .collect(),
+                keys: Keys::Slots(cases[case]),
+                fields,
                 groups: Vec::new(),
             },
         ))
     }
 
     fn raw(&self, slot: usize) -> Result<Raw<'t>, Violation> {
-        self.fields.get(slot).copied().flatten().ok_or_else(|| {
+        self.fields.get(slot).ok_or_else(|| {
             let key = self.key(slot);
             Violation::new(Code::PropertyMissing, key, format!("`{key}` is missing"))
         })
     }
 
     fn key(&self, slot: usize) -> &'s str {
-        self.keys.get(slot).copied().unwrap_or("")
+        self.keys.get(slot)
     }
 
     fn present(&self, slot: usize) -> bool {
-        self.fields.get(slot).is_some_and(Option::is_some)
+        self.fields.get(slot).is_some()
     }
 
     /// Free text, a code, a URL or a file name (checked by validation, not here).
@@ -293,9 +383,13 @@ impl<'t, 's> Values<'t, 's> {
             .iter()
             .filter(|(s, _, _)| *s == slot)
             .map(|(_, _, vals)| {
+                let mut fields = Fields::new(vals.len());
+                for (i, v) in vals.iter().enumerate() {
+                    fields.set(i, Some(Raw::Text(v)));
+                }
                 read(&Values {
-                    keys: keys.to_vec(),
-                    fields: vals.iter().map(|v| Some(Raw::Text(v))).collect(),
+                    keys: Keys::Names(keys),
+                    fields,
                     groups: Vec::new(),
                 })
             })
