@@ -110,13 +110,17 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// a [`CsvError`] for a row that could not be read.
 pub struct CsvReader<R: Read> {
     rdr: csv::Reader<Tracker<R>>,
-    columns: &'static [Column],
     headers: Vec<String>,
     /// For each header (file order), the index of the known column it names.
     map: Vec<Option<usize>>,
     missing: Vec<usize>,
-    /// The buffer reused for every record.
+    /// For each known column, the index of the field that holds it.
+    at: Vec<Option<usize>>,
+    /// The buffer every record is read into.
     buf: csv::ByteRecord,
+    /// The last record, checked UTF-8; its buffers go back to `buf` for the
+    /// next read, so reading allocates nothing once they are large enough.
+    text: csv::StringRecord,
     /// Data records read so far.
     record: u64,
     /// Set once the input is exhausted or an I/O error was reported.
@@ -153,11 +157,12 @@ impl<R: Read> CsvReader<R> {
             .from_reader(Tracker::new(input));
         let mut reader = CsvReader {
             rdr,
-            columns,
             headers: Vec::new(),
             map: Vec::new(),
             missing: Vec::new(),
+            at: Vec::new(),
             buf: csv::ByteRecord::new(),
+            text: csv::StringRecord::new(),
             record: 0,
             done: false,
         };
@@ -241,6 +246,7 @@ impl<R: Read> CsvReader<R> {
             ));
         }
         reader.missing = (0..columns.len()).filter(|&c| seen[c].is_none()).collect();
+        reader.at = seen;
         Ok(reader)
     }
 
@@ -299,41 +305,128 @@ impl<R: Read> CsvReader<R> {
         quotes % 2 == 1
     }
 
-    /// Turns the record in `buf` into a row, or an error naming the field
-    /// that is not valid UTF-8.
-    fn row(&self, record: u64, line: u64) -> Result<Row, CsvError> {
-        let mut row = Row {
-            record,
-            line,
-            values: vec![None; self.columns.len()],
-            extra: Vec::new(),
-            ragged: self.buf.len() != self.headers.len(),
-        };
-        for (i, field) in self.buf.iter().enumerate() {
-            let value = match std::str::from_utf8(field) {
-                Ok(value) => value.to_owned(),
-                Err(err) => {
-                    let header = self.headers.get(i).map_or("", String::as_str);
-                    return Err(CsvError {
-                        record: Some(record),
-                        line: Some(line),
-                        message: format!(
-                            "field {} ({:?}) is not valid UTF-8 (byte {})",
-                            i + 1,
-                            shorten(header),
-                            err.valid_up_to()
-                        ),
-                        raw: Some(self.lossy()),
-                    });
-                }
-            };
-            match (self.map.get(i), self.headers.get(i)) {
-                (Some(Some(c)), _) => row.values[*c] = Some(value),
-                (_, Some(header)) => row.extra.push((header.clone(), value)),
-                (_, None) => row.extra.push((String::new(), value)),
+    /// Reads the next data row, borrowed until the next call: the fast way
+    /// to read (the [`Iterator`] copies every field into a [`Row`]).
+    ///
+    /// `None` at the end of the input or after an I/O error; an error for a
+    /// row that cannot be read, after which reading goes on.
+    pub fn next_row(&mut self) -> Option<Result<RowRef<'_>, CsvError>> {
+        if self.done {
+            return None;
+        }
+        if !self.text.is_empty() {
+            self.buf = std::mem::take(&mut self.text).into_byte_record();
+        }
+        let start = self.rdr.position().byte();
+        match self.rdr.read_byte_record(&mut self.buf) {
+            Ok(true) => {}
+            Ok(false) => {
+                self.done = true;
+                return None;
+            }
+            Err(err) => {
+                // Only I/O errors get here (flexible records, bytes not
+                // checked by the csv crate); the input cannot be trusted after one.
+                self.done = true;
+                return Some(Err(CsvError {
+                    record: Some(self.record + 1),
+                    line: Some(self.rdr.position().line()),
+                    raw: None,
+                    message: format!("cannot read the input: {err}"),
+                }));
             }
         }
-        Ok(row)
+        self.record += 1;
+        let (record, line) = (self.record, self.start_line());
+        if self.cut_off(start, self.rdr.position().byte()) {
+            return Some(Err(CsvError {
+                record: Some(record),
+                line: Some(line),
+                message: "the input ends inside a quoted field: the record is cut off".to_owned(),
+                raw: Some(self.lossy()),
+            }));
+        }
+        match csv::StringRecord::from_byte_record(std::mem::take(&mut self.buf)) {
+            Ok(text) => self.text = text,
+            Err(err) => {
+                let (field, byte) = (err.utf8_error().field(), err.utf8_error().valid_up_to());
+                self.buf = err.into_byte_record();
+                let header = self.headers.get(field).map_or("", String::as_str);
+                return Some(Err(CsvError {
+                    record: Some(record),
+                    line: Some(line),
+                    message: format!(
+                        "field {} ({:?}) is not valid UTF-8 (byte {byte})",
+                        field + 1,
+                        shorten(header),
+                    ),
+                    raw: Some(self.lossy()),
+                }));
+            }
+        }
+        Some(Ok(RowRef {
+            record,
+            line,
+            ragged: self.text.len() != self.headers.len(),
+            fields: &self.text,
+            at: &self.at,
+            map: &self.map,
+            headers: &self.headers,
+        }))
+    }
+}
+
+/// One data row, borrowed from its [`CsvReader`] until the next is read.
+#[derive(Debug, Clone, Copy)]
+pub struct RowRef<'r> {
+    /// 1-based number of the record (data rows only, the header is not counted).
+    pub record: u64,
+    /// 1-based line in the file where the record starts.
+    pub line: u64,
+    /// Whether the row had fewer or more fields than the header.
+    pub ragged: bool,
+    fields: &'r csv::StringRecord,
+    at: &'r [Option<usize>],
+    map: &'r [Option<usize>],
+    headers: &'r [String],
+}
+
+impl<'r> RowRef<'r> {
+    /// The value of a known column (by index into the reader's `columns`);
+    /// `None` when the header lacks the column or the row is short.
+    pub fn value(&self, column: usize) -> Option<&'r str> {
+        self.at
+            .get(column)
+            .copied()
+            .flatten()
+            .and_then(|i| self.fields.get(i))
+    }
+
+    /// Columns the caller does not know, as (header, value), in file order;
+    /// fields beyond the end of the header row come under an empty header.
+    pub fn extra(&self) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !matches!(self.map.get(*i), Some(Some(_))))
+            .map(|(i, value)| {
+                let header = self.headers.get(i).map_or("", String::as_str);
+                (header.to_owned(), value.to_owned())
+            })
+            .collect()
+    }
+
+    /// The row, owned.
+    pub fn to_row(&self) -> Row {
+        Row {
+            record: self.record,
+            line: self.line,
+            values: (0..self.at.len())
+                .map(|c| self.value(c).map(str::to_owned))
+                .collect(),
+            extra: self.extra(),
+            ragged: self.ragged,
+        }
     }
 }
 
@@ -341,41 +434,7 @@ impl<R: Read> Iterator for CsvReader<R> {
     type Item = Result<Row, CsvError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let start = self.rdr.position().byte();
-        match self.rdr.read_byte_record(&mut self.buf) {
-            Ok(true) => {
-                self.record += 1;
-                let line = self.start_line();
-                if self.cut_off(start, self.rdr.position().byte()) {
-                    return Some(Err(CsvError {
-                        record: Some(self.record),
-                        line: Some(line),
-                        message: "the input ends inside a quoted field: the record is cut off"
-                            .to_owned(),
-                        raw: Some(self.lossy()),
-                    }));
-                }
-                Some(self.row(self.record, line))
-            }
-            Ok(false) => {
-                self.done = true;
-                None
-            }
-            Err(err) => {
-                // Only I/O errors get here (flexible records, bytes not
-                // checked by the csv crate); the input cannot be trusted after one.
-                self.done = true;
-                Some(Err(CsvError {
-                    record: Some(self.record + 1),
-                    line: Some(self.rdr.position().line()),
-                    raw: None,
-                    message: format!("cannot read the input: {err}"),
-                }))
-            }
-        }
+        Some(self.next_row()?.map(|row| row.to_row()))
     }
 }
 

@@ -29,6 +29,12 @@ pub trait Catalogued: Copy + Eq + 'static {
 /// `export user service (API %s/csv)`) stands for any text without `)` or `/`.
 pub fn matches(logged: &str, name: &str) -> bool {
     let logged = logged.trim();
+    // Most names are compared here: without a placeholder in the name or
+    // full-width characters in the text, only ASCII case may differ.
+    let plain = !name.as_bytes().contains(&b'%');
+    if plain && logged.is_ascii() {
+        return logged.eq_ignore_ascii_case(name);
+    }
     if !name.contains("%s") && !logged.contains(['（', '）']) {
         return logged.eq_ignore_ascii_case(name);
     }

@@ -5842,7 +5842,7 @@ impl fmt::Display for Event {
         }
     }
 }
-use rt::csv::{Column, CsvError, CsvReader, Row};
+use rt::csv::{Column, CsvError, CsvReader, RowRef};
 use rt::time::Timestamp;
 use rt::violation::Code;
 /// The CSV columns, with every header text each may appear under.
@@ -5915,48 +5915,42 @@ pub struct Record {
     pub ragged: bool,
 }
 impl Record {
-    /// Types one CSV row.
-    pub fn from_row(row: Row, missing: &[usize]) -> Record {
-        let ragged = row.ragged;
-        let mut values = row.values;
-        let mut take = |i: usize| {
-            values.get_mut(i).and_then(Option::take).unwrap_or_default()
-        };
-        let time_text = take(0usize);
-        let service_text = take(2usize);
-        let module_text = take(4usize);
-        let action_text = take(5usize);
-        let service = Known::parse(&service_text);
+    /// Types one CSV row, copying only the texts the record keeps.
+    pub fn from_row(row: &RowRef<'_>, missing: &[usize]) -> Record {
+        let text = |i: usize| row.value(i).unwrap_or_default();
+        let time_text = text(0usize);
+        let module_text = text(4usize);
+        let action_text = text(5usize);
+        let service = Known::parse(text(2usize));
         let module: Known<Module> = match service.known() {
             Some(s) => {
-                Module::find_in(s, &module_text)
-                    .map_or_else(|| Known::Unknown(module_text.clone()), Known::Known)
+                Module::find_in(s, module_text)
+                    .map_or_else(|| Known::Unknown(module_text.to_owned()), Known::Known)
             }
-            None => Known::parse(&module_text),
+            None => Known::parse(module_text),
         };
-        let action = match module.known().and_then(|m| Action::find_in(m, &action_text))
-        {
+        let action = match module.known().and_then(|m| Action::find_in(m, action_text)) {
             Some(a) => Known::Known(a),
-            None => Known::parse(&action_text),
+            None => Known::parse(action_text),
         };
-        let complement = take(7usize);
-        let event = action.known().map(|a| Event::parse(a, &complement));
+        let complement = text(7usize);
+        let event = action.known().map(|a| Event::parse(a, complement));
         Record {
             record: row.record,
             line: row.line,
-            time: Timestamp::parse(&time_text).ok(),
-            time_text,
-            user: take(1usize),
+            time: Timestamp::parse(time_text).ok(),
+            time_text: time_text.to_owned(),
+            user: text(1usize).to_owned(),
             service,
-            level: Known::parse(&take(3usize)),
+            level: Known::parse(text(3usize)),
             module,
             action,
-            result: Known::parse(&take(6usize)),
-            complement,
+            result: Known::parse(text(6usize)),
+            complement: complement.to_owned(),
             event,
-            extra: row.extra,
+            extra: row.extra(),
             missing: missing.iter().map(|&i| COLUMNS[i].name).collect(),
-            ragged,
+            ragged: row.ragged,
         }
     }
     /// Every violation of the record, at once.
@@ -6175,7 +6169,7 @@ impl<R: std::io::Read> Records<R> {
 impl<R: std::io::Read> Iterator for Records<R> {
     type Item = Result<Record, CsvError>;
     fn next(&mut self) -> Option<Self::Item> {
-        let row = self.reader.next()?;
-        Some(row.map(|row| Record::from_row(row, &self.missing)))
+        let row = self.reader.next_row()?;
+        Some(row.map(|row| Record::from_row(&row, &self.missing)))
     }
 }

@@ -51,12 +51,12 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
     let module_read = if has_services {
         quote! {
             match service.known() {
-                Some(s) => Module::find_in(s, &module_text).map_or_else(|| Known::Unknown(module_text.clone()), Known::Known),
-                None => Known::parse(&module_text),
+                Some(s) => Module::find_in(s, module_text).map_or_else(|| Known::Unknown(module_text.to_owned()), Known::Known),
+                None => Known::parse(module_text),
             }
         }
     } else {
-        quote! { Known::parse(&module_text) }
+        quote! { Known::parse(module_text) }
     };
     let service_check = has_services.then(|| {
         quote! {
@@ -90,7 +90,7 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
         "One record of the {title}, typed, with nothing of the row lost."
     ));
     quote! {
-        use rt::csv::{Column, CsvError, CsvReader, Row};
+        use rt::csv::{Column, CsvError, CsvReader, RowRef};
         use rt::time::Timestamp;
         use rt::violation::Code;
 
@@ -133,39 +133,36 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
         }
 
         impl Record {
-            /// Types one CSV row.
-            pub fn from_row(row: Row, missing: &[usize]) -> Record {
-                let ragged = row.ragged;
-                let mut values = row.values;
-                let mut take = |i: usize| values.get_mut(i).and_then(Option::take).unwrap_or_default();
-                let time_text = take(#time);
-                let service_text = take(#service);
-                let module_text = take(#module);
-                let action_text = take(#action);
-                let service = #service_read(&service_text);
+            /// Types one CSV row, copying only the texts the record keeps.
+            pub fn from_row(row: &RowRef<'_>, missing: &[usize]) -> Record {
+                let text = |i: usize| row.value(i).unwrap_or_default();
+                let time_text = text(#time);
+                let module_text = text(#module);
+                let action_text = text(#action);
+                let service = #service_read(text(#service));
                 let module: Known<Module> = #module_read;
-                let action = match module.known().and_then(|m| Action::find_in(m, &action_text)) {
+                let action = match module.known().and_then(|m| Action::find_in(m, action_text)) {
                     Some(a) => Known::Known(a),
-                    None => Known::parse(&action_text),
+                    None => Known::parse(action_text),
                 };
-                let complement = take(#complement);
-                let event = action.known().map(|a| Event::parse(a, &complement));
+                let complement = text(#complement);
+                let event = action.known().map(|a| Event::parse(a, complement));
                 Record {
                     record: row.record,
                     line: row.line,
-                    time: Timestamp::parse(&time_text).ok(),
-                    time_text,
-                    user: take(#user),
+                    time: Timestamp::parse(time_text).ok(),
+                    time_text: time_text.to_owned(),
+                    user: text(#user).to_owned(),
                     service,
-                    level: #level_read(&take(#level)),
+                    level: #level_read(text(#level)),
                     module,
                     action,
-                    result: #result_read(&take(#result)),
-                    complement,
+                    result: #result_read(text(#result)),
+                    complement: complement.to_owned(),
                     event,
-                    extra: row.extra,
+                    extra: row.extra(),
                     missing: missing.iter().map(|&i| COLUMNS[i].name).collect(),
-                    ragged,
+                    ragged: row.ragged,
                 }
             }
 
@@ -295,8 +292,8 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
         impl<R: std::io::Read> Iterator for Records<R> {
             type Item = Result<Record, CsvError>;
             fn next(&mut self) -> Option<Self::Item> {
-                let row = self.reader.next()?;
-                Some(row.map(|row| Record::from_row(row, &self.missing)))
+                let row = self.reader.next_row()?;
+                Some(row.map(|row| Record::from_row(&row, &self.missing)))
             }
         }
     }
