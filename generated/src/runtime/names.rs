@@ -16,11 +16,14 @@ pub trait Catalogued: Copy + Eq + 'static {
     /// The member that `logged` names, matched by [`matches`] against the
     /// name and the aliases.
     fn find(logged: &str) -> Option<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|m| matches(logged, m.name()) || m.aliases().iter().any(|a| matches(logged, a)))
+        find(logged, Self::ALL.iter().copied())
     }
+}
+
+/// The first of `members` that `logged` names, by name or alias ([`matches`]).
+pub fn find<T: Catalogued>(logged: &str, mut members: impl Iterator<Item = T>) -> Option<T> {
+    let logged = Logged::new(logged);
+    members.find(|m| logged.matches(m.name()) || m.aliases().iter().any(|a| logged.matches(a)))
 }
 
 /// Whether a name as logged is the catalog's `name`: ASCII case is ignored,
@@ -28,24 +31,46 @@ pub trait Catalogued: Copy + Eq + 'static {
 /// and a `%s` in the catalog's name (the API version placeholder of
 /// `export user service (API %s/csv)`) stands for any text without `)` or `/`.
 pub fn matches(logged: &str, name: &str) -> bool {
-    let logged = logged.trim();
-    // Most names are compared here: without a placeholder in the name or
-    // full-width characters in the text, only ASCII case may differ.
-    let plain = !name.as_bytes().contains(&b'%');
-    if plain && logged.is_ascii() {
-        return logged.eq_ignore_ascii_case(name);
+    Logged::new(logged).matches(name)
+}
+
+/// A name as logged, prepared once for comparing with many catalog names.
+#[derive(Debug, Clone, Copy)]
+pub struct Logged<'a> {
+    text: &'a str,
+    ascii: bool,
+}
+
+impl<'a> Logged<'a> {
+    /// The logged text, trimmed.
+    pub fn new(text: &'a str) -> Self {
+        let text = text.trim();
+        Logged {
+            text,
+            ascii: text.is_ascii(),
+        }
     }
-    if !name.contains("%s") && !logged.contains(['（', '）']) {
-        return logged.eq_ignore_ascii_case(name);
+
+    /// Whether it names `name`; see [`matches`].
+    pub fn matches(&self, name: &str) -> bool {
+        let logged = self.text;
+        // Most comparisons end here: an ASCII text and a name without a
+        // placeholder differ in nothing but ASCII case.
+        if self.ascii && !name.bytes().any(|b| b == b'%') {
+            return logged.eq_ignore_ascii_case(name);
+        }
+        if !name.contains("%s") && !logged.contains(['（', '）']) {
+            return logged.eq_ignore_ascii_case(name);
+        }
+        // Full-width parentheses take 3 bytes, and a version in place of `%s`
+        // is short: a much longer text cannot match, and need not be looked at.
+        if logged.len() > 3 * name.len() + 64 {
+            return false;
+        }
+        let logged: Vec<char> = logged.chars().map(normalize).collect();
+        let name: Vec<char> = name.chars().map(normalize).collect();
+        matches_from(&logged, &name)
     }
-    // Full-width parentheses take 3 bytes, and a version in place of `%s` is
-    // short: a much longer text cannot match, and need not be looked at.
-    if logged.len() > 3 * name.len() + 64 {
-        return false;
-    }
-    let logged: Vec<char> = logged.chars().map(normalize).collect();
-    let name: Vec<char> = name.chars().map(normalize).collect();
-    matches_from(&logged, &name)
 }
 
 fn normalize(c: char) -> char {

@@ -241,12 +241,7 @@ pub(super) fn catalogued_enums(
 
             /// The module `logged` names within `service`.
             pub fn find_in(service: Service, logged: &str) -> Option<Module> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .filter(|m| m.service() == service)
-                    .find(|m| rt::names::matches(logged, m.name())
-                        || m.aliases().iter().any(|a| rt::names::matches(logged, a)))
+                rt::names::find(logged, Self::ALL.iter().copied().filter(|m| m.service() == service))
             }
         }
     });
@@ -327,10 +322,7 @@ pub(super) fn catalogued_enums(
 
             /// The action `logged` names within `module`.
             pub fn find_in(module: Module, logged: &str) -> Option<Action> {
-                module.actions().iter().copied().find(|a| {
-                    rt::names::matches(logged, a.name())
-                        || a.aliases().iter().any(|x| rt::names::matches(logged, x))
-                })
+                rt::names::find(logged, module.actions().iter().copied())
             }
         },
     }));

@@ -101,14 +101,7 @@ impl Action {
     }
     /// The action `logged` names within `module`.
     pub fn find_in(module: Module, logged: &str) -> Option<Action> {
-        module
-            .actions()
-            .iter()
-            .copied()
-            .find(|a| {
-                rt::names::matches(logged, a.name())
-                    || a.aliases().iter().any(|x| rt::names::matches(logged, x))
-            })
+        rt::names::find(logged, module.actions().iter().copied())
     }
 }
 impl fmt::Display for Action {
