@@ -49,6 +49,7 @@ csv = {{ version = "1.4", optional = true }}
 encoding_rs = {{ version = "0.8", optional = true }}
 encoding_rs_io = {{ version = "0.1", optional = true }}
 indicatif = {{ version = "0.18", optional = true }}
+memchr = "2"
 regex-lite = "0.1"
 serde = {{ version = "1", features = ["derive"], optional = true }}
 serde_json = {{ version = "1", features = ["preserve_order"], optional = true }}
@@ -61,7 +62,6 @@ required-features = ["cli"]
 # Benchmarks only (`cargo bench -p auditcat`); 0.7 keeps the crate's rust-version.
 criterion = {{ version = "0.7", default-features = false, features = ["cargo_bench_support"] }}
 csv = "1.4"
-memchr = "2"
 serde_json = "1"
 stats_alloc = "0.1"
 

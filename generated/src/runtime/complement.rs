@@ -165,14 +165,7 @@ fn last_places(text: &str, slots: &[Slot<'_>]) -> Vec<usize> {
             _ => 0,
         })
         .collect();
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(i) = text[from..].find(',') {
-        let comma = from + i;
-        from = comma + 1;
-        if bytes.get(comma + 1) != Some(&b' ') {
-            continue;
-        }
+    for comma in separators(text) {
         let at = comma + SEP.len();
         let rest = &text[at..];
         for (j, s) in slots.iter().enumerate() {
@@ -194,19 +187,15 @@ fn last_places(text: &str, slots: &[Slot<'_>]) -> Vec<usize> {
     last
 }
 
-/// The first `, ` in `hay`, found by its comma (memchr) rather than by a
-/// substring searcher built for every call.
+/// The first `, ` in `hay`.
 fn find_sep(hay: &str) -> Option<usize> {
-    let bytes = hay.as_bytes();
-    let mut from = 0;
-    while let Some(i) = hay[from..].find(',') {
-        let at = from + i;
-        if bytes.get(at + 1) == Some(&b' ') {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
+    separators(hay).next()
+}
+
+/// The offsets of the commas of the `, ` separators in `text`, in order.
+fn separators(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b',', bytes).filter(move |&comma| bytes.get(comma + 1) == Some(&b' '))
 }
 
 /// The most `, ` separators [`Separators::find`] records; a complement with
@@ -232,13 +221,9 @@ impl Separators {
         if u32::try_from(text.len()).is_err() {
             return None;
         }
-        // A plain loop: complements are short, and a `memchr` call per
-        // comma costs more than it saves there.
-        for (comma, pair) in text.as_bytes().windows(2).enumerate() {
-            if pair == SEP.as_bytes() {
-                *found.commas.get_mut(found.len)? = comma as u32;
-                found.len += 1;
-            }
+        for comma in separators(text) {
+            *found.commas.get_mut(found.len)? = comma as u32;
+            found.len += 1;
         }
         Some(found)
     }
