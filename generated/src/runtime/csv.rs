@@ -116,11 +116,8 @@ pub struct CsvReader<R: Read> {
     missing: Vec<usize>,
     /// For each known column, the index of the field that holds it.
     at: Vec<Option<usize>>,
-    /// The buffer every record is read into.
+    /// The buffer reused for every record.
     buf: csv::ByteRecord,
-    /// The last record, checked UTF-8; its buffers go back to `buf` for the
-    /// next read, so reading allocates nothing once they are large enough.
-    text: csv::StringRecord,
     /// Data records read so far.
     record: u64,
     /// Set once the input is exhausted or an I/O error was reported.
@@ -162,7 +159,6 @@ impl<R: Read> CsvReader<R> {
             missing: Vec::new(),
             at: Vec::new(),
             buf: csv::ByteRecord::new(),
-            text: csv::StringRecord::new(),
             record: 0,
             done: false,
         };
@@ -306,16 +302,14 @@ impl<R: Read> CsvReader<R> {
     }
 
     /// Reads the next data row, borrowed until the next call: the fast way
-    /// to read (the [`Iterator`] copies every field into a [`Row`]).
+    /// to read, which allocates nothing once the buffer has grown (the
+    /// [`Iterator`] copies every field into a [`Row`]).
     ///
     /// `None` at the end of the input or after an I/O error; an error for a
     /// row that cannot be read, after which reading goes on.
     pub fn next_row(&mut self) -> Option<Result<RowRef<'_>, CsvError>> {
         if self.done {
             return None;
-        }
-        if !self.text.is_empty() {
-            self.buf = std::mem::take(&mut self.text).into_byte_record();
         }
         let start = self.rdr.position().byte();
         match self.rdr.read_byte_record(&mut self.buf) {
@@ -346,19 +340,17 @@ impl<R: Read> CsvReader<R> {
                 raw: Some(self.lossy()),
             }));
         }
-        match csv::StringRecord::from_byte_record(std::mem::take(&mut self.buf)) {
-            Ok(text) => self.text = text,
-            Err(err) => {
-                let (field, byte) = (err.utf8_error().field(), err.utf8_error().valid_up_to());
-                self.buf = err.into_byte_record();
-                let header = self.headers.get(field).map_or("", String::as_str);
+        for (i, field) in self.buf.iter().enumerate() {
+            if let Err(err) = std::str::from_utf8(field) {
+                let header = self.headers.get(i).map_or("", String::as_str);
                 return Some(Err(CsvError {
                     record: Some(record),
                     line: Some(line),
                     message: format!(
-                        "field {} ({:?}) is not valid UTF-8 (byte {byte})",
-                        field + 1,
+                        "field {} ({:?}) is not valid UTF-8 (byte {})",
+                        i + 1,
                         shorten(header),
+                        err.valid_up_to()
                     ),
                     raw: Some(self.lossy()),
                 }));
@@ -367,8 +359,8 @@ impl<R: Read> CsvReader<R> {
         Some(Ok(RowRef {
             record,
             line,
-            ragged: self.text.len() != self.headers.len(),
-            fields: &self.text,
+            ragged: self.buf.len() != self.headers.len(),
+            fields: &self.buf,
             at: &self.at,
             map: &self.map,
             headers: &self.headers,
@@ -385,7 +377,8 @@ pub struct RowRef<'r> {
     pub line: u64,
     /// Whether the row had fewer or more fields than the header.
     pub ragged: bool,
-    fields: &'r csv::StringRecord,
+    /// Fields checked to be UTF-8 when the row was read.
+    fields: &'r csv::ByteRecord,
     at: &'r [Option<usize>],
     map: &'r [Option<usize>],
     headers: &'r [String],
@@ -400,6 +393,7 @@ impl<'r> RowRef<'r> {
             .copied()
             .flatten()
             .and_then(|i| self.fields.get(i))
+            .and_then(|field| std::str::from_utf8(field).ok())
     }
 
     /// Columns the caller does not know, as (header, value), in file order;
@@ -411,6 +405,7 @@ impl<'r> RowRef<'r> {
             .filter(|(i, _)| !matches!(self.map.get(*i), Some(Some(_))))
             .map(|(i, value)| {
                 let header = self.headers.get(i).map_or("", String::as_str);
+                let value = std::str::from_utf8(value).unwrap_or_default();
                 (header.to_owned(), value.to_owned())
             })
             .collect()
