@@ -254,90 +254,234 @@ fn starts_key(rest: &str, key: &str) -> bool {
         && rest[key.len()..key.len() + 2] == *b": "
 }
 
-/// The fast path of [`fit`] for slots without groups:
-/// one reading, every value ending at the first separator after which a
-/// slot that may come next starts. Backtracking tries exactly this reading
-/// first, so when it fits it is [`fit`]'s answer; `spans[i]` is then the
-/// byte range of slot `i`'s value, or `None` for an absent optional item.
-pub fn fit_plain(
-    text: &str,
+/// The fast path of [`fit`]: one reading, every value ending at the first
+/// separator after which a slot that may come next starts, groups read as
+/// [`fit`] reads them. Backtracking tries exactly this reading first, so when
+/// it fits it is [`fit`]'s answer: `spans[i]` is then the byte range of field
+/// `i`'s value (`None` for an absent optional item), and `groups` holds the
+/// values of the group occurrences in order.
+pub fn fit_plain<'t>(
+    text: &'t str,
     separators: &Separators,
     slots: &[Slot<'_>],
     spans: &mut [Option<(usize, usize)>],
+    groups: &mut Vec<Token<'t>>,
 ) -> Plain {
-    if spans.len() < slots.len() || slots.iter().any(|s| matches!(s, Slot::Group { .. })) {
+    if spans.len() < slots.len() {
         return Plain::Unsure;
     }
     spans.fill(None);
-    let may_start = |from: usize, at: usize| {
-        for s in &slots[from..] {
-            if let Slot::Field {
-                key,
-                optional,
-                bare,
-            } = *s
-            {
-                if bare || starts_key(&text[at..], key) {
-                    return true;
+    groups.clear();
+    let reader = Greedy {
+        text,
+        separators,
+        slots,
+    };
+    match reader.read(spans, groups) {
+        Some(read) => Plain::Fits(read),
+        None if reader.lacks_required() => Plain::Fails,
+        None => Plain::Unsure,
+    }
+}
+
+/// The single reading of [`fit_plain`].
+struct Greedy<'t, 's, 'k> {
+    text: &'t str,
+    separators: &'s Separators,
+    slots: &'s [Slot<'k>],
+}
+
+impl<'t> Greedy<'t, '_, '_> {
+    /// Reads every slot; the number of values read, or `None` where the
+    /// reading stops fitting.
+    fn read(
+        &self,
+        spans: &mut [Option<(usize, usize)>],
+        groups: &mut Vec<Token<'t>>,
+    ) -> Option<usize> {
+        let text = self.text;
+        let (mut slot, mut pos, mut read) = (0, 0, 0);
+        let mut commas = self.separators.commas().peekable();
+        loop {
+            let Some(&here) = self.slots.get(slot) else {
+                return (pos == text.len()).then_some(read);
+            };
+            let (key, optional, bare) = match here {
+                Slot::Field {
+                    key,
+                    optional,
+                    bare,
+                } => (key, optional, bare),
+                Slot::Group { keys, min, max } => {
+                    let (count, end) = self.groups(slot, keys, max, pos, groups)?;
+                    if count < min {
+                        return None;
+                    }
+                    read += count * keys.len();
+                    pos = if count == 0 || end == text.len() {
+                        end
+                    } else if text[end..].starts_with(SEP) {
+                        end + SEP.len()
+                    } else {
+                        return None;
+                    };
+                    slot += 1;
+                    continue;
                 }
-                if !optional {
-                    return false;
+            };
+            let start = if bare {
+                pos
+            } else if starts_key(&text[pos..], key) {
+                pos + key.len() + 2
+            } else if optional {
+                slot += 1;
+                continue;
+            } else {
+                return None;
+            };
+            while commas.next_if(|&c| c < start).is_some() {}
+            let end = match commas.find(|&c| self.may_start(slot + 1, c + SEP.len())) {
+                Some(c) => c,
+                None if all_optional(&self.slots[slot + 1..]) => text.len(),
+                None => return None,
+            };
+            spans[slot] = Some((start, end));
+            read += 1;
+            slot += 1;
+            pos = (end + SEP.len()).min(text.len());
+        }
+    }
+
+    /// Reads the occurrences of a group slot from `pos`, as [`Run::groups`]
+    /// does: how many, and the offset just after the last `)`.
+    fn groups(
+        &self,
+        slot: usize,
+        keys: &[&str],
+        max: Option<usize>,
+        mut pos: usize,
+        out: &mut Vec<Token<'t>>,
+    ) -> Option<(usize, usize)> {
+        let text = self.text;
+        let mut count = 0;
+        while max.is_none_or(|m| count < m) && text[pos..].starts_with('(') {
+            pos = self.group(slot, count, keys, pos + 1, out)?;
+            count += 1;
+            if text[pos..].starts_with(", (") {
+                pos += SEP.len();
+            } else {
+                break;
+            }
+        }
+        Some((count, pos))
+    }
+
+    /// Reads one group from just after its `(`, as [`Run::group`] does.
+    fn group(
+        &self,
+        slot: usize,
+        index: usize,
+        keys: &[&str],
+        mut pos: usize,
+        out: &mut Vec<Token<'t>>,
+    ) -> Option<usize> {
+        let text = self.text;
+        for (k, key) in keys.iter().enumerate() {
+            if !starts_key(&text[pos..], key) {
+                return None;
+            }
+            let start = pos + key.len() + 2;
+            let end = match keys.get(k + 1) {
+                Some(next) => self
+                    .separators
+                    .commas()
+                    .find(|&c| c >= start && starts_key(&text[c + SEP.len()..], next))?,
+                None => {
+                    let mut from = start;
+                    loop {
+                        let i = from + text[from..].find(')')?;
+                        let after = &text[i + 1..];
+                        let next_group = after
+                            .strip_prefix(", (")
+                            .is_some_and(|r| starts_key(r, keys[0]));
+                        if after.is_empty()
+                            || next_group
+                            || (after.starts_with(SEP)
+                                && self.may_start(slot + 1, i + 1 + SEP.len()))
+                        {
+                            break i;
+                        }
+                        from = i + 1;
+                    }
+                }
+            };
+            out.push(token(slot, Some(index), key, text, start, end));
+            pos = if k + 1 < keys.len() {
+                end + SEP.len()
+            } else {
+                end + 1
+            };
+        }
+        Some(pos)
+    }
+
+    /// Whether an item of `slot..` may start at `at`, as [`Run::may_start`].
+    fn may_start(&self, slot: usize, at: usize) -> bool {
+        let rest = &self.text[at..];
+        for s in &self.slots[slot..] {
+            match *s {
+                Slot::Field {
+                    key,
+                    optional,
+                    bare,
+                } => {
+                    if bare || starts_key(rest, key) {
+                        return true;
+                    }
+                    if !optional {
+                        return false;
+                    }
+                }
+                Slot::Group { min, .. } => {
+                    if rest.starts_with('(') {
+                        return true;
+                    }
+                    if min > 0 {
+                        return false;
+                    }
                 }
             }
         }
         false
-    };
-    let (mut slot, mut pos, mut read) = (0, 0, 0);
-    let mut commas = separators.commas().peekable();
-    let fits = loop {
-        let Some(&Slot::Field {
-            key,
-            optional,
-            bare,
-        }) = slots.get(slot)
-        else {
-            break pos == text.len();
-        };
-        let start = if bare {
-            pos
-        } else if starts_key(&text[pos..], key) {
-            pos + key.len() + 2
-        } else if optional {
-            slot += 1;
-            continue;
-        } else {
-            break false;
-        };
-        while commas.next_if(|&c| c < start).is_some() {}
-        let end = commas.find(|&c| may_start(slot + 1, c + SEP.len()));
-        let end = match end {
-            Some(c) => c,
-            None if all_optional(&slots[slot + 1..]) => text.len(),
-            None => break false,
-        };
-        spans[slot] = Some((start, end));
-        read += 1;
-        slot += 1;
-        pos = (end + SEP.len()).min(text.len());
-    };
-    if fits {
-        return Plain::Fits(read);
     }
-    let placed = |key: &str| {
-        starts_key(text, key) || separators.commas().any(|c| starts_key(&text[c + 2..], key))
-    };
-    let lacks_required = slots.iter().any(|s| match *s {
-        Slot::Field {
-            key,
-            optional: false,
-            bare: false,
-        } => !placed(key),
-        _ => false,
-    });
-    if lacks_required {
-        Plain::Fails
-    } else {
-        Plain::Unsure
+
+    /// Whether a required item's key appears nowhere it could start (the
+    /// beginning, or after a separator): then nothing can fit.
+    fn lacks_required(&self) -> bool {
+        let text = self.text;
+        let starts = |at: usize, prefix: &str, key: &str| {
+            text[at..]
+                .strip_prefix(prefix)
+                .is_some_and(|rest| starts_key(rest, key))
+        };
+        let placed = |prefix: &str, key: &str| {
+            starts(0, prefix, key)
+                || self
+                    .separators
+                    .commas()
+                    .any(|c| starts(c + SEP.len(), prefix, key))
+        };
+        self.slots.iter().any(|s| match *s {
+            Slot::Field {
+                key,
+                optional: false,
+                bare: false,
+            } => !placed("", key),
+            Slot::Group { keys, min, .. } if min > 0 => {
+                !placed("(", keys.first().copied().unwrap_or(""))
+            }
+            _ => false,
+        })
     }
 }
 
@@ -871,13 +1015,25 @@ mod tests {
             optional,
             bare: true,
         };
-        let layouts: [&[Slot<'static>]; 6] = [
+        let group = |keys, min, max| Slot::Group { keys, min, max };
+        let layouts: [&[Slot<'static>]; 9] = [
             &[field("a", false), field("b", false), field("c", false)],
             &[field("a", false), field("b", true), field("c", false)],
             &[field("a", false), field("b", true), field("c", true)],
             &[field("a", true), field("b", false)],
             &[bare(false), field("b", true)],
             &[field("a", false), bare(true), field("c", false)],
+            &[
+                field("a", false),
+                field("b", false),
+                group(&["a", "b"], 0, None),
+            ],
+            &[
+                field("a", false),
+                group(&["a", "b"], 1, Some(2)),
+                field("c", true),
+            ],
+            &[group(&["a"], 0, None), field("b", true)],
         ];
         let values = [
             "x",
@@ -889,8 +1045,12 @@ mod tests {
             "c: ",
             "x, c: y, b: 3",
             "b: , c: ",
+            "L (o), y",
+            "x), (a: 2",
+            ")",
         ];
-        let keys = ["a", "b", "c", "d"];
+        // The last "key" writes a group `(a: value, b: x)`.
+        let keys = ["a", "b", "c", "d", "("];
         let mut answered = 0;
         for slots in layouts {
             for n in 1..=3 {
@@ -900,17 +1060,23 @@ mod tests {
                     for _ in 0..n {
                         let (k, v) = (rest % keys.len(), rest / keys.len() % values.len());
                         rest /= keys.len() * values.len();
-                        items.push(format!("{}: {}", keys[k], values[v]));
+                        items.push(match keys[k] {
+                            "(" => format!("(a: {}, b: x)", values[v]),
+                            key => format!("{key}: {}", values[v]),
+                        });
                     }
                     let text = items.join(SEP);
                     let separators = Separators::find(&text).unwrap();
-                    let mut spans = [None; 4];
+                    let (mut spans, mut groups) = ([None; 4], Vec::new());
                     let slow = fit(&text, slots);
-                    match fit_plain(&text, &separators, slots, &mut spans) {
+                    match fit_plain(&text, &separators, slots, &mut spans, &mut groups) {
                         Plain::Fits(read) => {
                             let tokens = slow.unwrap_or_else(|_| panic!("{text:?} fits"));
                             assert_eq!(tokens.len(), read, "{text:?}");
-                            for t in tokens {
+                            let (in_groups, fields): (Vec<_>, Vec<_>) =
+                                tokens.into_iter().partition(|t| t.group.is_some());
+                            assert_eq!(in_groups, groups, "{text:?}");
+                            for t in fields {
                                 let span = (t.offset, t.offset + t.value.len());
                                 assert_eq!(spans[t.slot], Some(span), "{text:?}");
                             }
@@ -925,6 +1091,9 @@ mod tests {
                 }
             }
         }
-        assert!(answered > 10_000, "the fast path answered {answered} times");
+        assert!(
+            answered > 100_000,
+            "the fast path answered {answered} times"
+        );
     }
 }

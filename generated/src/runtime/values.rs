@@ -7,7 +7,7 @@
 
 use std::str::FromStr;
 
-use super::complement::{fit, fit_plain, Miss, Plain, Separators, Slot};
+use super::complement::{fit, fit_plain, Miss, Plain, Separators, Slot, Token};
 use super::time::Timestamp;
 use super::value::{self, Kind};
 use super::violation::{Code, Violation};
@@ -56,8 +56,8 @@ type Spans = [Option<(usize, usize)>; INLINE];
 pub struct Values<'t, 's> {
     keys: Keys<'s>,
     fields: Fields<'t>,
-    /// Each group occurrence: its slot, its number and its values in key order.
-    groups: Vec<(usize, usize, Vec<&'t str>)>,
+    /// The values of every group occurrence, in order.
+    groups: Vec<Token<'t>>,
 }
 
 /// The key of each slot: a case's slots, or a group's keys.
@@ -117,7 +117,7 @@ impl<'t, 's> Values<'t, 's> {
         if let Some(found) = Self::from_plain_text(text, cases) {
             return Ok(found);
         }
-        let mut best: Option<(usize, Vec<super::complement::Token<'t>>)> = None;
+        let mut best: Option<(usize, Vec<Token<'t>>)> = None;
         let mut furthest: Option<(Miss<'s>, usize)> = None;
         for (i, slots) in cases.iter().enumerate() {
             match fit(text, slots) {
@@ -153,30 +153,27 @@ impl<'t, 's> Values<'t, 's> {
         for t in tokens {
             match t.group {
                 None => values.fields.set(t.slot, Some(Raw::Text(t.value))),
-                Some(n) => match values.groups.last_mut() {
-                    Some((slot, occurrence, g)) if *slot == t.slot && *occurrence == n => {
-                        g.push(t.value)
-                    }
-                    _ => values.groups.push((t.slot, n, vec![t.value])),
-                },
+                Some(_) => values.groups.push(t),
             }
         }
         Ok((case, values))
     }
 
-    /// [`from_text`](Self::from_text) without backtracking and without
-    /// allocating, when every case is plain `key: value` fields and the
-    /// first reading of each tells ([`fit_plain`]); `None` leaves the
-    /// complement to the tokenizer.
+    /// [`from_text`](Self::from_text) without backtracking, and without
+    /// allocating but for group values, when the first reading of every case
+    /// tells ([`fit_plain`]); `None` leaves the complement to the tokenizer.
     fn from_plain_text(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Option<(usize, Self)> {
         let separators = Separators::find(text)?;
         let mut best: Option<(usize, usize, Spans)> = None;
         let mut spans = [None; INLINE];
+        // Group values of the best case so far, and of the case being tried.
+        let (mut groups, mut trying) = (Vec::new(), Vec::new());
         for (i, slots) in cases.iter().enumerate() {
-            match fit_plain(text, &separators, slots, &mut spans) {
+            match fit_plain(text, &separators, slots, &mut spans, &mut trying) {
                 Plain::Fits(read) => {
                     if best.is_none_or(|(_, most, _)| read > most) {
                         best = Some((i, read, spans));
+                        std::mem::swap(&mut groups, &mut trying);
                     }
                 }
                 Plain::Fails => {}
@@ -193,7 +190,7 @@ impl<'t, 's> Values<'t, 's> {
             Values {
                 keys: Keys::Slots(cases[case]),
                 fields: Fields::Inline(fields),
-                groups: Vec::new(),
+                groups,
             },
         ))
     }
@@ -379,21 +376,23 @@ impl<'t, 's> Values<'t, 's> {
         keys: &'s [&'s str],
         read: impl Fn(&Values<'t, 's>) -> Result<G, Violation>,
     ) -> Result<Vec<G>, Violation> {
-        self.groups
-            .iter()
-            .filter(|(s, _, _)| *s == slot)
-            .map(|(_, _, vals)| {
-                let mut fields = Fields::new(vals.len());
-                for (i, v) in vals.iter().enumerate() {
-                    fields.set(i, Some(Raw::Text(v)));
-                }
-                read(&Values {
-                    keys: Keys::Names(keys),
-                    fields,
-                    groups: Vec::new(),
-                })
-            })
-            .collect()
+        let mut out = Vec::new();
+        let mut items = self.groups.iter().filter(|t| t.slot == slot).peekable();
+        while let Some(first) = items.next() {
+            let mut fields = Fields::new(keys.len());
+            fields.set(0, Some(Raw::Text(first.value)));
+            let mut k = 0;
+            while let Some(t) = items.next_if(|t| t.group == first.group) {
+                k += 1;
+                fields.set(k, Some(Raw::Text(t.value)));
+            }
+            out.push(read(&Values {
+                keys: Keys::Names(keys),
+                fields,
+                groups: Vec::new(),
+            })?);
+        }
+        Ok(out)
     }
 
     fn optional<T>(
