@@ -459,26 +459,29 @@ impl<'t> Greedy<'t, '_, '_> {
     /// beginning, or after a separator): then nothing can fit.
     fn lacks_required(&self) -> bool {
         let text = self.text;
-        let starts = |at: usize, prefix: &str, key: &str| {
-            text[at..]
-                .strip_prefix(prefix)
-                .is_some_and(|rest| starts_key(rest, key))
+        let starts = |at: usize, group: bool, key: &str| {
+            let rest = &text[at..];
+            if group {
+                rest.starts_with('(') && starts_key(&rest[1..], key)
+            } else {
+                starts_key(rest, key)
+            }
         };
-        let placed = |prefix: &str, key: &str| {
-            starts(0, prefix, key)
+        let placed = |group: bool, key: &str| {
+            starts(0, group, key)
                 || self
                     .separators
                     .commas()
-                    .any(|c| starts(c + SEP.len(), prefix, key))
+                    .any(|c| starts(c + SEP.len(), group, key))
         };
         self.slots.iter().any(|s| match *s {
             Slot::Field {
                 key,
                 optional: false,
                 bare: false,
-            } => !placed("", key),
+            } => !placed(false, key),
             Slot::Group { keys, min, .. } if min > 0 => {
-                !placed("(", keys.first().copied().unwrap_or(""))
+                !placed(true, keys.first().copied().unwrap_or(""))
             }
             _ => false,
         })
