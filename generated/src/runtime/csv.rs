@@ -270,7 +270,7 @@ impl<R: Read> CsvReader<R> {
     fn start_line(&self) -> u64 {
         let end = self.rdr.position();
         let tracker = self.rdr.get_ref();
-        let inside = self.buf.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+        let inside = memchr::memchr_iter(b'\n', self.buf.as_slice()).count() as u64;
         let terminator =
             !tracker.ended && end.byte() > 0 && tracker.byte_at(end.byte() - 1) == Some(b'\n');
         end.line()
@@ -340,31 +340,61 @@ impl<R: Read> CsvReader<R> {
                 raw: Some(self.lossy()),
             }));
         }
-        for (i, field) in self.buf.iter().enumerate() {
-            if let Err(err) = std::str::from_utf8(field) {
-                let header = self.headers.get(i).map_or("", String::as_str);
-                return Some(Err(CsvError {
-                    record: Some(record),
-                    line: Some(line),
-                    message: format!(
-                        "field {} ({:?}) is not valid UTF-8 (byte {})",
-                        i + 1,
-                        shorten(header),
-                        err.valid_up_to()
-                    ),
-                    raw: Some(self.lossy()),
-                }));
-            }
-        }
+        // One check of the whole row; the per-field loop only finds the
+        // field to blame.
+        let text = match std::str::from_utf8(self.buf.as_slice()) {
+            Ok(text) if self.char_bounds(text) => text,
+            _ => return Some(Err(self.not_utf8(record, line))),
+        };
         Some(Ok(RowRef {
             record,
             line,
             ragged: self.buf.len() != self.headers.len(),
+            text,
             fields: &self.buf,
             at: &self.at,
             map: &self.map,
             headers: &self.headers,
         }))
+    }
+}
+
+impl<R: Read> CsvReader<R> {
+    /// Whether every field of the record in `buf` starts and ends on a
+    /// character boundary of `text`, the whole record as checked UTF-8: then
+    /// every field is UTF-8 too.
+    fn char_bounds(&self, text: &str) -> bool {
+        (0..self.buf.len()).all(|i| {
+            self.buf
+                .range(i)
+                .is_some_and(|r| text.is_char_boundary(r.start) && text.is_char_boundary(r.end))
+        })
+    }
+
+    /// The error of the record in `buf`, which is not UTF-8: the first field
+    /// that is not, and where.
+    fn not_utf8(&self, record: u64, line: u64) -> CsvError {
+        let (field, byte) = self
+            .buf
+            .iter()
+            .enumerate()
+            .find_map(|(i, field)| {
+                std::str::from_utf8(field)
+                    .err()
+                    .map(|e| (i, e.valid_up_to()))
+            })
+            .unwrap_or_default();
+        let header = self.headers.get(field).map_or("", String::as_str);
+        CsvError {
+            record: Some(record),
+            line: Some(line),
+            message: format!(
+                "field {} ({:?}) is not valid UTF-8 (byte {byte})",
+                field + 1,
+                shorten(header),
+            ),
+            raw: Some(self.lossy()),
+        }
     }
 }
 
@@ -377,7 +407,10 @@ pub struct RowRef<'r> {
     pub line: u64,
     /// Whether the row had fewer or more fields than the header.
     pub ragged: bool,
-    /// Fields checked to be UTF-8 when the row was read.
+    /// The whole record, checked to be UTF-8 with every field on character
+    /// boundaries when the row was read.
+    text: &'r str,
+    /// Where each field lies in `text`.
     fields: &'r csv::ByteRecord,
     at: &'r [Option<usize>],
     map: &'r [Option<usize>],
@@ -392,20 +425,22 @@ impl<'r> RowRef<'r> {
             .get(column)
             .copied()
             .flatten()
-            .and_then(|i| self.fields.get(i))
-            .and_then(|field| std::str::from_utf8(field).ok())
+            .and_then(|i| self.field(i))
+    }
+
+    /// Field `i` in file order.
+    fn field(&self, i: usize) -> Option<&'r str> {
+        self.fields.range(i).and_then(|r| self.text.get(r))
     }
 
     /// Columns the caller does not know, as (header, value), in file order;
     /// fields beyond the end of the header row come under an empty header.
     pub fn extra(&self) -> Vec<(String, String)> {
-        self.fields
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !matches!(self.map.get(*i), Some(Some(_))))
-            .map(|(i, value)| {
+        (0..self.fields.len())
+            .filter(|i| !matches!(self.map.get(*i), Some(Some(_))))
+            .map(|i| {
                 let header = self.headers.get(i).map_or("", String::as_str);
-                let value = std::str::from_utf8(value).unwrap_or_default();
+                let value = self.field(i).unwrap_or_default();
                 (header.to_owned(), value.to_owned())
             })
             .collect()
@@ -903,6 +938,18 @@ mod tests {
         let third = got[2].as_ref().unwrap();
         assert_eq!((third.record, third.line), (3, 5));
         assert_eq!(value(third, USER), Some("carol"));
+    }
+
+    /// A character split by a comma is valid UTF-8 once the fields are
+    /// joined, but neither field is: the row is an error all the same.
+    #[test]
+    fn a_character_split_across_fields_is_invalid() {
+        let input = b"Level,User\nNotice\xE3,\x81\x82b\nNotice,\xE3\x81\x82\n";
+        let got = rows(input);
+        let err = got[0].as_ref().unwrap_err();
+        assert!(err.message.contains("field 1"), "{}", err.message);
+        assert!(err.message.contains("byte 6"), "{}", err.message);
+        assert_eq!(value(got[1].as_ref().unwrap(), USER), Some("あ"));
     }
 
     /// The csv crate's own string reading also goes on after a bad row (the

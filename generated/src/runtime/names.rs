@@ -20,8 +20,15 @@ pub trait Catalogued: Copy + Eq + 'static {
     }
 }
 
-/// The first of `members` that `logged` names, by name or alias ([`matches`]).
-pub fn find<T: Catalogued>(logged: &str, mut members: impl Iterator<Item = T>) -> Option<T> {
+/// The first of `members` that `logged` names, by name or alias ([`matches`]);
+/// a member named exactly as logged, the common case, wins over the rest.
+pub fn find<T: Catalogued>(
+    logged: &str,
+    mut members: impl Iterator<Item = T> + Clone,
+) -> Option<T> {
+    if let Some(exact) = members.clone().find(|m| m.name() == logged) {
+        return Some(exact);
+    }
     let logged = Logged::new(logged);
     members.find(|m| logged.matches(m.name()) || m.aliases().iter().any(|a| logged.matches(a)))
 }
