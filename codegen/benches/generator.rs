@@ -5,13 +5,13 @@
 //!
 //! `cargo bench -p auditcat-codegen --bench generator` measures; add
 //! `-- --test` to only check that every benchmark runs. With
-//! `AUDITCAT_BENCH_CRATE=DIR` set, it also writes the crate generated from the
-//! 10,000-action catalog into `DIR` (using `auditcat` as its runtime), to time
-//! its compilation:
+//! `AUDITCAT_BENCH_CRATE=DIR` set, it also writes the crates generated from the
+//! 1,000-, 5,000- and 10,000-action catalogs into `DIR/1000`, `DIR/5000` and
+//! `DIR/10000` (using `auditcat` as their runtime), to time their compilation:
 //!
 //! ```text
-//! AUDITCAT_BENCH_CRATE=/tmp/synthetic-crate cargo bench -p auditcat-codegen --bench generator -- --test
-//! cargo build --release --manifest-path /tmp/synthetic-crate/Cargo.toml
+//! AUDITCAT_BENCH_CRATE=/tmp/synthetic cargo bench -p auditcat-codegen --bench generator -- --test
+//! cargo build --manifest-path /tmp/synthetic/1000/Cargo.toml
 //! ```
 
 use std::fmt::Write as _;
@@ -248,7 +248,8 @@ fn synthetic(c: &mut Criterion) {
     // Seconds per iteration: ten samples of equal size, not criterion's
     // default linear ramp (which would run 55 iterations).
     g.sample_size(10).sampling_mode(SamplingMode::Flat);
-    for actions in [1_000, 5_000, 10_000] {
+    let sizes = [1_000, 5_000, 10_000];
+    for actions in sizes {
         let dir = root.join(actions.to_string());
         write_catalog(&dir, actions);
         assert_eq!(
@@ -262,8 +263,11 @@ fn synthetic(c: &mut Criterion) {
         });
     }
     g.finish();
-    if let Some(krate) = std::env::var_os("AUDITCAT_BENCH_CRATE") {
-        write_crate(&root.join("10000"), Path::new(&krate));
+    if let Some(krates) = std::env::var_os("AUDITCAT_BENCH_CRATE") {
+        for actions in sizes {
+            let name = actions.to_string();
+            write_crate(&root.join(&name), &Path::new(&krates).join(&name));
+        }
     }
     let _ = fs::remove_dir_all(&root);
 }
