@@ -299,7 +299,7 @@ fn write_crate(catalog: &Path, krate: &Path) {
     for (path, text) in render(&catalog, RuntimePath::Dependency) {
         fs::write(krate.join(path), text).expect("the crate directory");
     }
-    println!("wrote the 10,000-action crate to {}", krate.display());
+    println!("wrote the generated crate to {}", krate.display());
 }
 
 fn main() {
