@@ -947,4473 +947,4537 @@ impl fmt::Display for Target {
         f.write_str(self.as_str())
     }
 }
-/// `App update`: An app's settings are changed, either in App Settings or in one of the switches of Misc Settings (comments, change history, duplicate record, bulk deletion).
-///
-/// Example: `app id: 42, app name: Customer List, target: form`
-///
-/// Example: `app id: 42, app name: Customer List, record comment: false`
-///
-/// Example: `app id: 42, app name: Customer List, record history: true`
-///
-/// Example: `app id: 42, app name: Customer List, record duplication: true`
-///
-/// Example: `app id: 42, app name: Customer List, bulk delete: false`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum AppUpdate {
-    /// app settings: A setting in App Settings is changed; `target` says which. Level Information.
-    AppSettings {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
-        /// `app name`: Indicates app names.
-        app_name: String,
-        /// `target`: Which part of App Settings was changed.
-        target: Target,
-    },
-    /// comments: The Comments setting in Misc Settings is turned on or off. Level Notice.
-    Comments {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
-        /// `app name`: Indicates app names.
-        app_name: String,
-        /// `record comment`: The new state of the Comments setting (`true` enabled, `false` disabled).
-        record_comment: bool,
-    },
-    /// change history: The Change History setting in Misc Settings is turned on or off. Level Notice.
-    ChangeHistory {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
-        /// `app name`: Indicates app names.
-        app_name: String,
-        /// `record history`: The new state of the Change History setting (`true` enabled, `false` disabled).
-        record_history: bool,
-    },
-    /// duplicate record: The Duplicate Record setting in Misc Settings is turned on or off. Level Information.
-    DuplicateRecord {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
-        /// `app name`: Indicates app names.
-        app_name: String,
-        /// `record duplication`: The new state of the Duplicate Record setting (`true` enabled, `false` disabled).
-        record_duplication: bool,
-    },
-    /// bulk deletion: The Bulk Deletion setting in Misc Settings is turned on or off. Level Information.
-    BulkDeletion {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
-        /// `app name`: Indicates app names.
-        app_name: String,
-        /// `bulk delete`: The new state of the Bulk Deletion setting (`true` enabled, `false` disabled).
-        bulk_delete: bool,
-    },
-}
-impl AppUpdate {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "target",
-                optional: false,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "record comment",
-                optional: false,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "record history",
-                optional: false,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "record duplication",
-                optional: false,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "bulk delete",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
+/// The actions of module `App management`.
+mod m_app_management {
+    use super::*;
+    /// `App update`: An app's settings are changed, either in App Settings or in one of the switches of Misc Settings (comments, change history, duplicate record, bulk deletion).
+    ///
+    /// Example: `app id: 42, app name: Customer List, target: form`
+    ///
+    /// Example: `app id: 42, app name: Customer List, record comment: false`
+    ///
+    /// Example: `app id: 42, app name: Customer List, record history: true`
+    ///
+    /// Example: `app id: 42, app name: Customer List, record duplication: true`
+    ///
+    /// Example: `app id: 42, app name: Customer List, bulk delete: false`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum AppUpdate {
+        /// app settings: A setting in App Settings is changed; `target` says which. Level Information.
+        AppSettings {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `app name`: Indicates app names.
+            app_name: String,
+            /// `target`: Which part of App Settings was changed.
+            target: Target,
+        },
+        /// comments: The Comments setting in Misc Settings is turned on or off. Level Notice.
+        Comments {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `app name`: Indicates app names.
+            app_name: String,
+            /// `record comment`: The new state of the Comments setting (`true` enabled, `false` disabled).
+            record_comment: bool,
+        },
+        /// change history: The Change History setting in Misc Settings is turned on or off. Level Notice.
+        ChangeHistory {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `app name`: Indicates app names.
+            app_name: String,
+            /// `record history`: The new state of the Change History setting (`true` enabled, `false` disabled).
+            record_history: bool,
+        },
+        /// duplicate record: The Duplicate Record setting in Misc Settings is turned on or off. Level Information.
+        DuplicateRecord {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `app name`: Indicates app names.
+            app_name: String,
+            /// `record duplication`: The new state of the Duplicate Record setting (`true` enabled, `false` disabled).
+            record_duplication: bool,
+        },
+        /// bulk deletion: The Bulk Deletion setting in Misc Settings is turned on or off. Level Information.
+        BulkDeletion {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `app name`: Indicates app names.
+            app_name: String,
+            /// `bulk delete`: The new state of the Bulk Deletion setting (`true` enabled, `false` disabled).
+            bulk_delete: bool,
+        },
     }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::AppSettings {
-                        app_id: v.id(0)?,
-                        app_name: v.text(1)?,
-                        target: v.value(2)?,
+    impl AppUpdate {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "target",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "record comment",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "record history",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "record duplication",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "bulk delete",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::AppSettings {
+                            app_id: v.id(0)?,
+                            app_name: v.text(1)?,
+                            target: v.value(2)?,
+                        }
                     }
-                }
-                1 => {
-                    Self::Comments {
-                        app_id: v.id(0)?,
-                        app_name: v.text(1)?,
-                        record_comment: v.boolean(2)?,
+                    1 => {
+                        Self::Comments {
+                            app_id: v.id(0)?,
+                            app_name: v.text(1)?,
+                            record_comment: v.boolean(2)?,
+                        }
                     }
-                }
-                2 => {
-                    Self::ChangeHistory {
-                        app_id: v.id(0)?,
-                        app_name: v.text(1)?,
-                        record_history: v.boolean(2)?,
+                    2 => {
+                        Self::ChangeHistory {
+                            app_id: v.id(0)?,
+                            app_name: v.text(1)?,
+                            record_history: v.boolean(2)?,
+                        }
                     }
-                }
-                3 => {
-                    Self::DuplicateRecord {
-                        app_id: v.id(0)?,
-                        app_name: v.text(1)?,
-                        record_duplication: v.boolean(2)?,
+                    3 => {
+                        Self::DuplicateRecord {
+                            app_id: v.id(0)?,
+                            app_name: v.text(1)?,
+                            record_duplication: v.boolean(2)?,
+                        }
                     }
-                }
-                _ => {
-                    Self::BulkDeletion {
-                        app_id: v.id(0)?,
-                        app_name: v.text(1)?,
-                        bulk_delete: v.boolean(2)?,
+                    _ => {
+                        Self::BulkDeletion {
+                            app_id: v.id(0)?,
+                            app_name: v.text(1)?,
+                            bulk_delete: v.boolean(2)?,
+                        }
                     }
+                },
+            )
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::AppSettings { .. } => Some("app settings"),
+                Self::Comments { .. } => Some("comments"),
+                Self::ChangeHistory { .. } => Some("change history"),
+                Self::DuplicateRecord { .. } => Some("duplicate record"),
+                Self::BulkDeletion { .. } => Some("bulk deletion"),
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::AppSettings { .. } => 0,
+                Self::Comments { .. } => 1,
+                Self::ChangeHistory { .. } => 2,
+                Self::DuplicateRecord { .. } => 3,
+                Self::BulkDeletion { .. } => 4,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self::AppSettings { .. } => Level::Information,
+                Self::Comments { .. } => Level::Notice,
+                Self::ChangeHistory { .. } => Level::Notice,
+                Self::DuplicateRecord { .. } => Level::Information,
+                Self::BulkDeletion { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::AppSettings { app_id, app_name, target } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = target;
+                    m.insert(
+                        "target".to_owned(),
+                        rt::serde_json::Value::String(v.as_str().to_owned()),
+                    );
                 }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::AppSettings { .. } => Some("app settings"),
-            Self::Comments { .. } => Some("comments"),
-            Self::ChangeHistory { .. } => Some("change history"),
-            Self::DuplicateRecord { .. } => Some("duplicate record"),
-            Self::BulkDeletion { .. } => Some("bulk deletion"),
+                Self::Comments { app_id, app_name, record_comment } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = record_comment;
+                    m.insert(
+                        "record_comment".to_owned(),
+                        rt::serde_json::Value::Bool(*v),
+                    );
+                }
+                Self::ChangeHistory { app_id, app_name, record_history } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = record_history;
+                    m.insert(
+                        "record_history".to_owned(),
+                        rt::serde_json::Value::Bool(*v),
+                    );
+                }
+                Self::DuplicateRecord { app_id, app_name, record_duplication } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = record_duplication;
+                    m.insert(
+                        "record_duplication".to_owned(),
+                        rt::serde_json::Value::Bool(*v),
+                    );
+                }
+                Self::BulkDeletion { app_id, app_name, bulk_delete } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = bulk_delete;
+                    m.insert("bulk_delete".to_owned(), rt::serde_json::Value::Bool(*v));
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self::AppSettings { app_id, app_name, target } => {
+                    let _ = app_id;
+                    let _ = app_name;
+                    let v = target;
+                    c.allowed("target", v.is_known(), v.as_str(), Target::VALUES);
+                }
+                Self::Comments { app_id, app_name, record_comment } => {
+                    let _ = app_id;
+                    let _ = app_name;
+                    let _ = record_comment;
+                }
+                Self::ChangeHistory { app_id, app_name, record_history } => {
+                    let _ = app_id;
+                    let _ = app_name;
+                    let _ = record_history;
+                }
+                Self::DuplicateRecord { app_id, app_name, record_duplication } => {
+                    let _ = app_id;
+                    let _ = app_name;
+                    let _ = record_duplication;
+                }
+                Self::BulkDeletion { app_id, app_name, bulk_delete } => {
+                    let _ = app_id;
+                    let _ = app_name;
+                    let _ = bulk_delete;
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::AppSettings { .. } => 0,
-            Self::Comments { .. } => 1,
-            Self::ChangeHistory { .. } => 2,
-            Self::DuplicateRecord { .. } => 3,
-            Self::BulkDeletion { .. } => 4,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self::AppSettings { .. } => Level::Information,
-            Self::Comments { .. } => Level::Notice,
-            Self::ChangeHistory { .. } => Level::Notice,
-            Self::DuplicateRecord { .. } => Level::Information,
-            Self::BulkDeletion { .. } => Level::Information,
+    impl fmt::Display for AppUpdate {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self::AppSettings { app_id, app_name, target } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    let v = target;
+                    w.field("target", &v)?;
+                }
+                Self::Comments { app_id, app_name, record_comment } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    let v = record_comment;
+                    w.field("record comment", &v)?;
+                }
+                Self::ChangeHistory { app_id, app_name, record_history } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    let v = record_history;
+                    w.field("record history", &v)?;
+                }
+                Self::DuplicateRecord { app_id, app_name, record_duplication } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    let v = record_duplication;
+                    w.field("record duplication", &v)?;
+                }
+                Self::BulkDeletion { app_id, app_name, bulk_delete } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    let v = bulk_delete;
+                    w.field("bulk delete", &v)?;
+                }
+            }
+            Ok(())
         }
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::AppSettings { app_id, app_name, target } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = target;
-                m.insert(
-                    "target".to_owned(),
-                    rt::serde_json::Value::String(v.as_str().to_owned()),
-                );
-            }
-            Self::Comments { app_id, app_name, record_comment } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = record_comment;
-                m.insert("record_comment".to_owned(), rt::serde_json::Value::Bool(*v));
-            }
-            Self::ChangeHistory { app_id, app_name, record_history } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = record_history;
-                m.insert("record_history".to_owned(), rt::serde_json::Value::Bool(*v));
-            }
-            Self::DuplicateRecord { app_id, app_name, record_duplication } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = record_duplication;
-                m.insert(
-                    "record_duplication".to_owned(),
-                    rt::serde_json::Value::Bool(*v),
-                );
-            }
-            Self::BulkDeletion { app_id, app_name, bulk_delete } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = bulk_delete;
-                m.insert("bulk_delete".to_owned(), rt::serde_json::Value::Bool(*v));
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self::AppSettings { app_id, app_name, target } => {
-                let _ = app_id;
-                let _ = app_name;
-                let v = target;
-                c.allowed("target", v.is_known(), v.as_str(), Target::VALUES);
-            }
-            Self::Comments { app_id, app_name, record_comment } => {
-                let _ = app_id;
-                let _ = app_name;
-                let _ = record_comment;
-            }
-            Self::ChangeHistory { app_id, app_name, record_history } => {
-                let _ = app_id;
-                let _ = app_name;
-                let _ = record_history;
-            }
-            Self::DuplicateRecord { app_id, app_name, record_duplication } => {
-                let _ = app_id;
-                let _ = app_name;
-                let _ = record_duplication;
-            }
-            Self::BulkDeletion { app_id, app_name, bulk_delete } => {
-                let _ = app_id;
-                let _ = app_name;
-                let _ = bulk_delete;
-            }
-        }
-        c.into_violations()
-    }
-}
-impl fmt::Display for AppUpdate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self::AppSettings { app_id, app_name, target } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-                let v = target;
-                w.field("target", &v)?;
-            }
-            Self::Comments { app_id, app_name, record_comment } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-                let v = record_comment;
-                w.field("record comment", &v)?;
-            }
-            Self::ChangeHistory { app_id, app_name, record_history } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-                let v = record_history;
-                w.field("record history", &v)?;
-            }
-            Self::DuplicateRecord { app_id, app_name, record_duplication } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-                let v = record_duplication;
-                w.field("record duplication", &v)?;
-            }
-            Self::BulkDeletion { app_id, app_name, bulk_delete } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-                let v = bulk_delete;
-                w.field("bulk delete", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// `App create`: An app is created.
-///
-/// Example: `app name: Customer List, app group id: 3`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AppCreate {
-    /// `app name`: Indicates app names.
-    pub app_name: String,
-    /// `app group id`: Indicates app group IDs.
-    pub app_group_id: u64,
-}
-impl AppCreate {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app group id",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            app_name: v.text(0)?,
-            app_group_id: v.id(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { app_name, app_group_id } => {
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = app_group_id;
-                m.insert("app_group_id".to_owned(), rt::serde_json::Value::from(*v));
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for AppCreate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { app_name, app_group_id } => {
-                let v = app_name;
-                w.field("app name", &v)?;
-                let v = app_group_id;
-                w.field("app group id", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// `App create from template file`: An app is created by importing an app template file from the Kintone Marketplace.
-///
-/// Example: `filename: expense_report.zip, template name: Expense Report, app group id: 3`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AppCreateFromTemplateFile {
-    /// `filename`: Indicates file names.
-    pub filename: String,
-    /// `template name`: Indicates template names; several templates are separated by commas.
-    pub template_name: Vec<String>,
-    /// `app group id`: Indicates app group IDs.
-    pub app_group_id: u64,
-}
-impl AppCreateFromTemplateFile {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "filename",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "template name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app group id",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            filename: v.text(0)?,
-            template_name: v.list(1, ",")?,
-            app_group_id: v.id(2)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { filename, template_name, app_group_id } => {
-                let v = filename;
-                m.insert(
-                    "filename".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = template_name;
-                m.insert(
-                    "template_name".to_owned(),
-                    rt::serde_json::Value::from(v.clone()),
-                );
-                let v = app_group_id;
-                m.insert("app_group_id".to_owned(), rt::serde_json::Value::from(*v));
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { filename, template_name, app_group_id } => {
-                let v = filename;
-                c.kind("filename", v, Kind::Filename, None);
-                let _ = template_name;
-                let _ = app_group_id;
-            }
-        }
-        c.into_violations()
-    }
-}
-impl fmt::Display for AppCreateFromTemplateFile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { filename, template_name, app_group_id } => {
-                let v = filename;
-                w.field("filename", &v)?;
-                let v = template_name;
-                w.field("template name", &rt::value::Joined(v, ", "))?;
-                let v = app_group_id;
-                w.field("app group id", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// One `(app id: ..., app name: ...)` group of `App delete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AppDeleteApps {
-    /// `app id`: Indicates app IDs.
-    pub app_id: u64,
-    /// `app name`: Indicates app names.
-    pub app_name: String,
-}
-/// `App delete`: One or more apps are deleted.
-///
-/// Example: `app id: 42, app name: Customer List`
-///
-/// Example: `app id: 42, app name: Customer List, (app id: 43, app name: Deals), (app id: 44, app name: Sales, East: 2026)`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum AppDelete {
-    /// single: A single app is deleted. Level Information.
-    Single {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
+    /// `App create`: An app is created.
+    ///
+    /// Example: `app name: Customer List, app group id: 3`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct AppCreate {
         /// `app name`: Indicates app names.
-        app_name: String,
-    },
-    /// bulk: Several apps are deleted in bulk. Level Information.
-    Bulk {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
-        /// `app name`: Indicates app names.
-        app_name: String,
-        /// The `(app id: ..., app name: ...)` groups.
-        apps: Vec<AppDeleteApps>,
-    },
-}
-impl AppDelete {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Group {
-                keys: &["app id", "app name"],
-                min: 1usize,
-                max: None,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
+        pub app_name: String,
+        /// `app group id`: Indicates app group IDs.
+        pub app_group_id: u64,
     }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::Single {
-                        app_id: v.id(0)?,
-                        app_name: v.text(1)?,
-                    }
-                }
-                _ => {
-                    Self::Bulk {
-                        app_id: v.id(0)?,
-                        app_name: v.text(1)?,
-                        apps: v
-                            .groups(
-                                2,
-                                &["app id", "app name"],
-                                |g| Ok(AppDeleteApps {
-                                    app_id: g.id(0)?,
-                                    app_name: g.text(1)?,
-                                }),
-                            )?,
-                    }
-                }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::Single { .. } => Some("single"),
-            Self::Bulk { .. } => Some("bulk"),
+    impl AppCreate {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app group id",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
         }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::Single { .. } => 0,
-            Self::Bulk { .. } => 1,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self::Single { .. } => Level::Information,
-            Self::Bulk { .. } => Level::Information,
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                app_name: v.text(0)?,
+                app_group_id: v.id(1)?,
+            })
         }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Single { app_id, app_name } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-            Self::Bulk { app_id, app_name, apps } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                m.insert(
-                    "apps".to_owned(),
-                    rt::serde_json::Value::Array(
-                        apps
-                            .iter()
-                            .map(|group| {
-                                let mut o = rt::serde_json::Map::new();
-                                let v = &group.app_id;
-                                o.insert(
-                                    "app_id".to_owned(),
-                                    rt::serde_json::Value::from(*v),
-                                );
-                                let v = &group.app_name;
-                                o.insert(
-                                    "app_name".to_owned(),
-                                    rt::serde_json::Value::String(v.clone()),
-                                );
-                                rt::serde_json::Value::Object(o)
-                            })
-                            .collect(),
-                    ),
-                );
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for AppDelete {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self::Single { app_id, app_name } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
             }
-            Self::Bulk { app_id, app_name, apps } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-                for group in apps {
-                    w.group(
-                        &[
-                            ("app id", &(&group.app_id) as &dyn fmt::Display),
-                            ("app name", &(&group.app_name) as &dyn fmt::Display),
-                        ],
-                    )?;
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { app_name, app_group_id } => {
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = app_group_id;
+                    m.insert("app_group_id".to_owned(), rt::serde_json::Value::from(*v));
                 }
             }
+            m
         }
-        Ok(())
-    }
-}
-/// One `(app id: ..., app name: ...)` group of `App restore`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AppRestoreApps {
-    /// `app id`: Indicates app IDs.
-    pub app_id: u64,
-    /// `app name`: Indicates app names.
-    pub app_name: String,
-}
-/// `App restore`: One or more apps are restored.
-///
-/// Example: `app id: 42, app name: Customer List`
-///
-/// Example: `app id: 42, app name: Customer List, (app id: 43, app name: Deals)`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum AppRestore {
-    /// single: A single app is restored. Level Information.
-    Single {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
-        /// `app name`: Indicates app names.
-        app_name: String,
-    },
-    /// bulk: Several apps are restored in bulk. Level Information.
-    Bulk {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
-        /// `app name`: Indicates app names.
-        app_name: String,
-        /// The `(app id: ..., app name: ...)` groups.
-        apps: Vec<AppRestoreApps>,
-    },
-}
-impl AppRestore {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Group {
-                keys: &["app id", "app name"],
-                min: 1usize,
-                max: None,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::Single {
-                        app_id: v.id(0)?,
-                        app_name: v.text(1)?,
-                    }
-                }
-                _ => {
-                    Self::Bulk {
-                        app_id: v.id(0)?,
-                        app_name: v.text(1)?,
-                        apps: v
-                            .groups(
-                                2,
-                                &["app id", "app name"],
-                                |g| Ok(AppRestoreApps {
-                                    app_id: g.id(0)?,
-                                    app_name: g.text(1)?,
-                                }),
-                            )?,
-                    }
-                }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::Single { .. } => Some("single"),
-            Self::Bulk { .. } => Some("bulk"),
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::Single { .. } => 0,
-            Self::Bulk { .. } => 1,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self::Single { .. } => Level::Information,
-            Self::Bulk { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Single { app_id, app_name } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-            Self::Bulk { app_id, app_name, apps } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                m.insert(
-                    "apps".to_owned(),
-                    rt::serde_json::Value::Array(
-                        apps
-                            .iter()
-                            .map(|group| {
-                                let mut o = rt::serde_json::Map::new();
-                                let v = &group.app_id;
-                                o.insert(
-                                    "app_id".to_owned(),
-                                    rt::serde_json::Value::from(*v),
-                                );
-                                let v = &group.app_name;
-                                o.insert(
-                                    "app_name".to_owned(),
-                                    rt::serde_json::Value::String(v.clone()),
-                                );
-                                rt::serde_json::Value::Object(o)
-                            })
-                            .collect(),
-                    ),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for AppRestore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self::Single { app_id, app_name } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-            }
-            Self::Bulk { app_id, app_name, apps } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-                for group in apps {
-                    w.group(
-                        &[
-                            ("app id", &(&group.app_id) as &dyn fmt::Display),
-                            ("app name", &(&group.app_name) as &dyn fmt::Display),
-                        ],
-                    )?;
+    impl fmt::Display for AppCreate {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { app_name, app_group_id } => {
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    let v = app_group_id;
+                    w.field("app group id", &v)?;
                 }
             }
-        }
-        Ok(())
-    }
-}
-/// `App report delete`: A graph is deleted from an app.
-///
-/// Example: `app id: 42, app name: Customer List, report id: 7, report name: Deals by region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AppReportDelete {
-    /// `app id`: Indicates app IDs.
-    pub app_id: u64,
-    /// `app name`: Indicates app names.
-    pub app_name: String,
-    /// `report id`: Indicates graph (report) IDs.
-    pub report_id: u64,
-    /// `report name`: Indicates graph (report) names.
-    pub report_name: String,
-}
-impl AppReportDelete {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "report id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "report name",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            app_id: v.id(0)?,
-            app_name: v.text(1)?,
-            report_id: v.id(2)?,
-            report_name: v.text(3)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+            Ok(())
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { app_id, app_name, report_id, report_name } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = report_id;
-                m.insert("report_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = report_name;
-                m.insert(
-                    "report_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for AppReportDelete {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { app_id, app_name, report_id, report_name } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-                let v = report_id;
-                w.field("report id", &v)?;
-                let v = report_name;
-                w.field("report name", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// `App view delete`: A view is deleted from an app.
-///
-/// Example: `app id: 42, app name: Customer List, view id: 5520, view name: Open deals, this month`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AppViewDelete {
-    /// `app id`: Indicates app IDs.
-    pub app_id: u64,
-    /// `app name`: Indicates app names.
-    pub app_name: String,
-    /// `view id`: Indicates view IDs.
-    pub view_id: u64,
-    /// `view name`: Indicates view names.
-    pub view_name: String,
-}
-impl AppViewDelete {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "view id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "view name",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            app_id: v.id(0)?,
-            app_name: v.text(1)?,
-            view_id: v.id(2)?,
-            view_name: v.text(3)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { app_id, app_name, view_id, view_name } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = view_id;
-                m.insert("view_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = view_name;
-                m.insert(
-                    "view_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for AppViewDelete {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { app_id, app_name, view_id, view_name } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-                let v = view_id;
-                w.field("view id", &v)?;
-                let v = view_name;
-                w.field("view name", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// `App change discard`: Pending changes to an app's settings are discarded.
-///
-/// Example: `app id: 42, app name: Customer List`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AppChangeDiscard {
-    /// `app id`: Indicates app IDs.
-    pub app_id: u64,
-    /// `app name`: Indicates app names.
-    pub app_name: String,
-}
-impl AppChangeDiscard {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            app_id: v.id(0)?,
-            app_name: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { app_id, app_name } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for AppChangeDiscard {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { app_id, app_name } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// `App change deployed`: Pending changes to an app's settings are applied to the live app.
-///
-/// Example: `app id: 42, app name: Customer List`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AppChangeDeployed {
-    /// `app id`: Indicates app IDs.
-    pub app_id: u64,
-    /// `app name`: Indicates app names.
-    pub app_name: String,
-}
-impl AppChangeDeployed {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            app_id: v.id(0)?,
-            app_name: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { app_id, app_name } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for AppChangeDeployed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { app_id, app_name } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// `Add slack integration`: An app is connected to a Slack workspace for notifications.
-///
-/// Example: `app id: 42, app name: Customer List, slack workspace: https://example-corp.slack.com`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AddSlackIntegration {
-    /// `app id`: Indicates app IDs.
-    pub app_id: u64,
-    /// `app name`: Indicates app names.
-    pub app_name: String,
-    /// `slack workspace`: Indicates the Slack URL that receives an app's notifications.
-    pub slack_workspace: String,
-}
-impl AddSlackIntegration {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "slack workspace",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            app_id: v.id(0)?,
-            app_name: v.text(1)?,
-            slack_workspace: v.text(2)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { app_id, app_name, slack_workspace } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = slack_workspace;
-                m.insert(
-                    "slack_workspace".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { app_id, app_name, slack_workspace } => {
-                let _ = app_id;
-                let _ = app_name;
-                let v = slack_workspace;
-                c.kind("slack workspace", v, Kind::Url, None);
-            }
-        }
-        c.into_violations()
-    }
-}
-impl fmt::Display for AddSlackIntegration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { app_id, app_name, slack_workspace } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-                let v = slack_workspace;
-                w.field("slack workspace", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// `App move started`: An app starts moving into a space, to another space, or out of a space.
-///
-/// Example: `app id: 42, app name: Customer List, source space id: 7, source space name: Sales Team, destination space id: 12, destination space name: Partners: 2026, East`
-///
-/// Example: `app id: 42, app name: Customer List, source space: none, destination space id: 7, destination space name: Sales Team`
-///
-/// Example: `app id: 42, app name: Sales, East: 2026, source space id: 7, source space name: Sales Team, destination space: none`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum AppMoveStarted {
-    /// between spaces: An app that belongs to a space is moved to another space. Level Information.
-    BetweenSpaces {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
-        /// `app name`: Indicates app names.
-        app_name: String,
-        /// `source space id`: Indicates source space IDs.
-        source_space_id: u64,
-        /// `source space name`: Indicates source space names.
-        source_space_name: String,
-        /// `destination space id`: Indicates destination space IDs.
-        destination_space_id: u64,
-        /// `destination space name`: Indicates destination space names.
-        destination_space_name: String,
-    },
-    /// into a space: An app that belongs to no space is moved into a space. Level Information.
-    IntoASpace {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
-        /// `app name`: Indicates app names.
-        app_name: String,
-        /// `source space`: Written in place of the source space's ID and name when the moved app did not belong to a space.
-        source_space: SourceSpace,
-        /// `destination space id`: Indicates destination space IDs.
-        destination_space_id: u64,
-        /// `destination space name`: Indicates destination space names.
-        destination_space_name: String,
-    },
-    /// out of a space: An app is moved out of its space. Level Information.
-    OutOfASpace {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
-        /// `app name`: Indicates app names.
-        app_name: String,
-        /// `source space id`: Indicates source space IDs.
-        source_space_id: u64,
-        /// `source space name`: Indicates source space names.
-        source_space_name: String,
-        /// `destination space`: Written in place of the destination space's ID and name when an app is moved out of a space.
-        destination_space: DestinationSpace,
-    },
-}
-impl AppMoveStarted {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "source space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "source space name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "destination space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "destination space name",
-                optional: false,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "source space",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "destination space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "destination space name",
-                optional: false,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "source space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "source space name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "destination space",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::BetweenSpaces {
-                        app_id: v.id(0)?,
-                        app_name: v.text(1)?,
-                        source_space_id: v.id(2)?,
-                        source_space_name: v.text(3)?,
-                        destination_space_id: v.id(4)?,
-                        destination_space_name: v.text(5)?,
-                    }
-                }
-                1 => {
-                    Self::IntoASpace {
-                        app_id: v.id(0)?,
-                        app_name: v.text(1)?,
-                        source_space: v.value(2)?,
-                        destination_space_id: v.id(3)?,
-                        destination_space_name: v.text(4)?,
-                    }
-                }
-                _ => {
-                    Self::OutOfASpace {
-                        app_id: v.id(0)?,
-                        app_name: v.text(1)?,
-                        source_space_id: v.id(2)?,
-                        source_space_name: v.text(3)?,
-                        destination_space: v.value(4)?,
-                    }
-                }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::BetweenSpaces { .. } => Some("between spaces"),
-            Self::IntoASpace { .. } => Some("into a space"),
-            Self::OutOfASpace { .. } => Some("out of a space"),
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::BetweenSpaces { .. } => 0,
-            Self::IntoASpace { .. } => 1,
-            Self::OutOfASpace { .. } => 2,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self::BetweenSpaces { .. } => Level::Information,
-            Self::IntoASpace { .. } => Level::Information,
-            Self::OutOfASpace { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::BetweenSpaces {
-                app_id,
-                app_name,
-                source_space_id,
-                source_space_name,
-                destination_space_id,
-                destination_space_name,
-            } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = source_space_id;
-                m.insert("source_space_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = source_space_name;
-                m.insert(
-                    "source_space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = destination_space_id;
-                m.insert(
-                    "destination_space_id".to_owned(),
-                    rt::serde_json::Value::from(*v),
-                );
-                let v = destination_space_name;
-                m.insert(
-                    "destination_space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-            Self::IntoASpace {
-                app_id,
-                app_name,
-                source_space,
-                destination_space_id,
-                destination_space_name,
-            } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = source_space;
-                m.insert(
-                    "source_space".to_owned(),
-                    rt::serde_json::Value::String(v.as_str().to_owned()),
-                );
-                let v = destination_space_id;
-                m.insert(
-                    "destination_space_id".to_owned(),
-                    rt::serde_json::Value::from(*v),
-                );
-                let v = destination_space_name;
-                m.insert(
-                    "destination_space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-            Self::OutOfASpace {
-                app_id,
-                app_name,
-                source_space_id,
-                source_space_name,
-                destination_space,
-            } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_name;
-                m.insert(
-                    "app_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = source_space_id;
-                m.insert("source_space_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = source_space_name;
-                m.insert(
-                    "source_space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = destination_space;
-                m.insert(
-                    "destination_space".to_owned(),
-                    rt::serde_json::Value::String(v.as_str().to_owned()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self::BetweenSpaces {
-                app_id,
-                app_name,
-                source_space_id,
-                source_space_name,
-                destination_space_id,
-                destination_space_name,
-            } => {
-                let _ = app_id;
-                let _ = app_name;
-                let _ = source_space_id;
-                let _ = source_space_name;
-                let _ = destination_space_id;
-                let _ = destination_space_name;
-            }
-            Self::IntoASpace {
-                app_id,
-                app_name,
-                source_space,
-                destination_space_id,
-                destination_space_name,
-            } => {
-                let _ = app_id;
-                let _ = app_name;
-                let v = source_space;
-                c.allowed("source space", v.is_known(), v.as_str(), SourceSpace::VALUES);
-                let _ = destination_space_id;
-                let _ = destination_space_name;
-            }
-            Self::OutOfASpace {
-                app_id,
-                app_name,
-                source_space_id,
-                source_space_name,
-                destination_space,
-            } => {
-                let _ = app_id;
-                let _ = app_name;
-                let _ = source_space_id;
-                let _ = source_space_name;
-                let v = destination_space;
-                c.allowed(
-                    "destination space",
-                    v.is_known(),
-                    v.as_str(),
-                    DestinationSpace::VALUES,
-                );
-            }
-        }
-        c.into_violations()
-    }
-}
-impl fmt::Display for AppMoveStarted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self::BetweenSpaces {
-                app_id,
-                app_name,
-                source_space_id,
-                source_space_name,
-                destination_space_id,
-                destination_space_name,
-            } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-                let v = source_space_id;
-                w.field("source space id", &v)?;
-                let v = source_space_name;
-                w.field("source space name", &v)?;
-                let v = destination_space_id;
-                w.field("destination space id", &v)?;
-                let v = destination_space_name;
-                w.field("destination space name", &v)?;
-            }
-            Self::IntoASpace {
-                app_id,
-                app_name,
-                source_space,
-                destination_space_id,
-                destination_space_name,
-            } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-                let v = source_space;
-                w.field("source space", &v)?;
-                let v = destination_space_id;
-                w.field("destination space id", &v)?;
-                let v = destination_space_name;
-                w.field("destination space name", &v)?;
-            }
-            Self::OutOfASpace {
-                app_id,
-                app_name,
-                source_space_id,
-                source_space_name,
-                destination_space,
-            } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = app_name;
-                w.field("app name", &v)?;
-                let v = source_space_id;
-                w.field("source space id", &v)?;
-                let v = source_space_name;
-                w.field("source space name", &v)?;
-                let v = destination_space;
-                w.field("destination space", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// `Template download`: An app is downloaded as an app template.
-///
-/// Example: `app id: 42, template name: Customer List`
-///
-/// Example: `app id: 42, template name: Customer List, filename: Customer_List.zip`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum TemplateDownload {
-    /// failed: The download does not succeed; no file name is logged. Level Information.
-    Failed {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
-        /// `template name`: Indicates template names; several templates are separated by commas.
-        template_name: Vec<String>,
-    },
-    /// downloaded: The template is downloaded; the file name is logged too. Level Information.
-    Downloaded {
-        /// `app id`: Indicates app IDs.
-        app_id: u64,
-        /// `template name`: Indicates template names; several templates are separated by commas.
-        template_name: Vec<String>,
+    /// `App create from template file`: An app is created by importing an app template file from the Kintone Marketplace.
+    ///
+    /// Example: `filename: expense_report.zip, template name: Expense Report, app group id: 3`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct AppCreateFromTemplateFile {
         /// `filename`: Indicates file names.
-        filename: String,
-    },
-}
-impl TemplateDownload {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "template name",
-                optional: false,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "template name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "filename",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
+        pub filename: String,
+        /// `template name`: Indicates template names; several templates are separated by commas.
+        pub template_name: Vec<String>,
+        /// `app group id`: Indicates app group IDs.
+        pub app_group_id: u64,
     }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::Failed {
-                        app_id: v.id(0)?,
-                        template_name: v.list(1, ",")?,
+    impl AppCreateFromTemplateFile {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "filename",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "template name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app group id",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                filename: v.text(0)?,
+                template_name: v.list(1, ",")?,
+                app_group_id: v.id(2)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { filename, template_name, app_group_id } => {
+                    let v = filename;
+                    m.insert(
+                        "filename".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = template_name;
+                    m.insert(
+                        "template_name".to_owned(),
+                        rt::serde_json::Value::from(v.clone()),
+                    );
+                    let v = app_group_id;
+                    m.insert("app_group_id".to_owned(), rt::serde_json::Value::from(*v));
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { filename, template_name, app_group_id } => {
+                    let v = filename;
+                    c.kind("filename", v, Kind::Filename, None);
+                    let _ = template_name;
+                    let _ = app_group_id;
+                }
+            }
+            c.into_violations()
+        }
+    }
+    impl fmt::Display for AppCreateFromTemplateFile {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { filename, template_name, app_group_id } => {
+                    let v = filename;
+                    w.field("filename", &v)?;
+                    let v = template_name;
+                    w.field("template name", &rt::value::Joined(v, ", "))?;
+                    let v = app_group_id;
+                    w.field("app group id", &v)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    /// One `(app id: ..., app name: ...)` group of `App delete`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct AppDeleteApps {
+        /// `app id`: Indicates app IDs.
+        pub app_id: u64,
+        /// `app name`: Indicates app names.
+        pub app_name: String,
+    }
+    /// `App delete`: One or more apps are deleted.
+    ///
+    /// Example: `app id: 42, app name: Customer List`
+    ///
+    /// Example: `app id: 42, app name: Customer List, (app id: 43, app name: Deals), (app id: 44, app name: Sales, East: 2026)`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum AppDelete {
+        /// single: A single app is deleted. Level Information.
+        Single {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `app name`: Indicates app names.
+            app_name: String,
+        },
+        /// bulk: Several apps are deleted in bulk. Level Information.
+        Bulk {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `app name`: Indicates app names.
+            app_name: String,
+            /// The `(app id: ..., app name: ...)` groups.
+            apps: Vec<AppDeleteApps>,
+        },
+    }
+    impl AppDelete {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Group {
+                    keys: &["app id", "app name"],
+                    min: 1usize,
+                    max: None,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::Single {
+                            app_id: v.id(0)?,
+                            app_name: v.text(1)?,
+                        }
+                    }
+                    _ => {
+                        Self::Bulk {
+                            app_id: v.id(0)?,
+                            app_name: v.text(1)?,
+                            apps: v
+                                .groups(
+                                    2,
+                                    &["app id", "app name"],
+                                    |g| Ok(AppDeleteApps {
+                                        app_id: g.id(0)?,
+                                        app_name: g.text(1)?,
+                                    }),
+                                )?,
+                        }
+                    }
+                },
+            )
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::Single { .. } => Some("single"),
+                Self::Bulk { .. } => Some("bulk"),
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::Single { .. } => 0,
+                Self::Bulk { .. } => 1,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self::Single { .. } => Level::Information,
+                Self::Bulk { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Single { app_id, app_name } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                Self::Bulk { app_id, app_name, apps } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    m.insert(
+                        "apps".to_owned(),
+                        rt::serde_json::Value::Array(
+                            apps
+                                .iter()
+                                .map(|group| {
+                                    let mut o = rt::serde_json::Map::new();
+                                    let v = &group.app_id;
+                                    o.insert(
+                                        "app_id".to_owned(),
+                                        rt::serde_json::Value::from(*v),
+                                    );
+                                    let v = &group.app_name;
+                                    o.insert(
+                                        "app_name".to_owned(),
+                                        rt::serde_json::Value::String(v.clone()),
+                                    );
+                                    rt::serde_json::Value::Object(o)
+                                })
+                                .collect(),
+                        ),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
+    }
+    impl fmt::Display for AppDelete {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self::Single { app_id, app_name } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                }
+                Self::Bulk { app_id, app_name, apps } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    for group in apps {
+                        w.group(
+                            &[
+                                ("app id", &(&group.app_id) as &dyn fmt::Display),
+                                ("app name", &(&group.app_name) as &dyn fmt::Display),
+                            ],
+                        )?;
                     }
                 }
-                _ => {
-                    Self::Downloaded {
-                        app_id: v.id(0)?,
-                        template_name: v.list(1, ",")?,
-                        filename: v.text(2)?,
+            }
+            Ok(())
+        }
+    }
+    /// One `(app id: ..., app name: ...)` group of `App restore`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct AppRestoreApps {
+        /// `app id`: Indicates app IDs.
+        pub app_id: u64,
+        /// `app name`: Indicates app names.
+        pub app_name: String,
+    }
+    /// `App restore`: One or more apps are restored.
+    ///
+    /// Example: `app id: 42, app name: Customer List`
+    ///
+    /// Example: `app id: 42, app name: Customer List, (app id: 43, app name: Deals)`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum AppRestore {
+        /// single: A single app is restored. Level Information.
+        Single {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `app name`: Indicates app names.
+            app_name: String,
+        },
+        /// bulk: Several apps are restored in bulk. Level Information.
+        Bulk {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `app name`: Indicates app names.
+            app_name: String,
+            /// The `(app id: ..., app name: ...)` groups.
+            apps: Vec<AppRestoreApps>,
+        },
+    }
+    impl AppRestore {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Group {
+                    keys: &["app id", "app name"],
+                    min: 1usize,
+                    max: None,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::Single {
+                            app_id: v.id(0)?,
+                            app_name: v.text(1)?,
+                        }
+                    }
+                    _ => {
+                        Self::Bulk {
+                            app_id: v.id(0)?,
+                            app_name: v.text(1)?,
+                            apps: v
+                                .groups(
+                                    2,
+                                    &["app id", "app name"],
+                                    |g| Ok(AppRestoreApps {
+                                        app_id: g.id(0)?,
+                                        app_name: g.text(1)?,
+                                    }),
+                                )?,
+                        }
+                    }
+                },
+            )
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::Single { .. } => Some("single"),
+                Self::Bulk { .. } => Some("bulk"),
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::Single { .. } => 0,
+                Self::Bulk { .. } => 1,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self::Single { .. } => Level::Information,
+                Self::Bulk { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Single { app_id, app_name } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                Self::Bulk { app_id, app_name, apps } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    m.insert(
+                        "apps".to_owned(),
+                        rt::serde_json::Value::Array(
+                            apps
+                                .iter()
+                                .map(|group| {
+                                    let mut o = rt::serde_json::Map::new();
+                                    let v = &group.app_id;
+                                    o.insert(
+                                        "app_id".to_owned(),
+                                        rt::serde_json::Value::from(*v),
+                                    );
+                                    let v = &group.app_name;
+                                    o.insert(
+                                        "app_name".to_owned(),
+                                        rt::serde_json::Value::String(v.clone()),
+                                    );
+                                    rt::serde_json::Value::Object(o)
+                                })
+                                .collect(),
+                        ),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
+    }
+    impl fmt::Display for AppRestore {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self::Single { app_id, app_name } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                }
+                Self::Bulk { app_id, app_name, apps } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    for group in apps {
+                        w.group(
+                            &[
+                                ("app id", &(&group.app_id) as &dyn fmt::Display),
+                                ("app name", &(&group.app_name) as &dyn fmt::Display),
+                            ],
+                        )?;
                     }
                 }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::Failed { .. } => Some("failed"),
-            Self::Downloaded { .. } => Some("downloaded"),
+            }
+            Ok(())
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::Failed { .. } => 0,
-            Self::Downloaded { .. } => 1,
-        }]
+    /// `App report delete`: A graph is deleted from an app.
+    ///
+    /// Example: `app id: 42, app name: Customer List, report id: 7, report name: Deals by region`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct AppReportDelete {
+        /// `app id`: Indicates app IDs.
+        pub app_id: u64,
+        /// `app name`: Indicates app names.
+        pub app_name: String,
+        /// `report id`: Indicates graph (report) IDs.
+        pub report_id: u64,
+        /// `report name`: Indicates graph (report) names.
+        pub report_name: String,
     }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self::Failed { .. } => Level::Information,
-            Self::Downloaded { .. } => Level::Information,
+    impl AppReportDelete {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "report id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "report name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                app_id: v.id(0)?,
+                app_name: v.text(1)?,
+                report_id: v.id(2)?,
+                report_name: v.text(3)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { app_id, app_name, report_id, report_name } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = report_id;
+                    m.insert("report_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = report_name;
+                    m.insert(
+                        "report_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
         }
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Failed { app_id, template_name } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = template_name;
-                m.insert(
-                    "template_name".to_owned(),
-                    rt::serde_json::Value::from(v.clone()),
-                );
+    impl fmt::Display for AppReportDelete {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { app_id, app_name, report_id, report_name } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    let v = report_id;
+                    w.field("report id", &v)?;
+                    let v = report_name;
+                    w.field("report name", &v)?;
+                }
             }
-            Self::Downloaded { app_id, template_name, filename } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = template_name;
-                m.insert(
-                    "template_name".to_owned(),
-                    rt::serde_json::Value::from(v.clone()),
-                );
-                let v = filename;
-                m.insert(
-                    "filename".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
+            Ok(())
         }
-        m
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self::Failed { app_id, template_name } => {
-                let _ = app_id;
-                let _ = template_name;
-            }
-            Self::Downloaded { app_id, template_name, filename } => {
-                let _ = app_id;
-                let _ = template_name;
-                let v = filename;
-                c.kind("filename", v, Kind::Filename, None);
+    /// `App view delete`: A view is deleted from an app.
+    ///
+    /// Example: `app id: 42, app name: Customer List, view id: 5520, view name: Open deals, this month`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct AppViewDelete {
+        /// `app id`: Indicates app IDs.
+        pub app_id: u64,
+        /// `app name`: Indicates app names.
+        pub app_name: String,
+        /// `view id`: Indicates view IDs.
+        pub view_id: u64,
+        /// `view name`: Indicates view names.
+        pub view_name: String,
+    }
+    impl AppViewDelete {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "view id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "view name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                app_id: v.id(0)?,
+                app_name: v.text(1)?,
+                view_id: v.id(2)?,
+                view_name: v.text(3)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { app_id, app_name, view_id, view_name } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = view_id;
+                    m.insert("view_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = view_name;
+                    m.insert(
+                        "view_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
+    }
+    impl fmt::Display for AppViewDelete {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { app_id, app_name, view_id, view_name } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    let v = view_id;
+                    w.field("view id", &v)?;
+                    let v = view_name;
+                    w.field("view name", &v)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    /// `App change discard`: Pending changes to an app's settings are discarded.
+    ///
+    /// Example: `app id: 42, app name: Customer List`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct AppChangeDiscard {
+        /// `app id`: Indicates app IDs.
+        pub app_id: u64,
+        /// `app name`: Indicates app names.
+        pub app_name: String,
+    }
+    impl AppChangeDiscard {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                app_id: v.id(0)?,
+                app_name: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { app_id, app_name } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
+    }
+    impl fmt::Display for AppChangeDiscard {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { app_id, app_name } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    /// `App change deployed`: Pending changes to an app's settings are applied to the live app.
+    ///
+    /// Example: `app id: 42, app name: Customer List`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct AppChangeDeployed {
+        /// `app id`: Indicates app IDs.
+        pub app_id: u64,
+        /// `app name`: Indicates app names.
+        pub app_name: String,
+    }
+    impl AppChangeDeployed {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                app_id: v.id(0)?,
+                app_name: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { app_id, app_name } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
+    }
+    impl fmt::Display for AppChangeDeployed {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { app_id, app_name } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    /// `Add slack integration`: An app is connected to a Slack workspace for notifications.
+    ///
+    /// Example: `app id: 42, app name: Customer List, slack workspace: https://example-corp.slack.com`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct AddSlackIntegration {
+        /// `app id`: Indicates app IDs.
+        pub app_id: u64,
+        /// `app name`: Indicates app names.
+        pub app_name: String,
+        /// `slack workspace`: Indicates the Slack URL that receives an app's notifications.
+        pub slack_workspace: String,
+    }
+    impl AddSlackIntegration {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "slack workspace",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                app_id: v.id(0)?,
+                app_name: v.text(1)?,
+                slack_workspace: v.text(2)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { app_id, app_name, slack_workspace } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = slack_workspace;
+                    m.insert(
+                        "slack_workspace".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { app_id, app_name, slack_workspace } => {
+                    let _ = app_id;
+                    let _ = app_name;
+                    let v = slack_workspace;
+                    c.kind("slack workspace", v, Kind::Url, None);
+                }
+            }
+            c.into_violations()
+        }
+    }
+    impl fmt::Display for AddSlackIntegration {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { app_id, app_name, slack_workspace } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    let v = slack_workspace;
+                    w.field("slack workspace", &v)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    /// `App move started`: An app starts moving into a space, to another space, or out of a space.
+    ///
+    /// Example: `app id: 42, app name: Customer List, source space id: 7, source space name: Sales Team, destination space id: 12, destination space name: Partners: 2026, East`
+    ///
+    /// Example: `app id: 42, app name: Customer List, source space: none, destination space id: 7, destination space name: Sales Team`
+    ///
+    /// Example: `app id: 42, app name: Sales, East: 2026, source space id: 7, source space name: Sales Team, destination space: none`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum AppMoveStarted {
+        /// between spaces: An app that belongs to a space is moved to another space. Level Information.
+        BetweenSpaces {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `app name`: Indicates app names.
+            app_name: String,
+            /// `source space id`: Indicates source space IDs.
+            source_space_id: u64,
+            /// `source space name`: Indicates source space names.
+            source_space_name: String,
+            /// `destination space id`: Indicates destination space IDs.
+            destination_space_id: u64,
+            /// `destination space name`: Indicates destination space names.
+            destination_space_name: String,
+        },
+        /// into a space: An app that belongs to no space is moved into a space. Level Information.
+        IntoASpace {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `app name`: Indicates app names.
+            app_name: String,
+            /// `source space`: Written in place of the source space's ID and name when the moved app did not belong to a space.
+            source_space: SourceSpace,
+            /// `destination space id`: Indicates destination space IDs.
+            destination_space_id: u64,
+            /// `destination space name`: Indicates destination space names.
+            destination_space_name: String,
+        },
+        /// out of a space: An app is moved out of its space. Level Information.
+        OutOfASpace {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `app name`: Indicates app names.
+            app_name: String,
+            /// `source space id`: Indicates source space IDs.
+            source_space_id: u64,
+            /// `source space name`: Indicates source space names.
+            source_space_name: String,
+            /// `destination space`: Written in place of the destination space's ID and name when an app is moved out of a space.
+            destination_space: DestinationSpace,
+        },
+    }
+    impl AppMoveStarted {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "source space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "source space name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "destination space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "destination space name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "source space",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "destination space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "destination space name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "source space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "source space name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "destination space",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::BetweenSpaces {
+                            app_id: v.id(0)?,
+                            app_name: v.text(1)?,
+                            source_space_id: v.id(2)?,
+                            source_space_name: v.text(3)?,
+                            destination_space_id: v.id(4)?,
+                            destination_space_name: v.text(5)?,
+                        }
+                    }
+                    1 => {
+                        Self::IntoASpace {
+                            app_id: v.id(0)?,
+                            app_name: v.text(1)?,
+                            source_space: v.value(2)?,
+                            destination_space_id: v.id(3)?,
+                            destination_space_name: v.text(4)?,
+                        }
+                    }
+                    _ => {
+                        Self::OutOfASpace {
+                            app_id: v.id(0)?,
+                            app_name: v.text(1)?,
+                            source_space_id: v.id(2)?,
+                            source_space_name: v.text(3)?,
+                            destination_space: v.value(4)?,
+                        }
+                    }
+                },
+            )
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::BetweenSpaces { .. } => Some("between spaces"),
+                Self::IntoASpace { .. } => Some("into a space"),
+                Self::OutOfASpace { .. } => Some("out of a space"),
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::BetweenSpaces { .. } => 0,
+                Self::IntoASpace { .. } => 1,
+                Self::OutOfASpace { .. } => 2,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self::BetweenSpaces { .. } => Level::Information,
+                Self::IntoASpace { .. } => Level::Information,
+                Self::OutOfASpace { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::BetweenSpaces {
+                    app_id,
+                    app_name,
+                    source_space_id,
+                    source_space_name,
+                    destination_space_id,
+                    destination_space_name,
+                } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = source_space_id;
+                    m.insert(
+                        "source_space_id".to_owned(),
+                        rt::serde_json::Value::from(*v),
+                    );
+                    let v = source_space_name;
+                    m.insert(
+                        "source_space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = destination_space_id;
+                    m.insert(
+                        "destination_space_id".to_owned(),
+                        rt::serde_json::Value::from(*v),
+                    );
+                    let v = destination_space_name;
+                    m.insert(
+                        "destination_space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                Self::IntoASpace {
+                    app_id,
+                    app_name,
+                    source_space,
+                    destination_space_id,
+                    destination_space_name,
+                } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = source_space;
+                    m.insert(
+                        "source_space".to_owned(),
+                        rt::serde_json::Value::String(v.as_str().to_owned()),
+                    );
+                    let v = destination_space_id;
+                    m.insert(
+                        "destination_space_id".to_owned(),
+                        rt::serde_json::Value::from(*v),
+                    );
+                    let v = destination_space_name;
+                    m.insert(
+                        "destination_space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                Self::OutOfASpace {
+                    app_id,
+                    app_name,
+                    source_space_id,
+                    source_space_name,
+                    destination_space,
+                } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_name;
+                    m.insert(
+                        "app_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = source_space_id;
+                    m.insert(
+                        "source_space_id".to_owned(),
+                        rt::serde_json::Value::from(*v),
+                    );
+                    let v = source_space_name;
+                    m.insert(
+                        "source_space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = destination_space;
+                    m.insert(
+                        "destination_space".to_owned(),
+                        rt::serde_json::Value::String(v.as_str().to_owned()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self::BetweenSpaces {
+                    app_id,
+                    app_name,
+                    source_space_id,
+                    source_space_name,
+                    destination_space_id,
+                    destination_space_name,
+                } => {
+                    let _ = app_id;
+                    let _ = app_name;
+                    let _ = source_space_id;
+                    let _ = source_space_name;
+                    let _ = destination_space_id;
+                    let _ = destination_space_name;
+                }
+                Self::IntoASpace {
+                    app_id,
+                    app_name,
+                    source_space,
+                    destination_space_id,
+                    destination_space_name,
+                } => {
+                    let _ = app_id;
+                    let _ = app_name;
+                    let v = source_space;
+                    c.allowed(
+                        "source space",
+                        v.is_known(),
+                        v.as_str(),
+                        SourceSpace::VALUES,
+                    );
+                    let _ = destination_space_id;
+                    let _ = destination_space_name;
+                }
+                Self::OutOfASpace {
+                    app_id,
+                    app_name,
+                    source_space_id,
+                    source_space_name,
+                    destination_space,
+                } => {
+                    let _ = app_id;
+                    let _ = app_name;
+                    let _ = source_space_id;
+                    let _ = source_space_name;
+                    let v = destination_space;
+                    c.allowed(
+                        "destination space",
+                        v.is_known(),
+                        v.as_str(),
+                        DestinationSpace::VALUES,
+                    );
+                }
+            }
+            c.into_violations()
+        }
+    }
+    impl fmt::Display for AppMoveStarted {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self::BetweenSpaces {
+                    app_id,
+                    app_name,
+                    source_space_id,
+                    source_space_name,
+                    destination_space_id,
+                    destination_space_name,
+                } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    let v = source_space_id;
+                    w.field("source space id", &v)?;
+                    let v = source_space_name;
+                    w.field("source space name", &v)?;
+                    let v = destination_space_id;
+                    w.field("destination space id", &v)?;
+                    let v = destination_space_name;
+                    w.field("destination space name", &v)?;
+                }
+                Self::IntoASpace {
+                    app_id,
+                    app_name,
+                    source_space,
+                    destination_space_id,
+                    destination_space_name,
+                } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    let v = source_space;
+                    w.field("source space", &v)?;
+                    let v = destination_space_id;
+                    w.field("destination space id", &v)?;
+                    let v = destination_space_name;
+                    w.field("destination space name", &v)?;
+                }
+                Self::OutOfASpace {
+                    app_id,
+                    app_name,
+                    source_space_id,
+                    source_space_name,
+                    destination_space,
+                } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = app_name;
+                    w.field("app name", &v)?;
+                    let v = source_space_id;
+                    w.field("source space id", &v)?;
+                    let v = source_space_name;
+                    w.field("source space name", &v)?;
+                    let v = destination_space;
+                    w.field("destination space", &v)?;
+                }
+            }
+            Ok(())
+        }
     }
 }
-impl fmt::Display for TemplateDownload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self::Failed { app_id, template_name } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = template_name;
-                w.field("template name", &rt::value::Joined(v, ", "))?;
-            }
-            Self::Downloaded { app_id, template_name, filename } => {
-                let v = app_id;
-                w.field("app id", &v)?;
-                let v = template_name;
-                w.field("template name", &rt::value::Joined(v, ", "))?;
-                let v = filename;
-                w.field("filename", &v)?;
-            }
+pub use m_app_management::*;
+/// The actions of module `System administration`.
+mod m_system_administration {
+    use super::*;
+    /// `Template download`: An app is downloaded as an app template.
+    ///
+    /// Example: `app id: 42, template name: Customer List`
+    ///
+    /// Example: `app id: 42, template name: Customer List, filename: Customer_List.zip`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum TemplateDownload {
+        /// failed: The download does not succeed; no file name is logged. Level Information.
+        Failed {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `template name`: Indicates template names; several templates are separated by commas.
+            template_name: Vec<String>,
+        },
+        /// downloaded: The template is downloaded; the file name is logged too. Level Information.
+        Downloaded {
+            /// `app id`: Indicates app IDs.
+            app_id: u64,
+            /// `template name`: Indicates template names; several templates are separated by commas.
+            template_name: Vec<String>,
+            /// `filename`: Indicates file names.
+            filename: String,
+        },
+    }
+    impl TemplateDownload {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "template name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "template name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "filename",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
         }
-        Ok(())
-    }
-}
-/// `add oauth client`: An OAuth client is added.
-///
-/// Example: `client name: Expense bot, client id: 8f3a2c91`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AddOauthClient {
-    /// `client name`: The name of an OAuth client.
-    pub client_name: String,
-    /// `client id`: The ID of an OAuth client.
-    pub client_id: String,
-}
-impl AddOauthClient {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "client name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "client id",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            client_name: v.text(0)?,
-            client_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::Failed {
+                            app_id: v.id(0)?,
+                            template_name: v.list(1, ",")?,
+                        }
+                    }
+                    _ => {
+                        Self::Downloaded {
+                            app_id: v.id(0)?,
+                            template_name: v.list(1, ",")?,
+                            filename: v.text(2)?,
+                        }
+                    }
+                },
+            )
         }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Notice,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { client_name, client_id } => {
-                let v = client_name;
-                m.insert(
-                    "client_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = client_id;
-                m.insert(
-                    "client_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::Failed { .. } => Some("failed"),
+                Self::Downloaded { .. } => Some("downloaded"),
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { client_name, client_id } => {
-                let _ = client_name;
-                let v = client_id;
-                c.kind("client id", v, Kind::Code, None);
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::Failed { .. } => 0,
+                Self::Downloaded { .. } => 1,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self::Failed { .. } => Level::Information,
+                Self::Downloaded { .. } => Level::Information,
             }
         }
-        c.into_violations()
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Failed { app_id, template_name } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = template_name;
+                    m.insert(
+                        "template_name".to_owned(),
+                        rt::serde_json::Value::from(v.clone()),
+                    );
+                }
+                Self::Downloaded { app_id, template_name, filename } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = template_name;
+                    m.insert(
+                        "template_name".to_owned(),
+                        rt::serde_json::Value::from(v.clone()),
+                    );
+                    let v = filename;
+                    m.insert(
+                        "filename".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self::Failed { app_id, template_name } => {
+                    let _ = app_id;
+                    let _ = template_name;
+                }
+                Self::Downloaded { app_id, template_name, filename } => {
+                    let _ = app_id;
+                    let _ = template_name;
+                    let v = filename;
+                    c.kind("filename", v, Kind::Filename, None);
+                }
+            }
+            c.into_violations()
+        }
+    }
+    impl fmt::Display for TemplateDownload {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self::Failed { app_id, template_name } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = template_name;
+                    w.field("template name", &rt::value::Joined(v, ", "))?;
+                }
+                Self::Downloaded { app_id, template_name, filename } => {
+                    let v = app_id;
+                    w.field("app id", &v)?;
+                    let v = template_name;
+                    w.field("template name", &rt::value::Joined(v, ", "))?;
+                    let v = filename;
+                    w.field("filename", &v)?;
+                }
+            }
+            Ok(())
+        }
     }
 }
-impl fmt::Display for AddOauthClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { client_name, client_id } => {
-                let v = client_name;
-                w.field("client name", &v)?;
-                let v = client_id;
-                w.field("client id", &v)?;
+pub use m_system_administration::*;
+/// The actions of module `System Administration`.
+mod m_system_administration_1 {
+    use super::*;
+    /// `add oauth client`: An OAuth client is added.
+    ///
+    /// Example: `client name: Expense bot, client id: 8f3a2c91`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct AddOauthClient {
+        /// `client name`: The name of an OAuth client.
+        pub client_name: String,
+        /// `client id`: The ID of an OAuth client.
+        pub client_id: String,
+    }
+    impl AddOauthClient {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "client name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "client id",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                client_name: v.text(0)?,
+                client_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        Ok(())
-    }
-}
-/// `delete oauth client`: An OAuth client is deleted.
-///
-/// Example: `client name: Expense bot, client id: 8f3a2c91`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct DeleteOauthClient {
-    /// `client name`: The name of an OAuth client.
-    pub client_name: String,
-    /// `client id`: The ID of an OAuth client.
-    pub client_id: String,
-}
-impl DeleteOauthClient {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "client name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "client id",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            client_name: v.text(0)?,
-            client_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
         }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Notice,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { client_name, client_id } => {
-                let v = client_name;
-                m.insert(
-                    "client_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = client_id;
-                m.insert(
-                    "client_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Notice,
             }
         }
-        m
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { client_name, client_id } => {
+                    let v = client_name;
+                    m.insert(
+                        "client_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = client_id;
+                    m.insert(
+                        "client_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { client_name, client_id } => {
+                    let _ = client_name;
+                    let v = client_id;
+                    c.kind("client id", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { client_name, client_id } => {
-                let _ = client_name;
-                let v = client_id;
-                c.kind("client id", v, Kind::Code, None);
+    impl fmt::Display for AddOauthClient {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { client_name, client_id } => {
+                    let v = client_name;
+                    w.field("client name", &v)?;
+                    let v = client_id;
+                    w.field("client id", &v)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    /// `delete oauth client`: An OAuth client is deleted.
+    ///
+    /// Example: `client name: Expense bot, client id: 8f3a2c91`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct DeleteOauthClient {
+        /// `client name`: The name of an OAuth client.
+        pub client_name: String,
+        /// `client id`: The ID of an OAuth client.
+        pub client_id: String,
+    }
+    impl DeleteOauthClient {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "client name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "client id",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                client_name: v.text(0)?,
+                client_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
-    }
-}
-impl fmt::Display for DeleteOauthClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { client_name, client_id } => {
-                let v = client_name;
-                w.field("client name", &v)?;
-                let v = client_id;
-                w.field("client id", &v)?;
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Notice,
             }
         }
-        Ok(())
-    }
-}
-/// `disable integration`: The integration with an external service is turned off, or an OAuth client is disabled.
-///
-/// Example: `name: Expense bot, id: 8f3a2c91`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct DisableIntegration {
-    /// `name`: The name of the external service or OAuth client an integration is about.
-    pub name: String,
-    /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
-    pub id: String,
-}
-impl DisableIntegration {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "id",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            name: v.text(0)?,
-            id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { client_name, client_id } => {
+                    let v = client_name;
+                    m.insert(
+                        "client_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = client_id;
+                    m.insert(
+                        "client_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { client_name, client_id } => {
+                    let _ = client_name;
+                    let v = client_id;
+                    c.kind("client id", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Notice,
+    impl fmt::Display for DeleteOauthClient {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { client_name, client_id } => {
+                    let v = client_name;
+                    w.field("client name", &v)?;
+                    let v = client_id;
+                    w.field("client id", &v)?;
+                }
+            }
+            Ok(())
         }
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { name, id } => {
-                let v = name;
-                m.insert("name".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = id;
-                m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+    /// `disable integration`: The integration with an external service is turned off, or an OAuth client is disabled.
+    ///
+    /// Example: `name: Expense bot, id: 8f3a2c91`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct DisableIntegration {
+        /// `name`: The name of the external service or OAuth client an integration is about.
+        pub name: String,
+        /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
+        pub id: String,
+    }
+    impl DisableIntegration {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "id",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                name: v.text(0)?,
+                id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { name, id } => {
-                let _ = name;
-                let v = id;
-                c.kind("id", v, Kind::Code, None);
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Notice,
             }
         }
-        c.into_violations()
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { name, id } => {
+                    let v = name;
+                    m.insert(
+                        "name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = id;
+                    m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { name, id } => {
+                    let _ = name;
+                    let v = id;
+                    c.kind("id", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-}
-impl fmt::Display for DisableIntegration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { name, id } => {
-                let v = name;
-                w.field("name", &v)?;
-                let v = id;
-                w.field("id", &v)?;
+    impl fmt::Display for DisableIntegration {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { name, id } => {
+                    let v = name;
+                    w.field("name", &v)?;
+                    let v = id;
+                    w.field("id", &v)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    /// `enable integration`: The integration with an external service is allowed, or an OAuth client is authorized.
+    ///
+    /// Example: `name: Expense bot, id: 8f3a2c91`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct EnableIntegration {
+        /// `name`: The name of the external service or OAuth client an integration is about.
+        pub name: String,
+        /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
+        pub id: String,
+    }
+    impl EnableIntegration {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "id",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                name: v.text(0)?,
+                id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        Ok(())
-    }
-}
-/// `enable integration`: The integration with an external service is allowed, or an OAuth client is authorized.
-///
-/// Example: `name: Expense bot, id: 8f3a2c91`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct EnableIntegration {
-    /// `name`: The name of the external service or OAuth client an integration is about.
-    pub name: String,
-    /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
-    pub id: String,
-}
-impl EnableIntegration {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "id",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            name: v.text(0)?,
-            id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
         }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Notice,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { name, id } => {
-                let v = name;
-                m.insert("name".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = id;
-                m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Notice,
             }
         }
-        m
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { name, id } => {
+                    let v = name;
+                    m.insert(
+                        "name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = id;
+                    m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { name, id } => {
+                    let _ = name;
+                    let v = id;
+                    c.kind("id", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { name, id } => {
-                let _ = name;
-                let v = id;
-                c.kind("id", v, Kind::Code, None);
+    impl fmt::Display for EnableIntegration {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { name, id } => {
+                    let v = name;
+                    w.field("name", &v)?;
+                    let v = id;
+                    w.field("id", &v)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    /// `update oauth client`: An OAuth client's settings, such as its name or its redirect endpoint, are changed.
+    ///
+    /// Example: `client name: Expense bot (v2), client id: 8f3a2c91`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct UpdateOauthClient {
+        /// `client name`: The name of an OAuth client.
+        pub client_name: String,
+        /// `client id`: The ID of an OAuth client.
+        pub client_id: String,
+    }
+    impl UpdateOauthClient {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "client name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "client id",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                client_name: v.text(0)?,
+                client_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
-    }
-}
-impl fmt::Display for EnableIntegration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { name, id } => {
-                let v = name;
-                w.field("name", &v)?;
-                let v = id;
-                w.field("id", &v)?;
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Notice,
             }
         }
-        Ok(())
-    }
-}
-/// `update oauth client`: An OAuth client's settings, such as its name or its redirect endpoint, are changed.
-///
-/// Example: `client name: Expense bot (v2), client id: 8f3a2c91`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct UpdateOauthClient {
-    /// `client name`: The name of an OAuth client.
-    pub client_name: String,
-    /// `client id`: The ID of an OAuth client.
-    pub client_id: String,
-}
-impl UpdateOauthClient {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "client name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "client id",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            client_name: v.text(0)?,
-            client_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { client_name, client_id } => {
+                    let v = client_name;
+                    m.insert(
+                        "client_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = client_id;
+                    m.insert(
+                        "client_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { client_name, client_id } => {
+                    let _ = client_name;
+                    let v = client_id;
+                    c.kind("client id", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Notice,
+    impl fmt::Display for UpdateOauthClient {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { client_name, client_id } => {
+                    let v = client_name;
+                    w.field("client name", &v)?;
+                    let v = client_id;
+                    w.field("client id", &v)?;
+                }
+            }
+            Ok(())
         }
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { client_name, client_id } => {
-                let v = client_name;
-                m.insert(
-                    "client_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = client_id;
-                m.insert(
-                    "client_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+    /// `update permitted users`: The users allowed to use an integration or an OAuth client are changed.
+    ///
+    /// Example: `name: Expense bot, id: 8f3a2c91`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct UpdatePermittedUsers {
+        /// `name`: The name of the external service or OAuth client an integration is about.
+        pub name: String,
+        /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
+        pub id: String,
+    }
+    impl UpdatePermittedUsers {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "id",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                name: v.text(0)?,
+                id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { client_name, client_id } => {
-                let _ = client_name;
-                let v = client_id;
-                c.kind("client id", v, Kind::Code, None);
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Notice,
             }
         }
-        c.into_violations()
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { name, id } => {
+                    let v = name;
+                    m.insert(
+                        "name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = id;
+                    m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { name, id } => {
+                    let _ = name;
+                    let v = id;
+                    c.kind("id", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-}
-impl fmt::Display for UpdateOauthClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { client_name, client_id } => {
-                let v = client_name;
-                w.field("client name", &v)?;
-                let v = client_id;
-                w.field("client id", &v)?;
+    impl fmt::Display for UpdatePermittedUsers {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { name, id } => {
+                    let v = name;
+                    w.field("name", &v)?;
+                    let v = id;
+                    w.field("id", &v)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    /// `update slack setting`: The Slack integration is turned on or off.
+    ///
+    /// Example: `Enable`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct UpdateSlackSetting {
+        /// `slack integration`: The new state of the Slack integration setting.
+        pub slack_integration: SlackIntegration,
+    }
+    impl UpdateSlackSetting {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "slack integration",
+                    optional: false,
+                    bare: true,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                slack_integration: v.value(0)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        Ok(())
-    }
-}
-/// `update permitted users`: The users allowed to use an integration or an OAuth client are changed.
-///
-/// Example: `name: Expense bot, id: 8f3a2c91`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct UpdatePermittedUsers {
-    /// `name`: The name of the external service or OAuth client an integration is about.
-    pub name: String,
-    /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
-    pub id: String,
-}
-impl UpdatePermittedUsers {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "id",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            name: v.text(0)?,
-            id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
         }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Notice,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { name, id } => {
-                let v = name;
-                m.insert("name".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = id;
-                m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Notice,
             }
         }
-        m
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { slack_integration } => {
+                    let v = slack_integration;
+                    m.insert(
+                        "slack_integration".to_owned(),
+                        rt::serde_json::Value::String(v.as_str().to_owned()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { slack_integration } => {
+                    let v = slack_integration;
+                    c.allowed(
+                        "slack integration",
+                        v.is_known(),
+                        v.as_str(),
+                        SlackIntegration::VALUES,
+                    );
+                }
+            }
+            c.into_violations()
+        }
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { name, id } => {
-                let _ = name;
-                let v = id;
-                c.kind("id", v, Kind::Code, None);
+    impl fmt::Display for UpdateSlackSetting {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { slack_integration } => {
+                    let v = slack_integration;
+                    w.bare(&v)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    /// `generate API token`: An API token is generated.
+    ///
+    /// Example: `id: 17, scope: k:app_record:read, k:app_record:write, validity period: 2027-03-31`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct GenerateApiToken {
+        /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
+        pub id: String,
+        /// `scope`: The scopes granted to an API token or an integration, separated by commas.
+        pub scope: Vec<String>,
+        /// `validity period`: How long a generated API token stays valid.
+        pub validity_period: String,
+    }
+    impl GenerateApiToken {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "validity period",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                id: v.text(0)?,
+                scope: v.list(1, ",")?,
+                validity_period: v.text(2)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
-    }
-}
-impl fmt::Display for UpdatePermittedUsers {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { name, id } => {
-                let v = name;
-                w.field("name", &v)?;
-                let v = id;
-                w.field("id", &v)?;
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Notice,
             }
         }
-        Ok(())
-    }
-}
-/// `update slack setting`: The Slack integration is turned on or off.
-///
-/// Example: `Enable`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct UpdateSlackSetting {
-    /// `slack integration`: The new state of the Slack integration setting.
-    pub slack_integration: SlackIntegration,
-}
-impl UpdateSlackSetting {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "slack integration",
-                optional: false,
-                bare: true,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            slack_integration: v.value(0)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { id, scope, validity_period } => {
+                    let v = id;
+                    m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    let v = validity_period;
+                    m.insert(
+                        "validity_period".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { id, scope, validity_period } => {
+                    let v = id;
+                    c.kind("id", v, Kind::Code, None);
+                    let _ = scope;
+                    let _ = validity_period;
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Notice,
+    impl fmt::Display for GenerateApiToken {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { id, scope, validity_period } => {
+                    let v = id;
+                    w.field("id", &v)?;
+                    let v = scope;
+                    w.field("scope", &rt::value::Joined(v, ", "))?;
+                    let v = validity_period;
+                    w.field("validity period", &v)?;
+                }
+            }
+            Ok(())
         }
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { slack_integration } => {
-                let v = slack_integration;
-                m.insert(
-                    "slack_integration".to_owned(),
-                    rt::serde_json::Value::String(v.as_str().to_owned()),
-                );
+    /// `delete API token`: An API token is deleted.
+    ///
+    /// Example: `id: 17`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct DeleteApiToken {
+        /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
+        pub id: String,
+    }
+    impl DeleteApiToken {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "id",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self { id: v.text(0)? })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { slack_integration } => {
-                let v = slack_integration;
-                c.allowed(
-                    "slack integration",
-                    v.is_known(),
-                    v.as_str(),
-                    SlackIntegration::VALUES,
-                );
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Notice,
             }
         }
-        c.into_violations()
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { id } => {
+                    let v = id;
+                    m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { id } => {
+                    let v = id;
+                    c.kind("id", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
+    }
+    impl fmt::Display for DeleteApiToken {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { id } => {
+                    let v = id;
+                    w.field("id", &v)?;
+                }
+            }
+            Ok(())
+        }
     }
 }
-impl fmt::Display for UpdateSlackSetting {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { slack_integration } => {
-                let v = slack_integration;
-                w.bare(&v)?;
+pub use m_system_administration_1::*;
+/// The actions of module `Integrations`.
+mod m_integrations {
+    use super::*;
+    /// `authorize integration`: The integration with an external service is allowed, or an OAuth client is authorized, together with the scopes it receives.
+    ///
+    /// Example: `name: Expense bot, id: 8f3a2c91, scope: k:app_record:read, k:file:read`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct AuthorizeIntegration {
+        /// `name`: The name of the external service or OAuth client an integration is about.
+        pub name: String,
+        /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
+        pub id: String,
+        /// `scope`: The scopes granted to an API token or an integration, separated by commas.
+        pub scope: Vec<String>,
+    }
+    impl AuthorizeIntegration {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                name: v.text(0)?,
+                id: v.text(1)?,
+                scope: v.list(2, ",")?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        Ok(())
-    }
-}
-/// `generate API token`: An API token is generated.
-///
-/// Example: `id: 17, scope: k:app_record:read, k:app_record:write, validity period: 2027-03-31`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct GenerateApiToken {
-    /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
-    pub id: String,
-    /// `scope`: The scopes granted to an API token or an integration, separated by commas.
-    pub scope: Vec<String>,
-    /// `validity period`: How long a generated API token stays valid.
-    pub validity_period: String,
-}
-impl GenerateApiToken {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "validity period",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            id: v.text(0)?,
-            scope: v.list(1, ",")?,
-            validity_period: v.text(2)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
         }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Notice,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { id, scope, validity_period } => {
-                let v = id;
-                m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                let v = validity_period;
-                m.insert(
-                    "validity_period".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { id, scope, validity_period } => {
-                let v = id;
-                c.kind("id", v, Kind::Code, None);
-                let _ = scope;
-                let _ = validity_period;
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { name, id, scope } => {
+                    let v = name;
+                    m.insert(
+                        "name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = id;
+                    m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                }
             }
+            m
         }
-        c.into_violations()
-    }
-}
-impl fmt::Display for GenerateApiToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { id, scope, validity_period } => {
-                let v = id;
-                w.field("id", &v)?;
-                let v = scope;
-                w.field("scope", &rt::value::Joined(v, ", "))?;
-                let v = validity_period;
-                w.field("validity period", &v)?;
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { name, id, scope } => {
+                    let _ = name;
+                    let v = id;
+                    c.kind("id", v, Kind::Code, None);
+                    let _ = scope;
+                }
             }
-        }
-        Ok(())
-    }
-}
-/// `delete API token`: An API token is deleted.
-///
-/// Example: `id: 17`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct DeleteApiToken {
-    /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
-    pub id: String,
-}
-impl DeleteApiToken {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "id",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self { id: v.text(0)? })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Notice,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { id } => {
-                let v = id;
-                m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+    impl fmt::Display for AuthorizeIntegration {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { name, id, scope } => {
+                    let v = name;
+                    w.field("name", &v)?;
+                    let v = id;
+                    w.field("id", &v)?;
+                    let v = scope;
+                    w.field("scope", &rt::value::Joined(v, ", "))?;
+                }
             }
+            Ok(())
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { id } => {
-                let v = id;
-                c.kind("id", v, Kind::Code, None);
-            }
-        }
-        c.into_violations()
     }
 }
-impl fmt::Display for DeleteApiToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { id } => {
-                let v = id;
-                w.field("id", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// `authorize integration`: The integration with an external service is allowed, or an OAuth client is authorized, together with the scopes it receives.
-///
-/// Example: `name: Expense bot, id: 8f3a2c91, scope: k:app_record:read, k:file:read`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AuthorizeIntegration {
-    /// `name`: The name of the external service or OAuth client an integration is about.
-    pub name: String,
-    /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
-    pub id: String,
-    /// `scope`: The scopes granted to an API token or an integration, separated by commas.
-    pub scope: Vec<String>,
-}
-impl AuthorizeIntegration {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            name: v.text(0)?,
-            id: v.text(1)?,
-            scope: v.list(2, ",")?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { name, id, scope } => {
-                let v = name;
-                m.insert("name".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = id;
-                m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { name, id, scope } => {
-                let _ = name;
-                let v = id;
-                c.kind("id", v, Kind::Code, None);
-                let _ = scope;
-            }
-        }
-        c.into_violations()
-    }
-}
-impl fmt::Display for AuthorizeIntegration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { name, id, scope } => {
-                let v = name;
-                w.field("name", &v)?;
-                let v = id;
-                w.field("id", &v)?;
-                let v = scope;
-                w.field("scope", &rt::value::Joined(v, ", "))?;
-            }
-        }
-        Ok(())
-    }
-}
-/// `Space add`: A space or guest space is created.
-///
-/// Example: `space id: 7, space name: Sales Team`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SpaceAdd {
-    /// `space id`: Indicates space IDs.
-    pub space_id: u64,
-    /// `space name`: Indicates space names.
-    pub space_name: String,
-}
-impl SpaceAdd {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "space name",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            space_id: v.id(0)?,
-            space_name: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { space_id, space_name } => {
-                let v = space_id;
-                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = space_name;
-                m.insert(
-                    "space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for SpaceAdd {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { space_id, space_name } => {
-                let v = space_id;
-                w.field("space id", &v)?;
-                let v = space_name;
-                w.field("space name", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// `Space update`: A space's Space Settings are changed.
-///
-/// Example: `space id: 7, space name: Sales Team (renamed)`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SpaceUpdate {
-    /// `space id`: Indicates space IDs.
-    pub space_id: u64,
-    /// `space name`: Indicates space names.
-    pub space_name: String,
-}
-impl SpaceUpdate {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "space name",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            space_id: v.id(0)?,
-            space_name: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { space_id, space_name } => {
-                let v = space_id;
-                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = space_name;
-                m.insert(
-                    "space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for SpaceUpdate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { space_id, space_name } => {
-                let v = space_id;
-                w.field("space id", &v)?;
-                let v = space_name;
-                w.field("space name", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// One `(app id: ..., app name: ...)` group of `Space delete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SpaceDeleteApps {
-    /// `app id`: Indicates app IDs.
-    pub app_id: u64,
-    /// `app name`: Indicates app names.
-    pub app_name: String,
-}
-/// `Space delete`: A space is deleted, together with its in-space apps.
-///
-/// Example: `space id: 7, space name: Sales Team`
-///
-/// Example: `space id: 7, space name: Sales Team, (app id: 31, app name: Leads), (app id: 32, app name: Deals, 2026)`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum SpaceDelete {
-    /// without apps: The space does not have any in-space apps. Level Information.
-    WithoutApps {
+pub use m_integrations::*;
+/// The actions of module `Space management`.
+mod m_space_management {
+    use super::*;
+    /// `Space add`: A space or guest space is created.
+    ///
+    /// Example: `space id: 7, space name: Sales Team`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct SpaceAdd {
         /// `space id`: Indicates space IDs.
-        space_id: u64,
+        pub space_id: u64,
         /// `space name`: Indicates space names.
-        space_name: String,
-    },
-    /// with apps: The space has one or more in-space apps. Level Information.
-    WithApps {
+        pub space_name: String,
+    }
+    impl SpaceAdd {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "space name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                space_id: v.id(0)?,
+                space_name: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { space_id, space_name } => {
+                    let v = space_id;
+                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = space_name;
+                    m.insert(
+                        "space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
+    }
+    impl fmt::Display for SpaceAdd {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { space_id, space_name } => {
+                    let v = space_id;
+                    w.field("space id", &v)?;
+                    let v = space_name;
+                    w.field("space name", &v)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    /// `Space update`: A space's Space Settings are changed.
+    ///
+    /// Example: `space id: 7, space name: Sales Team (renamed)`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct SpaceUpdate {
         /// `space id`: Indicates space IDs.
-        space_id: u64,
+        pub space_id: u64,
         /// `space name`: Indicates space names.
-        space_name: String,
-        /// The `(app id: ..., app name: ...)` groups.
-        apps: Vec<SpaceDeleteApps>,
-    },
-}
-impl SpaceDelete {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "space name",
-                optional: false,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "space name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Group {
-                keys: &["app id", "app name"],
-                min: 1usize,
-                max: None,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
+        pub space_name: String,
     }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::WithoutApps {
-                        space_id: v.id(0)?,
-                        space_name: v.text(1)?,
+    impl SpaceUpdate {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "space name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                space_id: v.id(0)?,
+                space_name: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { space_id, space_name } => {
+                    let v = space_id;
+                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = space_name;
+                    m.insert(
+                        "space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
+    }
+    impl fmt::Display for SpaceUpdate {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { space_id, space_name } => {
+                    let v = space_id;
+                    w.field("space id", &v)?;
+                    let v = space_name;
+                    w.field("space name", &v)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    /// One `(app id: ..., app name: ...)` group of `Space delete`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct SpaceDeleteApps {
+        /// `app id`: Indicates app IDs.
+        pub app_id: u64,
+        /// `app name`: Indicates app names.
+        pub app_name: String,
+    }
+    /// `Space delete`: A space is deleted, together with its in-space apps.
+    ///
+    /// Example: `space id: 7, space name: Sales Team`
+    ///
+    /// Example: `space id: 7, space name: Sales Team, (app id: 31, app name: Leads), (app id: 32, app name: Deals, 2026)`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum SpaceDelete {
+        /// without apps: The space does not have any in-space apps. Level Information.
+        WithoutApps {
+            /// `space id`: Indicates space IDs.
+            space_id: u64,
+            /// `space name`: Indicates space names.
+            space_name: String,
+        },
+        /// with apps: The space has one or more in-space apps. Level Information.
+        WithApps {
+            /// `space id`: Indicates space IDs.
+            space_id: u64,
+            /// `space name`: Indicates space names.
+            space_name: String,
+            /// The `(app id: ..., app name: ...)` groups.
+            apps: Vec<SpaceDeleteApps>,
+        },
+    }
+    impl SpaceDelete {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "space name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "space name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Group {
+                    keys: &["app id", "app name"],
+                    min: 1usize,
+                    max: None,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::WithoutApps {
+                            space_id: v.id(0)?,
+                            space_name: v.text(1)?,
+                        }
+                    }
+                    _ => {
+                        Self::WithApps {
+                            space_id: v.id(0)?,
+                            space_name: v.text(1)?,
+                            apps: v
+                                .groups(
+                                    2,
+                                    &["app id", "app name"],
+                                    |g| Ok(SpaceDeleteApps {
+                                        app_id: g.id(0)?,
+                                        app_name: g.text(1)?,
+                                    }),
+                                )?,
+                        }
+                    }
+                },
+            )
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::WithoutApps { .. } => Some("without apps"),
+                Self::WithApps { .. } => Some("with apps"),
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::WithoutApps { .. } => 0,
+                Self::WithApps { .. } => 1,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self::WithoutApps { .. } => Level::Information,
+                Self::WithApps { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::WithoutApps { space_id, space_name } => {
+                    let v = space_id;
+                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = space_name;
+                    m.insert(
+                        "space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                Self::WithApps { space_id, space_name, apps } => {
+                    let v = space_id;
+                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = space_name;
+                    m.insert(
+                        "space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    m.insert(
+                        "apps".to_owned(),
+                        rt::serde_json::Value::Array(
+                            apps
+                                .iter()
+                                .map(|group| {
+                                    let mut o = rt::serde_json::Map::new();
+                                    let v = &group.app_id;
+                                    o.insert(
+                                        "app_id".to_owned(),
+                                        rt::serde_json::Value::from(*v),
+                                    );
+                                    let v = &group.app_name;
+                                    o.insert(
+                                        "app_name".to_owned(),
+                                        rt::serde_json::Value::String(v.clone()),
+                                    );
+                                    rt::serde_json::Value::Object(o)
+                                })
+                                .collect(),
+                        ),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
+    }
+    impl fmt::Display for SpaceDelete {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self::WithoutApps { space_id, space_name } => {
+                    let v = space_id;
+                    w.field("space id", &v)?;
+                    let v = space_name;
+                    w.field("space name", &v)?;
+                }
+                Self::WithApps { space_id, space_name, apps } => {
+                    let v = space_id;
+                    w.field("space id", &v)?;
+                    let v = space_name;
+                    w.field("space name", &v)?;
+                    for group in apps {
+                        w.group(
+                            &[
+                                ("app id", &(&group.app_id) as &dyn fmt::Display),
+                                ("app name", &(&group.app_name) as &dyn fmt::Display),
+                            ],
+                        )?;
                     }
                 }
-                _ => {
-                    Self::WithApps {
-                        space_id: v.id(0)?,
-                        space_name: v.text(1)?,
-                        apps: v
-                            .groups(
-                                2,
-                                &["app id", "app name"],
-                                |g| Ok(SpaceDeleteApps {
-                                    app_id: g.id(0)?,
-                                    app_name: g.text(1)?,
-                                }),
-                            )?,
+            }
+            Ok(())
+        }
+    }
+    /// One `(app id: ..., app name: ...)` group of `Space restore`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct SpaceRestoreApps {
+        /// `app id`: Indicates app IDs.
+        pub app_id: u64,
+        /// `app name`: Indicates app names.
+        pub app_name: String,
+    }
+    /// `Space restore`: A space is restored, together with the in-space apps it had when it was deleted.
+    ///
+    /// Example: `space id: 7, space name: Sales Team`
+    ///
+    /// Example: `space id: 7, space name: Sales Team, (app id: 31, app name: Leads)`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum SpaceRestore {
+        /// without apps: The space did not have any in-space apps when it was deleted. Level Information.
+        WithoutApps {
+            /// `space id`: Indicates space IDs.
+            space_id: u64,
+            /// `space name`: Indicates space names.
+            space_name: String,
+        },
+        /// with apps: The space had one or more in-space apps when it was deleted. Level Information.
+        WithApps {
+            /// `space id`: Indicates space IDs.
+            space_id: u64,
+            /// `space name`: Indicates space names.
+            space_name: String,
+            /// The `(app id: ..., app name: ...)` groups.
+            apps: Vec<SpaceRestoreApps>,
+        },
+    }
+    impl SpaceRestore {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "space name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "space name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Group {
+                    keys: &["app id", "app name"],
+                    min: 1usize,
+                    max: None,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::WithoutApps {
+                            space_id: v.id(0)?,
+                            space_name: v.text(1)?,
+                        }
+                    }
+                    _ => {
+                        Self::WithApps {
+                            space_id: v.id(0)?,
+                            space_name: v.text(1)?,
+                            apps: v
+                                .groups(
+                                    2,
+                                    &["app id", "app name"],
+                                    |g| Ok(SpaceRestoreApps {
+                                        app_id: g.id(0)?,
+                                        app_name: g.text(1)?,
+                                    }),
+                                )?,
+                        }
+                    }
+                },
+            )
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::WithoutApps { .. } => Some("without apps"),
+                Self::WithApps { .. } => Some("with apps"),
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::WithoutApps { .. } => 0,
+                Self::WithApps { .. } => 1,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self::WithoutApps { .. } => Level::Information,
+                Self::WithApps { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::WithoutApps { space_id, space_name } => {
+                    let v = space_id;
+                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = space_name;
+                    m.insert(
+                        "space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                Self::WithApps { space_id, space_name, apps } => {
+                    let v = space_id;
+                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = space_name;
+                    m.insert(
+                        "space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    m.insert(
+                        "apps".to_owned(),
+                        rt::serde_json::Value::Array(
+                            apps
+                                .iter()
+                                .map(|group| {
+                                    let mut o = rt::serde_json::Map::new();
+                                    let v = &group.app_id;
+                                    o.insert(
+                                        "app_id".to_owned(),
+                                        rt::serde_json::Value::from(*v),
+                                    );
+                                    let v = &group.app_name;
+                                    o.insert(
+                                        "app_name".to_owned(),
+                                        rt::serde_json::Value::String(v.clone()),
+                                    );
+                                    rt::serde_json::Value::Object(o)
+                                })
+                                .collect(),
+                        ),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
+    }
+    impl fmt::Display for SpaceRestore {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self::WithoutApps { space_id, space_name } => {
+                    let v = space_id;
+                    w.field("space id", &v)?;
+                    let v = space_name;
+                    w.field("space name", &v)?;
+                }
+                Self::WithApps { space_id, space_name, apps } => {
+                    let v = space_id;
+                    w.field("space id", &v)?;
+                    let v = space_name;
+                    w.field("space name", &v)?;
+                    for group in apps {
+                        w.group(
+                            &[
+                                ("app id", &(&group.app_id) as &dyn fmt::Display),
+                                ("app name", &(&group.app_name) as &dyn fmt::Display),
+                            ],
+                        )?;
                     }
                 }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::WithoutApps { .. } => Some("without apps"),
-            Self::WithApps { .. } => Some("with apps"),
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::WithoutApps { .. } => 0,
-            Self::WithApps { .. } => 1,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self::WithoutApps { .. } => Level::Information,
-            Self::WithApps { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::WithoutApps { space_id, space_name } => {
-                let v = space_id;
-                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = space_name;
-                m.insert(
-                    "space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
             }
-            Self::WithApps { space_id, space_name, apps } => {
-                let v = space_id;
-                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = space_name;
-                m.insert(
-                    "space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                m.insert(
-                    "apps".to_owned(),
-                    rt::serde_json::Value::Array(
-                        apps
-                            .iter()
-                            .map(|group| {
-                                let mut o = rt::serde_json::Map::new();
-                                let v = &group.app_id;
-                                o.insert(
-                                    "app_id".to_owned(),
-                                    rt::serde_json::Value::from(*v),
-                                );
-                                let v = &group.app_name;
-                                o.insert(
-                                    "app_name".to_owned(),
-                                    rt::serde_json::Value::String(v.clone()),
-                                );
-                                rt::serde_json::Value::Object(o)
-                            })
-                            .collect(),
-                    ),
-                );
-            }
+            Ok(())
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
     }
 }
-impl fmt::Display for SpaceDelete {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self::WithoutApps { space_id, space_name } => {
-                let v = space_id;
-                w.field("space id", &v)?;
-                let v = space_name;
-                w.field("space name", &v)?;
-            }
-            Self::WithApps { space_id, space_name, apps } => {
-                let v = space_id;
-                w.field("space id", &v)?;
-                let v = space_name;
-                w.field("space name", &v)?;
-                for group in apps {
-                    w.group(
-                        &[
-                            ("app id", &(&group.app_id) as &dyn fmt::Display),
-                            ("app name", &(&group.app_name) as &dyn fmt::Display),
-                        ],
-                    )?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-/// One `(app id: ..., app name: ...)` group of `Space restore`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SpaceRestoreApps {
-    /// `app id`: Indicates app IDs.
-    pub app_id: u64,
-    /// `app name`: Indicates app names.
-    pub app_name: String,
-}
-/// `Space restore`: A space is restored, together with the in-space apps it had when it was deleted.
-///
-/// Example: `space id: 7, space name: Sales Team`
-///
-/// Example: `space id: 7, space name: Sales Team, (app id: 31, app name: Leads)`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum SpaceRestore {
-    /// without apps: The space did not have any in-space apps when it was deleted. Level Information.
-    WithoutApps {
+pub use m_space_management::*;
+/// The actions of module `Space operation`.
+mod m_space_operation {
+    use super::*;
+    /// `Space join`: A user joins a space.
+    ///
+    /// Example: `space id: 7, space name: Sales Team`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct SpaceJoin {
         /// `space id`: Indicates space IDs.
-        space_id: u64,
+        pub space_id: u64,
         /// `space name`: Indicates space names.
-        space_name: String,
-    },
-    /// with apps: The space had one or more in-space apps when it was deleted. Level Information.
-    WithApps {
+        pub space_name: String,
+    }
+    impl SpaceJoin {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "space name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                space_id: v.id(0)?,
+                space_name: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { space_id, space_name } => {
+                    let v = space_id;
+                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = space_name;
+                    m.insert(
+                        "space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
+    }
+    impl fmt::Display for SpaceJoin {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { space_id, space_name } => {
+                    let v = space_id;
+                    w.field("space id", &v)?;
+                    let v = space_name;
+                    w.field("space name", &v)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    /// `Space leave`: A user leaves a space.
+    ///
+    /// Example: `space id: 7, space name: Sales Team`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct SpaceLeave {
         /// `space id`: Indicates space IDs.
-        space_id: u64,
+        pub space_id: u64,
         /// `space name`: Indicates space names.
-        space_name: String,
-        /// The `(app id: ..., app name: ...)` groups.
-        apps: Vec<SpaceRestoreApps>,
-    },
-}
-impl SpaceRestore {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "space name",
-                optional: false,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "space name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Group {
-                keys: &["app id", "app name"],
-                min: 1usize,
-                max: None,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
+        pub space_name: String,
     }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::WithoutApps {
-                        space_id: v.id(0)?,
-                        space_name: v.text(1)?,
-                    }
-                }
-                _ => {
-                    Self::WithApps {
-                        space_id: v.id(0)?,
-                        space_name: v.text(1)?,
-                        apps: v
-                            .groups(
-                                2,
-                                &["app id", "app name"],
-                                |g| Ok(SpaceRestoreApps {
-                                    app_id: g.id(0)?,
-                                    app_name: g.text(1)?,
-                                }),
-                            )?,
-                    }
-                }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::WithoutApps { .. } => Some("without apps"),
-            Self::WithApps { .. } => Some("with apps"),
+    impl SpaceLeave {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "space name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
         }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::WithoutApps { .. } => 0,
-            Self::WithApps { .. } => 1,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self::WithoutApps { .. } => Level::Information,
-            Self::WithApps { .. } => Level::Information,
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                space_id: v.id(0)?,
+                space_name: v.text(1)?,
+            })
         }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::WithoutApps { space_id, space_name } => {
-                let v = space_id;
-                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = space_name;
-                m.insert(
-                    "space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-            Self::WithApps { space_id, space_name, apps } => {
-                let v = space_id;
-                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = space_name;
-                m.insert(
-                    "space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                m.insert(
-                    "apps".to_owned(),
-                    rt::serde_json::Value::Array(
-                        apps
-                            .iter()
-                            .map(|group| {
-                                let mut o = rt::serde_json::Map::new();
-                                let v = &group.app_id;
-                                o.insert(
-                                    "app_id".to_owned(),
-                                    rt::serde_json::Value::from(*v),
-                                );
-                                let v = &group.app_name;
-                                o.insert(
-                                    "app_name".to_owned(),
-                                    rt::serde_json::Value::String(v.clone()),
-                                );
-                                rt::serde_json::Value::Object(o)
-                            })
-                            .collect(),
-                    ),
-                );
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for SpaceRestore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self::WithoutApps { space_id, space_name } => {
-                let v = space_id;
-                w.field("space id", &v)?;
-                let v = space_name;
-                w.field("space name", &v)?;
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
             }
-            Self::WithApps { space_id, space_name, apps } => {
-                let v = space_id;
-                w.field("space id", &v)?;
-                let v = space_name;
-                w.field("space name", &v)?;
-                for group in apps {
-                    w.group(
-                        &[
-                            ("app id", &(&group.app_id) as &dyn fmt::Display),
-                            ("app name", &(&group.app_name) as &dyn fmt::Display),
-                        ],
-                    )?;
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { space_id, space_name } => {
+                    let v = space_id;
+                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = space_name;
+                    m.insert(
+                        "space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
                 }
             }
+            m
         }
-        Ok(())
-    }
-}
-/// `Space join`: A user joins a space.
-///
-/// Example: `space id: 7, space name: Sales Team`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SpaceJoin {
-    /// `space id`: Indicates space IDs.
-    pub space_id: u64,
-    /// `space name`: Indicates space names.
-    pub space_name: String,
-}
-impl SpaceJoin {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "space name",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            space_id: v.id(0)?,
-            space_name: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
+    impl fmt::Display for SpaceLeave {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { space_id, space_name } => {
+                    let v = space_id;
+                    w.field("space id", &v)?;
+                    let v = space_name;
+                    w.field("space name", &v)?;
+                }
+            }
+            Ok(())
         }
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { space_id, space_name } => {
-                let v = space_id;
-                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = space_name;
-                m.insert(
-                    "space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+    /// `Space body file download`: A file uploaded to the body of a space is downloaded or shown in an image slide show.
+    ///
+    /// Example: `space id: 7, space name: Sales Team, filename: kickoff.pdf`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct SpaceBodyFileDownload {
+        /// `space id`: Indicates space IDs.
+        pub space_id: u64,
+        /// `space name`: Indicates space names.
+        pub space_name: String,
+        /// `filename`: Indicates file names.
+        pub filename: String,
+    }
+    impl SpaceBodyFileDownload {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "space name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "filename",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                space_id: v.id(0)?,
+                space_name: v.text(1)?,
+                filename: v.text(2)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for SpaceJoin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { space_id, space_name } => {
-                let v = space_id;
-                w.field("space id", &v)?;
-                let v = space_name;
-                w.field("space name", &v)?;
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
             }
         }
-        Ok(())
-    }
-}
-/// `Space leave`: A user leaves a space.
-///
-/// Example: `space id: 7, space name: Sales Team`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SpaceLeave {
-    /// `space id`: Indicates space IDs.
-    pub space_id: u64,
-    /// `space name`: Indicates space names.
-    pub space_name: String,
-}
-impl SpaceLeave {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "space name",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            space_id: v.id(0)?,
-            space_name: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { space_id, space_name, filename } => {
+                    let v = space_id;
+                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = space_name;
+                    m.insert(
+                        "space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = filename;
+                    m.insert(
+                        "filename".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { space_id, space_name, filename } => {
+                    let _ = space_id;
+                    let _ = space_name;
+                    let v = filename;
+                    c.kind("filename", v, Kind::Filename, None);
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
+    impl fmt::Display for SpaceBodyFileDownload {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { space_id, space_name, filename } => {
+                    let v = space_id;
+                    w.field("space id", &v)?;
+                    let v = space_name;
+                    w.field("space name", &v)?;
+                    let v = filename;
+                    w.field("filename", &v)?;
+                }
+            }
+            Ok(())
         }
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { space_id, space_name } => {
-                let v = space_id;
-                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = space_name;
-                m.insert(
-                    "space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+    /// `Thread body file download`: A file uploaded to the body of a thread is downloaded or shown in an image slide show.
+    ///
+    /// Example: `space id: 7, space name: Sales Team, thread id: 15, thread name: Q4 plan, filename: plan.xlsx`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct ThreadBodyFileDownload {
+        /// `space id`: Indicates space IDs.
+        pub space_id: u64,
+        /// `space name`: Indicates space names.
+        pub space_name: String,
+        /// `thread id`: Indicates thread IDs.
+        pub thread_id: u64,
+        /// `thread name`: Indicates thread names.
+        pub thread_name: String,
+        /// `filename`: Indicates file names.
+        pub filename: String,
+    }
+    impl ThreadBodyFileDownload {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "space name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "thread id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "thread name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "filename",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                space_id: v.id(0)?,
+                space_name: v.text(1)?,
+                thread_id: v.id(2)?,
+                thread_name: v.text(3)?,
+                filename: v.text(4)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for SpaceLeave {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { space_id, space_name } => {
-                let v = space_id;
-                w.field("space id", &v)?;
-                let v = space_name;
-                w.field("space name", &v)?;
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
             }
         }
-        Ok(())
-    }
-}
-/// `Space body file download`: A file uploaded to the body of a space is downloaded or shown in an image slide show.
-///
-/// Example: `space id: 7, space name: Sales Team, filename: kickoff.pdf`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SpaceBodyFileDownload {
-    /// `space id`: Indicates space IDs.
-    pub space_id: u64,
-    /// `space name`: Indicates space names.
-    pub space_name: String,
-    /// `filename`: Indicates file names.
-    pub filename: String,
-}
-impl SpaceBodyFileDownload {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "space name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "filename",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            space_id: v.id(0)?,
-            space_name: v.text(1)?,
-            filename: v.text(2)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { space_id, space_name, thread_id, thread_name, filename } => {
+                    let v = space_id;
+                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = space_name;
+                    m.insert(
+                        "space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = thread_id;
+                    m.insert("thread_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = thread_name;
+                    m.insert(
+                        "thread_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = filename;
+                    m.insert(
+                        "filename".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { space_id, space_name, thread_id, thread_name, filename } => {
+                    let _ = space_id;
+                    let _ = space_name;
+                    let _ = thread_id;
+                    let _ = thread_name;
+                    let v = filename;
+                    c.kind("filename", v, Kind::Filename, None);
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
+    impl fmt::Display for ThreadBodyFileDownload {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { space_id, space_name, thread_id, thread_name, filename } => {
+                    let v = space_id;
+                    w.field("space id", &v)?;
+                    let v = space_name;
+                    w.field("space name", &v)?;
+                    let v = thread_id;
+                    w.field("thread id", &v)?;
+                    let v = thread_name;
+                    w.field("thread name", &v)?;
+                    let v = filename;
+                    w.field("filename", &v)?;
+                }
+            }
+            Ok(())
         }
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { space_id, space_name, filename } => {
-                let v = space_id;
-                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = space_name;
-                m.insert(
-                    "space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = filename;
-                m.insert(
-                    "filename".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+    /// `Thread comment file download`: A file uploaded to a thread post or thread comment is downloaded or shown in an image slide show.
+    ///
+    /// Example: `space id: 7, space name: Sales Team, thread id: 15, thread name: Q4 plan, comment url: https://example.cybozu.com/k/#/space/7/thread/15/42, filename: photo.png`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct ThreadCommentFileDownload {
+        /// `space id`: Indicates space IDs.
+        pub space_id: u64,
+        /// `space name`: Indicates space names.
+        pub space_name: String,
+        /// `thread id`: Indicates thread IDs.
+        pub thread_id: u64,
+        /// `thread name`: Indicates thread names.
+        pub thread_name: String,
+        /// `comment url`: Indicates the URLs of posts or comments.
+        pub comment_url: String,
+        /// `filename`: Indicates file names.
+        pub filename: String,
+    }
+    impl ThreadCommentFileDownload {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "space id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "space name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "thread id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "thread name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "comment url",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "filename",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                space_id: v.id(0)?,
+                space_name: v.text(1)?,
+                thread_id: v.id(2)?,
+                thread_name: v.text(3)?,
+                comment_url: v.text(4)?,
+                filename: v.text(5)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { space_id, space_name, filename } => {
-                let _ = space_id;
-                let _ = space_name;
-                let v = filename;
-                c.kind("filename", v, Kind::Filename, None);
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
             }
         }
-        c.into_violations()
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self {
+                    space_id,
+                    space_name,
+                    thread_id,
+                    thread_name,
+                    comment_url,
+                    filename,
+                } => {
+                    let v = space_id;
+                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = space_name;
+                    m.insert(
+                        "space_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = thread_id;
+                    m.insert("thread_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = thread_name;
+                    m.insert(
+                        "thread_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = comment_url;
+                    m.insert(
+                        "comment_url".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = filename;
+                    m.insert(
+                        "filename".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self {
+                    space_id,
+                    space_name,
+                    thread_id,
+                    thread_name,
+                    comment_url,
+                    filename,
+                } => {
+                    let _ = space_id;
+                    let _ = space_name;
+                    let _ = thread_id;
+                    let _ = thread_name;
+                    let v = comment_url;
+                    c.kind("comment url", v, Kind::Url, None);
+                    let v = filename;
+                    c.kind("filename", v, Kind::Filename, None);
+                }
+            }
+            c.into_violations()
+        }
+    }
+    impl fmt::Display for ThreadCommentFileDownload {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self {
+                    space_id,
+                    space_name,
+                    thread_id,
+                    thread_name,
+                    comment_url,
+                    filename,
+                } => {
+                    let v = space_id;
+                    w.field("space id", &v)?;
+                    let v = space_name;
+                    w.field("space name", &v)?;
+                    let v = thread_id;
+                    w.field("thread id", &v)?;
+                    let v = thread_name;
+                    w.field("thread name", &v)?;
+                    let v = comment_url;
+                    w.field("comment url", &v)?;
+                    let v = filename;
+                    w.field("filename", &v)?;
+                }
+            }
+            Ok(())
+        }
     }
 }
-impl fmt::Display for SpaceBodyFileDownload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { space_id, space_name, filename } => {
-                let v = space_id;
-                w.field("space id", &v)?;
-                let v = space_name;
-                w.field("space name", &v)?;
-                let v = filename;
-                w.field("filename", &v)?;
+pub use m_space_operation::*;
+/// The actions of module `Space template`.
+mod m_space_template {
+    use super::*;
+    /// `Space Template add`: A space template is created.
+    ///
+    /// Example: `space template id: 3, space template name: Project space`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct SpaceTemplateAdd {
+        /// `space template id`: Indicates space template IDs.
+        pub space_template_id: u64,
+        /// `space template name`: Indicates space template names.
+        pub space_template_name: String,
+    }
+    impl SpaceTemplateAdd {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "space template id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "space template name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                space_template_id: v.id(0)?,
+                space_template_name: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        Ok(())
-    }
-}
-/// `Thread body file download`: A file uploaded to the body of a thread is downloaded or shown in an image slide show.
-///
-/// Example: `space id: 7, space name: Sales Team, thread id: 15, thread name: Q4 plan, filename: plan.xlsx`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct ThreadBodyFileDownload {
-    /// `space id`: Indicates space IDs.
-    pub space_id: u64,
-    /// `space name`: Indicates space names.
-    pub space_name: String,
-    /// `thread id`: Indicates thread IDs.
-    pub thread_id: u64,
-    /// `thread name`: Indicates thread names.
-    pub thread_name: String,
-    /// `filename`: Indicates file names.
-    pub filename: String,
-}
-impl ThreadBodyFileDownload {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "space name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "thread id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "thread name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "filename",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            space_id: v.id(0)?,
-            space_name: v.text(1)?,
-            thread_id: v.id(2)?,
-            thread_name: v.text(3)?,
-            filename: v.text(4)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
         }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { space_id, space_name, thread_id, thread_name, filename } => {
-                let v = space_id;
-                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = space_name;
-                m.insert(
-                    "space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = thread_id;
-                m.insert("thread_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = thread_name;
-                m.insert(
-                    "thread_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = filename;
-                m.insert(
-                    "filename".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { space_id, space_name, thread_id, thread_name, filename } => {
-                let _ = space_id;
-                let _ = space_name;
-                let _ = thread_id;
-                let _ = thread_name;
-                let v = filename;
-                c.kind("filename", v, Kind::Filename, None);
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { space_template_id, space_template_name } => {
+                    let v = space_template_id;
+                    m.insert(
+                        "space_template_id".to_owned(),
+                        rt::serde_json::Value::from(*v),
+                    );
+                    let v = space_template_name;
+                    m.insert(
+                        "space_template_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
             }
+            m
         }
-        c.into_violations()
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
     }
-}
-impl fmt::Display for ThreadBodyFileDownload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { space_id, space_name, thread_id, thread_name, filename } => {
-                let v = space_id;
-                w.field("space id", &v)?;
-                let v = space_name;
-                w.field("space name", &v)?;
-                let v = thread_id;
-                w.field("thread id", &v)?;
-                let v = thread_name;
-                w.field("thread name", &v)?;
-                let v = filename;
-                w.field("filename", &v)?;
+    impl fmt::Display for SpaceTemplateAdd {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { space_template_id, space_template_name } => {
+                    let v = space_template_id;
+                    w.field("space template id", &v)?;
+                    let v = space_template_name;
+                    w.field("space template name", &v)?;
+                }
             }
+            Ok(())
         }
-        Ok(())
     }
 }
-/// `Thread comment file download`: A file uploaded to a thread post or thread comment is downloaded or shown in an image slide show.
-///
-/// Example: `space id: 7, space name: Sales Team, thread id: 15, thread name: Q4 plan, comment url: https://example.cybozu.com/k/#/space/7/thread/15/42, filename: photo.png`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct ThreadCommentFileDownload {
-    /// `space id`: Indicates space IDs.
-    pub space_id: u64,
-    /// `space name`: Indicates space names.
-    pub space_name: String,
-    /// `thread id`: Indicates thread IDs.
-    pub thread_id: u64,
-    /// `thread name`: Indicates thread names.
-    pub thread_name: String,
-    /// `comment url`: Indicates the URLs of posts or comments.
-    pub comment_url: String,
-    /// `filename`: Indicates file names.
-    pub filename: String,
-}
-impl ThreadCommentFileDownload {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "space id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "space name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "thread id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "thread name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "comment url",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "filename",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            space_id: v.id(0)?,
-            space_name: v.text(1)?,
-            thread_id: v.id(2)?,
-            thread_name: v.text(3)?,
-            comment_url: v.text(4)?,
-            filename: v.text(5)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self {
-                space_id,
-                space_name,
-                thread_id,
-                thread_name,
-                comment_url,
-                filename,
-            } => {
-                let v = space_id;
-                m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = space_name;
-                m.insert(
-                    "space_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = thread_id;
-                m.insert("thread_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = thread_name;
-                m.insert(
-                    "thread_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = comment_url;
-                m.insert(
-                    "comment_url".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = filename;
-                m.insert(
-                    "filename".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self {
-                space_id,
-                space_name,
-                thread_id,
-                thread_name,
-                comment_url,
-                filename,
-            } => {
-                let _ = space_id;
-                let _ = space_name;
-                let _ = thread_id;
-                let _ = thread_name;
-                let v = comment_url;
-                c.kind("comment url", v, Kind::Url, None);
-                let v = filename;
-                c.kind("filename", v, Kind::Filename, None);
-            }
-        }
-        c.into_violations()
-    }
-}
-impl fmt::Display for ThreadCommentFileDownload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self {
-                space_id,
-                space_name,
-                thread_id,
-                thread_name,
-                comment_url,
-                filename,
-            } => {
-                let v = space_id;
-                w.field("space id", &v)?;
-                let v = space_name;
-                w.field("space name", &v)?;
-                let v = thread_id;
-                w.field("thread id", &v)?;
-                let v = thread_name;
-                w.field("thread name", &v)?;
-                let v = comment_url;
-                w.field("comment url", &v)?;
-                let v = filename;
-                w.field("filename", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// `Space Template add`: A space template is created.
-///
-/// Example: `space template id: 3, space template name: Project space`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SpaceTemplateAdd {
-    /// `space template id`: Indicates space template IDs.
-    pub space_template_id: u64,
-    /// `space template name`: Indicates space template names.
-    pub space_template_name: String,
-}
-impl SpaceTemplateAdd {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "space template id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "space template name",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            space_template_id: v.id(0)?,
-            space_template_name: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { space_template_id, space_template_name } => {
-                let v = space_template_id;
-                m.insert(
-                    "space_template_id".to_owned(),
-                    rt::serde_json::Value::from(*v),
-                );
-                let v = space_template_name;
-                m.insert(
-                    "space_template_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for SpaceTemplateAdd {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { space_template_id, space_template_name } => {
-                let v = space_template_id;
-                w.field("space template id", &v)?;
-                let v = space_template_name;
-                w.field("space template name", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
+pub use m_space_template::*;
 /// An event of any action, with its typed complement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

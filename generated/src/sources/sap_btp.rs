@@ -291,1567 +291,1601 @@ impl fmt::Display for Action {
     }
 }
 catalogued_serde!(Action);
-/// `Issue OAuth authorization code`: An authorization code is issued; the record shows its first 5 symbols.
-///
-/// Example: `{"action":"create","key":"Creating authorization code: 4fQ9z","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct IssueOauthAuthorizationCode {
-    /// `code prefix`: The first 5 symbols of an authorization code.
-    pub code_prefix: String,
-    /// `tenantId`: The tenant an event belongs to.
-    pub tenant_id: String,
-}
-impl fmt::Debug for IssueOauthAuthorizationCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IssueOauthAuthorizationCode")
-            .field("code_prefix", &rt::value::redact(&self.code_prefix, 5usize))
-            .field("tenant_id", &self.tenant_id)
-            .finish()
+/// The actions of module `Authorization code`.
+mod m_authorization_code {
+    use super::*;
+    /// `Issue OAuth authorization code`: An authorization code is issued; the record shows its first 5 symbols.
+    ///
+    /// Example: `{"action":"create","key":"Creating authorization code: 4fQ9z","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
+    #[derive(Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct IssueOauthAuthorizationCode {
+        /// `code prefix`: The first 5 symbols of an authorization code.
+        pub code_prefix: String,
+        /// `tenantId`: The tenant an event belongs to.
+        pub tenant_id: String,
     }
-}
-impl IssueOauthAuthorizationCode {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "code prefix",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "tenantId",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            code_prefix: v.text(0)?,
-            tenant_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+    impl fmt::Debug for IssueOauthAuthorizationCode {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("IssueOauthAuthorizationCode")
+                .field("code_prefix", &rt::value::redact(&self.code_prefix, 5usize))
+                .field("tenant_id", &self.tenant_id)
+                .finish()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { code_prefix, tenant_id } => {
-                let v = code_prefix;
-                m.insert(
-                    "code_prefix".to_owned(),
-                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                );
-                let v = tenant_id;
-                m.insert(
-                    "tenant_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+    impl IssueOauthAuthorizationCode {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "code prefix",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "tenantId",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                code_prefix: v.text(0)?,
+                tenant_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { code_prefix, tenant_id } => {
+                    let v = code_prefix;
+                    m.insert(
+                        "code_prefix".to_owned(),
+                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
+                    );
+                    let v = tenant_id;
+                    m.insert(
+                        "tenant_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { code_prefix, tenant_id } => {
+                    let v = code_prefix;
+                    c.kind("code prefix", v, Kind::Code, Some(5usize));
+                    c.length("code prefix", v, 5usize, true);
+                    let v = tenant_id;
+                    c.kind("tenantId", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { code_prefix, tenant_id } => {
-                let v = code_prefix;
-                c.kind("code prefix", v, Kind::Code, Some(5usize));
-                c.length("code prefix", v, 5usize, true);
-                let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code, None);
+    /// `Delete OAuth authorization code`: An authorization code is deleted; the record shows its first 5 symbols.
+    ///
+    /// Example: `{"action":"delete","key":"Deleting authorization code: 4fQ9z","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
+    #[derive(Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct DeleteOauthAuthorizationCode {
+        /// `code prefix`: The first 5 symbols of an authorization code.
+        pub code_prefix: String,
+        /// `tenantId`: The tenant an event belongs to.
+        pub tenant_id: String,
+    }
+    impl fmt::Debug for DeleteOauthAuthorizationCode {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("DeleteOauthAuthorizationCode")
+                .field("code_prefix", &rt::value::redact(&self.code_prefix, 5usize))
+                .field("tenant_id", &self.tenant_id)
+                .finish()
+        }
+    }
+    impl DeleteOauthAuthorizationCode {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "code prefix",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "tenantId",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                code_prefix: v.text(0)?,
+                tenant_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
-    }
-}
-/// `Delete OAuth authorization code`: An authorization code is deleted; the record shows its first 5 symbols.
-///
-/// Example: `{"action":"delete","key":"Deleting authorization code: 4fQ9z","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct DeleteOauthAuthorizationCode {
-    /// `code prefix`: The first 5 symbols of an authorization code.
-    pub code_prefix: String,
-    /// `tenantId`: The tenant an event belongs to.
-    pub tenant_id: String,
-}
-impl fmt::Debug for DeleteOauthAuthorizationCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeleteOauthAuthorizationCode")
-            .field("code_prefix", &rt::value::redact(&self.code_prefix, 5usize))
-            .field("tenant_id", &self.tenant_id)
-            .finish()
-    }
-}
-impl DeleteOauthAuthorizationCode {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "code prefix",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "tenantId",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            code_prefix: v.text(0)?,
-            tenant_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { code_prefix, tenant_id } => {
+                    let v = code_prefix;
+                    m.insert(
+                        "code_prefix".to_owned(),
+                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
+                    );
+                    let v = tenant_id;
+                    m.insert(
+                        "tenant_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { code_prefix, tenant_id } => {
+                    let v = code_prefix;
+                    c.kind("code prefix", v, Kind::Code, Some(5usize));
+                    c.length("code prefix", v, 5usize, true);
+                    let v = tenant_id;
+                    c.kind("tenantId", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
+}
+pub use m_authorization_code::*;
+/// The actions of module `Access token`.
+mod m_access_token {
+    use super::*;
+    /// `Issue access token for client credentials flow`: An access token is issued to a client with its own credentials (client credentials grant); the record shows the token's first 5 symbols. A platform client's token is logged as a platform access token.
+    ///
+    /// Example: `{"action":"create","key":"Creating access token: Xk3Pq","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
+    #[derive(Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct IssueAccessTokenForClientCredentialsFlow {
+        /// `token prefix`: The first 5 symbols of an access token or refresh token.
+        pub token_prefix: String,
+        /// `tenantId`: The tenant an event belongs to.
+        pub tenant_id: String,
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { code_prefix, tenant_id } => {
-                let v = code_prefix;
-                m.insert(
-                    "code_prefix".to_owned(),
-                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                );
-                let v = tenant_id;
-                m.insert(
-                    "tenant_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+    impl fmt::Debug for IssueAccessTokenForClientCredentialsFlow {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("IssueAccessTokenForClientCredentialsFlow")
+                .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
+                .field("tenant_id", &self.tenant_id)
+                .finish()
+        }
+    }
+    impl IssueAccessTokenForClientCredentialsFlow {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "token prefix",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "tenantId",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                token_prefix: v.text(0)?,
+                tenant_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { token_prefix, tenant_id } => {
+                    let v = token_prefix;
+                    m.insert(
+                        "token_prefix".to_owned(),
+                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
+                    );
+                    let v = tenant_id;
+                    m.insert(
+                        "tenant_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { token_prefix, tenant_id } => {
+                    let v = token_prefix;
+                    c.kind("token prefix", v, Kind::Code, Some(5usize));
+                    c.length("token prefix", v, 5usize, true);
+                    let v = tenant_id;
+                    c.kind("tenantId", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { code_prefix, tenant_id } => {
-                let v = code_prefix;
-                c.kind("code prefix", v, Kind::Code, Some(5usize));
-                c.length("code prefix", v, 5usize, true);
-                let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code, None);
+    /// `Issue access token from authorization code`: An access token is issued in exchange for an authorization code; the record shows the token's first 5 symbols.
+    ///
+    /// Example: `{"action":"create","key":"Creating access token: b2Wd8","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
+    #[derive(Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct IssueAccessTokenFromAuthorizationCode {
+        /// `token prefix`: The first 5 symbols of an access token or refresh token.
+        pub token_prefix: String,
+        /// `tenantId`: The tenant an event belongs to.
+        pub tenant_id: String,
+    }
+    impl fmt::Debug for IssueAccessTokenFromAuthorizationCode {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("IssueAccessTokenFromAuthorizationCode")
+                .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
+                .field("tenant_id", &self.tenant_id)
+                .finish()
+        }
+    }
+    impl IssueAccessTokenFromAuthorizationCode {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "token prefix",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "tenantId",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                token_prefix: v.text(0)?,
+                tenant_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
-    }
-}
-/// `Issue access token for client credentials flow`: An access token is issued to a client with its own credentials (client credentials grant); the record shows the token's first 5 symbols. A platform client's token is logged as a platform access token.
-///
-/// Example: `{"action":"create","key":"Creating access token: Xk3Pq","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct IssueAccessTokenForClientCredentialsFlow {
-    /// `token prefix`: The first 5 symbols of an access token or refresh token.
-    pub token_prefix: String,
-    /// `tenantId`: The tenant an event belongs to.
-    pub tenant_id: String,
-}
-impl fmt::Debug for IssueAccessTokenForClientCredentialsFlow {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IssueAccessTokenForClientCredentialsFlow")
-            .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
-            .field("tenant_id", &self.tenant_id)
-            .finish()
-    }
-}
-impl IssueAccessTokenForClientCredentialsFlow {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "token prefix",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "tenantId",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            token_prefix: v.text(0)?,
-            tenant_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { token_prefix, tenant_id } => {
+                    let v = token_prefix;
+                    m.insert(
+                        "token_prefix".to_owned(),
+                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
+                    );
+                    let v = tenant_id;
+                    m.insert(
+                        "tenant_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { token_prefix, tenant_id } => {
+                    let v = token_prefix;
+                    c.kind("token prefix", v, Kind::Code, Some(5usize));
+                    c.length("token prefix", v, 5usize, true);
+                    let v = tenant_id;
+                    c.kind("tenantId", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
+    /// `Issue access token from refresh token`: A new access token, with a new refresh token, is issued in exchange for a refresh token; each token's first 5 symbols are logged.
+    ///
+    /// Example: `{"action":"create","key":"Creating access token: Qe5Lz","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
+    #[derive(Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct IssueAccessTokenFromRefreshToken {
+        /// `token prefix`: The first 5 symbols of an access token or refresh token.
+        pub token_prefix: String,
+        /// `tenantId`: The tenant an event belongs to.
+        pub tenant_id: String,
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { token_prefix, tenant_id } => {
-                let v = token_prefix;
-                m.insert(
-                    "token_prefix".to_owned(),
-                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                );
-                let v = tenant_id;
-                m.insert(
-                    "tenant_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+    impl fmt::Debug for IssueAccessTokenFromRefreshToken {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("IssueAccessTokenFromRefreshToken")
+                .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
+                .field("tenant_id", &self.tenant_id)
+                .finish()
+        }
+    }
+    impl IssueAccessTokenFromRefreshToken {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "token prefix",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "tenantId",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                token_prefix: v.text(0)?,
+                tenant_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { token_prefix, tenant_id } => {
+                    let v = token_prefix;
+                    m.insert(
+                        "token_prefix".to_owned(),
+                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
+                    );
+                    let v = tenant_id;
+                    m.insert(
+                        "tenant_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { token_prefix, tenant_id } => {
+                    let v = token_prefix;
+                    c.kind("token prefix", v, Kind::Code, Some(5usize));
+                    c.length("token prefix", v, 5usize, true);
+                    let v = tenant_id;
+                    c.kind("tenantId", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { token_prefix, tenant_id } => {
-                let v = token_prefix;
-                c.kind("token prefix", v, Kind::Code, Some(5usize));
-                c.length("token prefix", v, 5usize, true);
-                let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code, None);
+    /// `Issue access token from SAML bearer assertion`: An access token is issued in exchange for a SAML bearer assertion; the record shows the token's first 5 symbols in `objectID`.
+    ///
+    /// Example: `{"action":"create","objectID":"Creating access token: Tz8cK","operation":"Create access token from SAML bearer","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
+    #[derive(Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct IssueAccessTokenFromSamlBearerAssertion {
+        /// `token prefix`: The first 5 symbols of an access token or refresh token.
+        pub token_prefix: String,
+        /// `tenantId`: The tenant an event belongs to.
+        pub tenant_id: String,
+    }
+    impl fmt::Debug for IssueAccessTokenFromSamlBearerAssertion {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("IssueAccessTokenFromSamlBearerAssertion")
+                .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
+                .field("tenant_id", &self.tenant_id)
+                .finish()
+        }
+    }
+    impl IssueAccessTokenFromSamlBearerAssertion {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "token prefix",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "tenantId",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                token_prefix: v.text(0)?,
+                tenant_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
-    }
-}
-/// `Issue access token from authorization code`: An access token is issued in exchange for an authorization code; the record shows the token's first 5 symbols.
-///
-/// Example: `{"action":"create","key":"Creating access token: b2Wd8","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct IssueAccessTokenFromAuthorizationCode {
-    /// `token prefix`: The first 5 symbols of an access token or refresh token.
-    pub token_prefix: String,
-    /// `tenantId`: The tenant an event belongs to.
-    pub tenant_id: String,
-}
-impl fmt::Debug for IssueAccessTokenFromAuthorizationCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IssueAccessTokenFromAuthorizationCode")
-            .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
-            .field("tenant_id", &self.tenant_id)
-            .finish()
-    }
-}
-impl IssueAccessTokenFromAuthorizationCode {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "token prefix",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "tenantId",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            token_prefix: v.text(0)?,
-            tenant_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { token_prefix, tenant_id } => {
+                    let v = token_prefix;
+                    m.insert(
+                        "token_prefix".to_owned(),
+                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
+                    );
+                    let v = tenant_id;
+                    m.insert(
+                        "tenant_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { token_prefix, tenant_id } => {
+                    let v = token_prefix;
+                    c.kind("token prefix", v, Kind::Code, Some(5usize));
+                    c.length("token prefix", v, 5usize, true);
+                    let v = tenant_id;
+                    c.kind("tenantId", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
+    /// `Delete access token`: An access token is deleted; the record shows its first 5 symbols.
+    ///
+    /// Example: `{"action":"delete","key":"Deleting cloud access token: Xk3Pq","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
+    #[derive(Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct DeleteAccessToken {
+        /// `token prefix`: The first 5 symbols of an access token or refresh token.
+        pub token_prefix: String,
+        /// `tenantId`: The tenant an event belongs to.
+        pub tenant_id: String,
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { token_prefix, tenant_id } => {
-                let v = token_prefix;
-                m.insert(
-                    "token_prefix".to_owned(),
-                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                );
-                let v = tenant_id;
-                m.insert(
-                    "tenant_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+    impl fmt::Debug for DeleteAccessToken {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("DeleteAccessToken")
+                .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
+                .field("tenant_id", &self.tenant_id)
+                .finish()
+        }
+    }
+    impl DeleteAccessToken {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "token prefix",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "tenantId",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                token_prefix: v.text(0)?,
+                tenant_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { token_prefix, tenant_id } => {
+                    let v = token_prefix;
+                    m.insert(
+                        "token_prefix".to_owned(),
+                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
+                    );
+                    let v = tenant_id;
+                    m.insert(
+                        "tenant_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { token_prefix, tenant_id } => {
+                    let v = token_prefix;
+                    c.kind("token prefix", v, Kind::Code, Some(5usize));
+                    c.length("token prefix", v, 5usize, true);
+                    let v = tenant_id;
+                    c.kind("tenantId", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { token_prefix, tenant_id } => {
-                let v = token_prefix;
-                c.kind("token prefix", v, Kind::Code, Some(5usize));
-                c.length("token prefix", v, 5usize, true);
-                let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code, None);
+}
+pub use m_access_token::*;
+/// The actions of module `Refresh token`.
+mod m_refresh_token {
+    use super::*;
+    /// `Create refresh token`: A refresh token is created; the record shows its first 5 symbols.
+    ///
+    /// Example: `{"action":"create","key":"Creating refresh token: 9hVn1","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
+    #[derive(Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct CreateRefreshToken {
+        /// `token prefix`: The first 5 symbols of an access token or refresh token.
+        pub token_prefix: String,
+        /// `tenantId`: The tenant an event belongs to.
+        pub tenant_id: String,
+    }
+    impl fmt::Debug for CreateRefreshToken {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("CreateRefreshToken")
+                .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
+                .field("tenant_id", &self.tenant_id)
+                .finish()
+        }
+    }
+    impl CreateRefreshToken {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "token prefix",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "tenantId",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                token_prefix: v.text(0)?,
+                tenant_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
-    }
-}
-/// `Issue access token from refresh token`: A new access token, with a new refresh token, is issued in exchange for a refresh token; each token's first 5 symbols are logged.
-///
-/// Example: `{"action":"create","key":"Creating access token: Qe5Lz","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct IssueAccessTokenFromRefreshToken {
-    /// `token prefix`: The first 5 symbols of an access token or refresh token.
-    pub token_prefix: String,
-    /// `tenantId`: The tenant an event belongs to.
-    pub tenant_id: String,
-}
-impl fmt::Debug for IssueAccessTokenFromRefreshToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IssueAccessTokenFromRefreshToken")
-            .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
-            .field("tenant_id", &self.tenant_id)
-            .finish()
-    }
-}
-impl IssueAccessTokenFromRefreshToken {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "token prefix",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "tenantId",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            token_prefix: v.text(0)?,
-            tenant_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { token_prefix, tenant_id } => {
+                    let v = token_prefix;
+                    m.insert(
+                        "token_prefix".to_owned(),
+                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
+                    );
+                    let v = tenant_id;
+                    m.insert(
+                        "tenant_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { token_prefix, tenant_id } => {
+                    let v = token_prefix;
+                    c.kind("token prefix", v, Kind::Code, Some(5usize));
+                    c.length("token prefix", v, 5usize, true);
+                    let v = tenant_id;
+                    c.kind("tenantId", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
+}
+pub use m_refresh_token::*;
+/// The actions of module `OAuth client`.
+mod m_oauth_client {
+    use super::*;
+    /// `Create OAuth client`: An OAuth client is registered; the record shows its client id.
+    ///
+    /// Example: `{"action":"create","key":"Creating application client: 3f1c9a27-6b4e-4d8a-a5c2-7e0b9d1f6a34","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct CreateOauthClient {
+        /// `client id`: The ID of an OAuth client or OAuth platform client.
+        pub client_id: String,
+        /// `tenantId`: The tenant an event belongs to.
+        pub tenant_id: String,
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { token_prefix, tenant_id } => {
-                let v = token_prefix;
-                m.insert(
-                    "token_prefix".to_owned(),
-                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                );
-                let v = tenant_id;
-                m.insert(
-                    "tenant_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+    impl CreateOauthClient {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "client id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "tenantId",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                client_id: v.text(0)?,
+                tenant_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { client_id, tenant_id } => {
+                    let v = client_id;
+                    m.insert(
+                        "client_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = tenant_id;
+                    m.insert(
+                        "tenant_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { client_id, tenant_id } => {
+                    let v = client_id;
+                    c.kind("client id", v, Kind::Code, None);
+                    let v = tenant_id;
+                    c.kind("tenantId", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { token_prefix, tenant_id } => {
-                let v = token_prefix;
-                c.kind("token prefix", v, Kind::Code, Some(5usize));
-                c.length("token prefix", v, 5usize, true);
-                let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code, None);
+    /// `Update OAuth client`: An OAuth client's settings are changed; the record shows its client id.
+    ///
+    /// Example: `{"action":"update","key":"Updating application client: 3f1c9a27-6b4e-4d8a-a5c2-7e0b9d1f6a34","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct UpdateOauthClient {
+        /// `client id`: The ID of an OAuth client or OAuth platform client.
+        pub client_id: String,
+        /// `tenantId`: The tenant an event belongs to.
+        pub tenant_id: String,
+    }
+    impl UpdateOauthClient {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "client id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "tenantId",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                client_id: v.text(0)?,
+                tenant_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
-    }
-}
-/// `Issue access token from SAML bearer assertion`: An access token is issued in exchange for a SAML bearer assertion; the record shows the token's first 5 symbols in `objectID`.
-///
-/// Example: `{"action":"create","objectID":"Creating access token: Tz8cK","operation":"Create access token from SAML bearer","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct IssueAccessTokenFromSamlBearerAssertion {
-    /// `token prefix`: The first 5 symbols of an access token or refresh token.
-    pub token_prefix: String,
-    /// `tenantId`: The tenant an event belongs to.
-    pub tenant_id: String,
-}
-impl fmt::Debug for IssueAccessTokenFromSamlBearerAssertion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IssueAccessTokenFromSamlBearerAssertion")
-            .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
-            .field("tenant_id", &self.tenant_id)
-            .finish()
-    }
-}
-impl IssueAccessTokenFromSamlBearerAssertion {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "token prefix",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "tenantId",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            token_prefix: v.text(0)?,
-            tenant_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { client_id, tenant_id } => {
+                    let v = client_id;
+                    m.insert(
+                        "client_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = tenant_id;
+                    m.insert(
+                        "tenant_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { client_id, tenant_id } => {
+                    let v = client_id;
+                    c.kind("client id", v, Kind::Code, None);
+                    let v = tenant_id;
+                    c.kind("tenantId", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
+    /// `Delete OAuth client`: An OAuth client is deleted; the record shows its client id.
+    ///
+    /// Example: `{"action":"delete","key":"Deleting application client: 3f1c9a27-6b4e-4d8a-a5c2-7e0b9d1f6a34","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct DeleteOauthClient {
+        /// `client id`: The ID of an OAuth client or OAuth platform client.
+        pub client_id: String,
+        /// `tenantId`: The tenant an event belongs to.
+        pub tenant_id: String,
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { token_prefix, tenant_id } => {
-                let v = token_prefix;
-                m.insert(
-                    "token_prefix".to_owned(),
-                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                );
-                let v = tenant_id;
-                m.insert(
-                    "tenant_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+    impl DeleteOauthClient {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "client id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "tenantId",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                client_id: v.text(0)?,
+                tenant_id: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { client_id, tenant_id } => {
+                    let v = client_id;
+                    m.insert(
+                        "client_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = tenant_id;
+                    m.insert(
+                        "tenant_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { client_id, tenant_id } => {
+                    let v = client_id;
+                    c.kind("client id", v, Kind::Code, None);
+                    let v = tenant_id;
+                    c.kind("tenantId", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { token_prefix, tenant_id } => {
-                let v = token_prefix;
-                c.kind("token prefix", v, Kind::Code, Some(5usize));
-                c.length("token prefix", v, 5usize, true);
-                let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code, None);
+}
+pub use m_oauth_client::*;
+/// The actions of module `Platform client`.
+mod m_platform_client {
+    use super::*;
+    /// `Create OAuth platform client`: An OAuth platform client is created; the record shows its client id.
+    ///
+    /// Example: `{"action":"create","key":"Creating platform client: 6d2e8b14-9c3a-4f7e-b0d5-1a8c4e2f7b96","account":"a7f3c91d2"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct CreateOauthPlatformClient {
+        /// `client id`: The ID of an OAuth client or OAuth platform client.
+        pub client_id: String,
+        /// `account`: The account an event belongs to.
+        pub account: String,
+    }
+    impl CreateOauthPlatformClient {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "client id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "account",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                client_id: v.text(0)?,
+                account: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
-    }
-}
-/// `Delete access token`: An access token is deleted; the record shows its first 5 symbols.
-///
-/// Example: `{"action":"delete","key":"Deleting cloud access token: Xk3Pq","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct DeleteAccessToken {
-    /// `token prefix`: The first 5 symbols of an access token or refresh token.
-    pub token_prefix: String,
-    /// `tenantId`: The tenant an event belongs to.
-    pub tenant_id: String,
-}
-impl fmt::Debug for DeleteAccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeleteAccessToken")
-            .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
-            .field("tenant_id", &self.tenant_id)
-            .finish()
-    }
-}
-impl DeleteAccessToken {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "token prefix",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "tenantId",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            token_prefix: v.text(0)?,
-            tenant_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { client_id, account } => {
+                    let v = client_id;
+                    m.insert(
+                        "client_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = account;
+                    m.insert(
+                        "account".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { client_id, account } => {
+                    let v = client_id;
+                    c.kind("client id", v, Kind::Code, None);
+                    let v = account;
+                    c.kind("account", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
+    /// `Delete OAuth platform client`: An OAuth platform client is deleted; the record shows its client id.
+    ///
+    /// Example: `{"action":"delete","key":"Deleting platform client: 6d2e8b14-9c3a-4f7e-b0d5-1a8c4e2f7b96","account":"a7f3c91d2"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct DeleteOauthPlatformClient {
+        /// `client id`: The ID of an OAuth client or OAuth platform client.
+        pub client_id: String,
+        /// `account`: The account an event belongs to.
+        pub account: String,
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { token_prefix, tenant_id } => {
-                let v = token_prefix;
-                m.insert(
-                    "token_prefix".to_owned(),
-                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                );
-                let v = tenant_id;
-                m.insert(
-                    "tenant_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+    impl DeleteOauthPlatformClient {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "client id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "account",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                client_id: v.text(0)?,
+                account: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { client_id, account } => {
+                    let v = client_id;
+                    m.insert(
+                        "client_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = account;
+                    m.insert(
+                        "account".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { client_id, account } => {
+                    let v = client_id;
+                    c.kind("client id", v, Kind::Code, None);
+                    let v = account;
+                    c.kind("account", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { token_prefix, tenant_id } => {
-                let v = token_prefix;
-                c.kind("token prefix", v, Kind::Code, Some(5usize));
-                c.length("token prefix", v, 5usize, true);
-                let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code, None);
+    /// `Create multi-tenant OAuth platform client`: A multi-tenant OAuth platform client is created; the record shows its client id in `objectID`.
+    ///
+    /// Example: `{"action":"create","objectID":"Creating platform client: 0b9f5a3e-2d7c-4e81-9a6f-c3d1e8b5a072","operation":"Create Multitenant Platform API client","account":"a7f3c91d2"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct CreateMultiTenantOauthPlatformClient {
+        /// `client id`: The ID of an OAuth client or OAuth platform client.
+        pub client_id: String,
+        /// `account`: The account an event belongs to.
+        pub account: String,
+    }
+    impl CreateMultiTenantOauthPlatformClient {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "client id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "account",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                client_id: v.text(0)?,
+                account: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
-    }
-}
-/// `Create refresh token`: A refresh token is created; the record shows its first 5 symbols.
-///
-/// Example: `{"action":"create","key":"Creating refresh token: 9hVn1","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct CreateRefreshToken {
-    /// `token prefix`: The first 5 symbols of an access token or refresh token.
-    pub token_prefix: String,
-    /// `tenantId`: The tenant an event belongs to.
-    pub tenant_id: String,
-}
-impl fmt::Debug for CreateRefreshToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CreateRefreshToken")
-            .field("token_prefix", &rt::value::redact(&self.token_prefix, 5usize))
-            .field("tenant_id", &self.tenant_id)
-            .finish()
-    }
-}
-impl CreateRefreshToken {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "token prefix",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "tenantId",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            token_prefix: v.text(0)?,
-            tenant_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { client_id, account } => {
+                    let v = client_id;
+                    m.insert(
+                        "client_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = account;
+                    m.insert(
+                        "account".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { client_id, account } => {
+                    let v = client_id;
+                    c.kind("client id", v, Kind::Code, None);
+                    let v = account;
+                    c.kind("account", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
+    /// `Create admin OAuth platform client`: An admin OAuth platform client is created; the record shows its client id.
+    ///
+    /// Example: `{"action":"create","key":"Creating platform client: e4a1c7d9-3b5f-4a2e-8c6d-9f0b2a7e5c13"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct CreateAdminOauthPlatformClient {
+        /// `client id`: The ID of an OAuth client or OAuth platform client.
+        pub client_id: String,
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { token_prefix, tenant_id } => {
-                let v = token_prefix;
-                m.insert(
-                    "token_prefix".to_owned(),
-                    rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                );
-                let v = tenant_id;
-                m.insert(
-                    "tenant_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+    impl CreateAdminOauthPlatformClient {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "client id",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self { client_id: v.text(0)? })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { client_id } => {
+                    let v = client_id;
+                    m.insert(
+                        "client_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { client_id } => {
+                    let v = client_id;
+                    c.kind("client id", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { token_prefix, tenant_id } => {
-                let v = token_prefix;
-                c.kind("token prefix", v, Kind::Code, Some(5usize));
-                c.length("token prefix", v, 5usize, true);
-                let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code, None);
+    /// `Delete admin OAuth platform client`: An admin OAuth platform client is deleted; the record shows its client id.
+    ///
+    /// Example: `{"action":"delete","key":"Deleting platform client: e4a1c7d9-3b5f-4a2e-8c6d-9f0b2a7e5c13"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct DeleteAdminOauthPlatformClient {
+        /// `client id`: The ID of an OAuth client or OAuth platform client.
+        pub client_id: String,
+    }
+    impl DeleteAdminOauthPlatformClient {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "client id",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self { client_id: v.text(0)? })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
-    }
-}
-/// `Create OAuth client`: An OAuth client is registered; the record shows its client id.
-///
-/// Example: `{"action":"create","key":"Creating application client: 3f1c9a27-6b4e-4d8a-a5c2-7e0b9d1f6a34","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct CreateOauthClient {
-    /// `client id`: The ID of an OAuth client or OAuth platform client.
-    pub client_id: String,
-    /// `tenantId`: The tenant an event belongs to.
-    pub tenant_id: String,
-}
-impl CreateOauthClient {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "client id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "tenantId",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            client_id: v.text(0)?,
-            tenant_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { client_id } => {
+                    let v = client_id;
+                    m.insert(
+                        "client_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { client_id } => {
+                    let v = client_id;
+                    c.kind("client id", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
+    /// `Create external OAuth platform client`: An external OAuth platform client is created; the record shows its client id in `objectID`.
+    ///
+    /// Example: `{"action":"create","objectID":"Creating platform client: 5c8d2f6a-1e9b-4d3c-a7f0-8b4e6c2d9a15","operation":"Delete External Platform API client"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct CreateExternalOauthPlatformClient {
+        /// `client id`: The ID of an OAuth client or OAuth platform client.
+        pub client_id: String,
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { client_id, tenant_id } => {
-                let v = client_id;
-                m.insert(
-                    "client_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = tenant_id;
-                m.insert(
-                    "tenant_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+    impl CreateExternalOauthPlatformClient {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "client id",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self { client_id: v.text(0)? })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { client_id } => {
+                    let v = client_id;
+                    m.insert(
+                        "client_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { client_id } => {
+                    let v = client_id;
+                    c.kind("client id", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { client_id, tenant_id } => {
-                let v = client_id;
-                c.kind("client id", v, Kind::Code, None);
-                let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code, None);
+    /// `Delete external OAuth platform client`: An external OAuth platform client is deleted; the record shows its client id in `objectID`.
+    ///
+    /// Example: `{"action":"delete","objectID":"Deleting platform client: 5c8d2f6a-1e9b-4d3c-a7f0-8b4e6c2d9a15","operation":"Delete External Platform API client"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct DeleteExternalOauthPlatformClient {
+        /// `client id`: The ID of an OAuth client or OAuth platform client.
+        pub client_id: String,
+    }
+    impl DeleteExternalOauthPlatformClient {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "client id",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self { client_id: v.text(0)? })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
-    }
-}
-/// `Update OAuth client`: An OAuth client's settings are changed; the record shows its client id.
-///
-/// Example: `{"action":"update","key":"Updating application client: 3f1c9a27-6b4e-4d8a-a5c2-7e0b9d1f6a34","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct UpdateOauthClient {
-    /// `client id`: The ID of an OAuth client or OAuth platform client.
-    pub client_id: String,
-    /// `tenantId`: The tenant an event belongs to.
-    pub tenant_id: String,
-}
-impl UpdateOauthClient {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "client id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "tenantId",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            client_id: v.text(0)?,
-            tenant_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
         }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { client_id, tenant_id } => {
-                let v = client_id;
-                m.insert(
-                    "client_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = tenant_id;
-                m.insert(
-                    "tenant_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { client_id } => {
+                    let v = client_id;
+                    m.insert(
+                        "client_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
             }
+            m
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { client_id, tenant_id } => {
-                let v = client_id;
-                c.kind("client id", v, Kind::Code, None);
-                let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code, None);
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { client_id } => {
+                    let v = client_id;
+                    c.kind("client id", v, Kind::Code, None);
+                }
             }
+            c.into_violations()
         }
-        c.into_violations()
     }
 }
-/// `Delete OAuth client`: An OAuth client is deleted; the record shows its client id.
-///
-/// Example: `{"action":"delete","key":"Deleting application client: 3f1c9a27-6b4e-4d8a-a5c2-7e0b9d1f6a34","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct DeleteOauthClient {
-    /// `client id`: The ID of an OAuth client or OAuth platform client.
-    pub client_id: String,
-    /// `tenantId`: The tenant an event belongs to.
-    pub tenant_id: String,
-}
-impl DeleteOauthClient {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "client id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "tenantId",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            client_id: v.text(0)?,
-            tenant_id: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { client_id, tenant_id } => {
-                let v = client_id;
-                m.insert(
-                    "client_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = tenant_id;
-                m.insert(
-                    "tenant_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { client_id, tenant_id } => {
-                let v = client_id;
-                c.kind("client id", v, Kind::Code, None);
-                let v = tenant_id;
-                c.kind("tenantId", v, Kind::Code, None);
-            }
-        }
-        c.into_violations()
-    }
-}
-/// `Create OAuth platform client`: An OAuth platform client is created; the record shows its client id.
-///
-/// Example: `{"action":"create","key":"Creating platform client: 6d2e8b14-9c3a-4f7e-b0d5-1a8c4e2f7b96","account":"a7f3c91d2"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct CreateOauthPlatformClient {
-    /// `client id`: The ID of an OAuth client or OAuth platform client.
-    pub client_id: String,
-    /// `account`: The account an event belongs to.
-    pub account: String,
-}
-impl CreateOauthPlatformClient {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "client id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "account",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            client_id: v.text(0)?,
-            account: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { client_id, account } => {
-                let v = client_id;
-                m.insert(
-                    "client_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = account;
-                m.insert("account".to_owned(), rt::serde_json::Value::String(v.clone()));
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { client_id, account } => {
-                let v = client_id;
-                c.kind("client id", v, Kind::Code, None);
-                let v = account;
-                c.kind("account", v, Kind::Code, None);
-            }
-        }
-        c.into_violations()
-    }
-}
-/// `Delete OAuth platform client`: An OAuth platform client is deleted; the record shows its client id.
-///
-/// Example: `{"action":"delete","key":"Deleting platform client: 6d2e8b14-9c3a-4f7e-b0d5-1a8c4e2f7b96","account":"a7f3c91d2"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct DeleteOauthPlatformClient {
-    /// `client id`: The ID of an OAuth client or OAuth platform client.
-    pub client_id: String,
-    /// `account`: The account an event belongs to.
-    pub account: String,
-}
-impl DeleteOauthPlatformClient {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "client id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "account",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            client_id: v.text(0)?,
-            account: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { client_id, account } => {
-                let v = client_id;
-                m.insert(
-                    "client_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = account;
-                m.insert("account".to_owned(), rt::serde_json::Value::String(v.clone()));
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { client_id, account } => {
-                let v = client_id;
-                c.kind("client id", v, Kind::Code, None);
-                let v = account;
-                c.kind("account", v, Kind::Code, None);
-            }
-        }
-        c.into_violations()
-    }
-}
-/// `Create multi-tenant OAuth platform client`: A multi-tenant OAuth platform client is created; the record shows its client id in `objectID`.
-///
-/// Example: `{"action":"create","objectID":"Creating platform client: 0b9f5a3e-2d7c-4e81-9a6f-c3d1e8b5a072","operation":"Create Multitenant Platform API client","account":"a7f3c91d2"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct CreateMultiTenantOauthPlatformClient {
-    /// `client id`: The ID of an OAuth client or OAuth platform client.
-    pub client_id: String,
-    /// `account`: The account an event belongs to.
-    pub account: String,
-}
-impl CreateMultiTenantOauthPlatformClient {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "client id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "account",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            client_id: v.text(0)?,
-            account: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { client_id, account } => {
-                let v = client_id;
-                m.insert(
-                    "client_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = account;
-                m.insert("account".to_owned(), rt::serde_json::Value::String(v.clone()));
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { client_id, account } => {
-                let v = client_id;
-                c.kind("client id", v, Kind::Code, None);
-                let v = account;
-                c.kind("account", v, Kind::Code, None);
-            }
-        }
-        c.into_violations()
-    }
-}
-/// `Create admin OAuth platform client`: An admin OAuth platform client is created; the record shows its client id.
-///
-/// Example: `{"action":"create","key":"Creating platform client: e4a1c7d9-3b5f-4a2e-8c6d-9f0b2a7e5c13"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct CreateAdminOauthPlatformClient {
-    /// `client id`: The ID of an OAuth client or OAuth platform client.
-    pub client_id: String,
-}
-impl CreateAdminOauthPlatformClient {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "client id",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self { client_id: v.text(0)? })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { client_id } => {
-                let v = client_id;
-                m.insert(
-                    "client_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { client_id } => {
-                let v = client_id;
-                c.kind("client id", v, Kind::Code, None);
-            }
-        }
-        c.into_violations()
-    }
-}
-/// `Delete admin OAuth platform client`: An admin OAuth platform client is deleted; the record shows its client id.
-///
-/// Example: `{"action":"delete","key":"Deleting platform client: e4a1c7d9-3b5f-4a2e-8c6d-9f0b2a7e5c13"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct DeleteAdminOauthPlatformClient {
-    /// `client id`: The ID of an OAuth client or OAuth platform client.
-    pub client_id: String,
-}
-impl DeleteAdminOauthPlatformClient {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "client id",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self { client_id: v.text(0)? })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { client_id } => {
-                let v = client_id;
-                m.insert(
-                    "client_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { client_id } => {
-                let v = client_id;
-                c.kind("client id", v, Kind::Code, None);
-            }
-        }
-        c.into_violations()
-    }
-}
-/// `Create external OAuth platform client`: An external OAuth platform client is created; the record shows its client id in `objectID`.
-///
-/// Example: `{"action":"create","objectID":"Creating platform client: 5c8d2f6a-1e9b-4d3c-a7f0-8b4e6c2d9a15","operation":"Delete External Platform API client"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct CreateExternalOauthPlatformClient {
-    /// `client id`: The ID of an OAuth client or OAuth platform client.
-    pub client_id: String,
-}
-impl CreateExternalOauthPlatformClient {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "client id",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self { client_id: v.text(0)? })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { client_id } => {
-                let v = client_id;
-                m.insert(
-                    "client_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { client_id } => {
-                let v = client_id;
-                c.kind("client id", v, Kind::Code, None);
-            }
-        }
-        c.into_violations()
-    }
-}
-/// `Delete external OAuth platform client`: An external OAuth platform client is deleted; the record shows its client id in `objectID`.
-///
-/// Example: `{"action":"delete","objectID":"Deleting platform client: 5c8d2f6a-1e9b-4d3c-a7f0-8b4e6c2d9a15","operation":"Delete External Platform API client"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct DeleteExternalOauthPlatformClient {
-    /// `client id`: The ID of an OAuth client or OAuth platform client.
-    pub client_id: String,
-}
-impl DeleteExternalOauthPlatformClient {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "client id",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self { client_id: v.text(0)? })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { client_id } => {
-                let v = client_id;
-                m.insert(
-                    "client_id".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { client_id } => {
-                let v = client_id;
-                c.kind("client id", v, Kind::Code, None);
-            }
-        }
-        c.into_violations()
-    }
-}
+pub use m_platform_client::*;
 /// An event of any action, with its typed complement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

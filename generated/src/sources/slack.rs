@@ -266,3592 +266,3705 @@ impl fmt::Display for Reason {
         f.write_str(self.as_str())
     }
 }
-/// `added`: An integration is added to the workspace.
-///
-/// Example: `{"service_id": 4567890123, "service_type": "Incoming WebHooks", "user_id": "U1234ABCD", "user_name": "Johnny", "channel": "C2345678901", "date": "1392076800", "change_type": "added", "scope": "incoming-webhook"}`
-///
-/// Example: `{"app_id": "2345678901", "app_type": "Johnny App", "user_id": "U2345BCDE", "user_name": "Billy", "date": "1392163201", "change_type": "added", "scope": "chat:write:user,channels:read"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum Added {
-    /// service: The entry is about a service; it carries service_id and service_type.
-    Service_ {
-        /// `service_id`: The ID of the service (legacy integration) the entry is about.
-        service_id: u64,
-        /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
-        service_type: String,
-        /// `user_id`: The ID of the user who made the change.
-        user_id: String,
-        /// `user_name`: The name of the user who made the change.
-        user_name: String,
-        /// `channel`: The ID of the channel the integration is tied to, when there is one.
-        channel: Option<String>,
-        /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
-        date: rt::time::Timestamp,
-        /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-        scope: Vec<String>,
-        /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
-        rss_feed: Option<bool>,
-        /// `rss_feed_change_type`: How the RSS feed changed.
-        rss_feed_change_type: Option<String>,
-        /// `rss_feed_title`: The title of the RSS feed.
-        rss_feed_title: Option<String>,
-        /// `rss_feed_url`: The URL of the RSS feed.
-        rss_feed_url: Option<String>,
-    },
-    /// app: The entry is about an API app; it carries app_id and app_type.
-    App {
-        /// `app_id`: The ID of the API app the entry is about.
-        app_id: u64,
-        /// `app_type`: The name of the API app.
-        app_type: String,
-        /// `user_id`: The ID of the user who made the change.
-        user_id: String,
-        /// `user_name`: The name of the user who made the change.
-        user_name: String,
-        /// `channel`: The ID of the channel the integration is tied to, when there is one.
-        channel: Option<String>,
-        /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
-        date: rt::time::Timestamp,
-        /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-        scope: Vec<String>,
-        /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
-        rss_feed: Option<bool>,
-        /// `rss_feed_change_type`: How the RSS feed changed.
-        rss_feed_change_type: Option<String>,
-        /// `rss_feed_title`: The title of the RSS feed.
-        rss_feed_title: Option<String>,
-        /// `rss_feed_url`: The URL of the RSS feed.
-        rss_feed_url: Option<String>,
-    },
-}
-impl Added {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "service_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "service_type",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "channel",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "date",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_change_type",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_title",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_url",
-                optional: true,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app_type",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "channel",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "date",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_change_type",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_title",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_url",
-                optional: true,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
+/// The actions of module `team.integrationLogs`.
+mod m_team_integration_logs {
+    use super::*;
+    /// `added`: An integration is added to the workspace.
+    ///
+    /// Example: `{"service_id": 4567890123, "service_type": "Incoming WebHooks", "user_id": "U1234ABCD", "user_name": "Johnny", "channel": "C2345678901", "date": "1392076800", "change_type": "added", "scope": "incoming-webhook"}`
+    ///
+    /// Example: `{"app_id": "2345678901", "app_type": "Johnny App", "user_id": "U2345BCDE", "user_name": "Billy", "date": "1392163201", "change_type": "added", "scope": "chat:write:user,channels:read"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum Added {
+        /// service: The entry is about a service; it carries service_id and service_type.
+        Service_ {
+            /// `service_id`: The ID of the service (legacy integration) the entry is about.
+            service_id: u64,
+            /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
+            service_type: String,
+            /// `user_id`: The ID of the user who made the change.
+            user_id: String,
+            /// `user_name`: The name of the user who made the change.
+            user_name: String,
+            /// `channel`: The ID of the channel the integration is tied to, when there is one.
+            channel: Option<String>,
+            /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
+            date: rt::time::Timestamp,
+            /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
+            scope: Vec<String>,
+            /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
+            rss_feed: Option<bool>,
+            /// `rss_feed_change_type`: How the RSS feed changed.
+            rss_feed_change_type: Option<String>,
+            /// `rss_feed_title`: The title of the RSS feed.
+            rss_feed_title: Option<String>,
+            /// `rss_feed_url`: The URL of the RSS feed.
+            rss_feed_url: Option<String>,
+        },
+        /// app: The entry is about an API app; it carries app_id and app_type.
+        App {
+            /// `app_id`: The ID of the API app the entry is about.
+            app_id: u64,
+            /// `app_type`: The name of the API app.
+            app_type: String,
+            /// `user_id`: The ID of the user who made the change.
+            user_id: String,
+            /// `user_name`: The name of the user who made the change.
+            user_name: String,
+            /// `channel`: The ID of the channel the integration is tied to, when there is one.
+            channel: Option<String>,
+            /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
+            date: rt::time::Timestamp,
+            /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
+            scope: Vec<String>,
+            /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
+            rss_feed: Option<bool>,
+            /// `rss_feed_change_type`: How the RSS feed changed.
+            rss_feed_change_type: Option<String>,
+            /// `rss_feed_title`: The title of the RSS feed.
+            rss_feed_title: Option<String>,
+            /// `rss_feed_url`: The URL of the RSS feed.
+            rss_feed_url: Option<String>,
+        },
     }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::Service_ {
-                        service_id: v.id(0)?,
-                        service_type: v.text(1)?,
-                        user_id: v.text(2)?,
-                        user_name: v.text(3)?,
-                        channel: v.opt_text(4)?,
-                        date: v.timestamp(5)?,
-                        scope: v.list(6, ",")?,
-                        rss_feed: v.opt_boolean(7)?,
-                        rss_feed_change_type: v.opt_text(8)?,
-                        rss_feed_title: v.opt_text(9)?,
-                        rss_feed_url: v.opt_text(10)?,
+    impl Added {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "service_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "service_type",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "channel",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "date",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_change_type",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_title",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_url",
+                    optional: true,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app_type",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "channel",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "date",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_change_type",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_title",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_url",
+                    optional: true,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::Service_ {
+                            service_id: v.id(0)?,
+                            service_type: v.text(1)?,
+                            user_id: v.text(2)?,
+                            user_name: v.text(3)?,
+                            channel: v.opt_text(4)?,
+                            date: v.timestamp(5)?,
+                            scope: v.list(6, ",")?,
+                            rss_feed: v.opt_boolean(7)?,
+                            rss_feed_change_type: v.opt_text(8)?,
+                            rss_feed_title: v.opt_text(9)?,
+                            rss_feed_url: v.opt_text(10)?,
+                        }
+                    }
+                    _ => {
+                        Self::App {
+                            app_id: v.id(0)?,
+                            app_type: v.text(1)?,
+                            user_id: v.text(2)?,
+                            user_name: v.text(3)?,
+                            channel: v.opt_text(4)?,
+                            date: v.timestamp(5)?,
+                            scope: v.list(6, ",")?,
+                            rss_feed: v.opt_boolean(7)?,
+                            rss_feed_change_type: v.opt_text(8)?,
+                            rss_feed_title: v.opt_text(9)?,
+                            rss_feed_url: v.opt_text(10)?,
+                        }
+                    }
+                },
+            )
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::Service_ { .. } => Some("service"),
+                Self::App { .. } => Some("app"),
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::Service_ { .. } => 0,
+                Self::App { .. } => 1,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = service_id;
+                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = service_type;
+                    m.insert(
+                        "service_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
                     }
                 }
-                _ => {
-                    Self::App {
-                        app_id: v.id(0)?,
-                        app_type: v.text(1)?,
-                        user_id: v.text(2)?,
-                        user_name: v.text(3)?,
-                        channel: v.opt_text(4)?,
-                        date: v.timestamp(5)?,
-                        scope: v.list(6, ",")?,
-                        rss_feed: v.opt_boolean(7)?,
-                        rss_feed_change_type: v.opt_text(8)?,
-                        rss_feed_title: v.opt_text(9)?,
-                        rss_feed_url: v.opt_text(10)?,
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_type;
+                    m.insert(
+                        "app_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
                     }
                 }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::Service_ { .. } => Some("service"),
-            Self::App { .. } => Some("app"),
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::Service_ { .. } => 0,
-            Self::App { .. } => 1,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = service_id;
-                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = service_type;
-                m.insert(
-                    "service_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
             }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_type;
-                m.insert(
-                    "app_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
+            m
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let _ = service_id;
-                let _ = service_type;
-                let v = user_id;
-                c.kind("user_id", v, Kind::Code, None);
-                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                    "^[UW][A-Z0-9]+$",
-                );
-                c.pattern("user_id", v, &PATTERN, None);
-                let _ = user_name;
-                if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code, None);
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let _ = service_id;
+                    let _ = service_type;
+                    let v = user_id;
+                    c.kind("user_id", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[CDG][A-Z0-9]+$",
+                        "^[UW][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN, None);
-                }
-                let _ = date;
-                let _ = scope;
-                let _ = rss_feed;
-                let _ = rss_feed_change_type;
-                let _ = rss_feed_title;
-                if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url, None);
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let _ = app_id;
-                let _ = app_type;
-                let v = user_id;
-                c.kind("user_id", v, Kind::Code, None);
-                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                    "^[UW][A-Z0-9]+$",
-                );
-                c.pattern("user_id", v, &PATTERN, None);
-                let _ = user_name;
-                if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[CDG][A-Z0-9]+$",
-                    );
-                    c.pattern("channel", v, &PATTERN, None);
-                }
-                let _ = date;
-                let _ = scope;
-                let _ = rss_feed;
-                let _ = rss_feed_change_type;
-                let _ = rss_feed_title;
-                if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url, None);
-                }
-            }
-        }
-        c.into_violations()
-    }
-}
-impl Added {
-    /// The entry's fields in the log's own JSON form.
-    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = service_id;
-                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = service_type;
-                m.insert(
-                    "service_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(
-                        v.unix().unwrap_or_default().to_string(),
-                    ),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = app_id;
-                m.insert(
-                    "app_id".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = app_type;
-                m.insert(
-                    "app_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(
-                        v.unix().unwrap_or_default().to_string(),
-                    ),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-        }
-        m
-    }
-}
-/// `removed`: An integration is removed from the workspace.
-///
-/// Example: `{"service_id": "3456789012", "service_type": "Airbrake", "user_id": "U3456CDEF", "user_name": "Joey", "channel": "C1234567890", "date": "1392508800", "change_type": "removed", "scope": "incoming-webhook"}`
-///
-/// Example: `{"app_id": "2345678901", "app_type": "Johnny App", "user_id": "U2345BCDE", "user_name": "Billy", "date": "1392508801", "change_type": "removed", "scope": "chat:write:user,channels:read"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum Removed {
-    /// service: The entry is about a service; it carries service_id and service_type.
-    Service_ {
-        /// `service_id`: The ID of the service (legacy integration) the entry is about.
-        service_id: u64,
-        /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
-        service_type: String,
-        /// `user_id`: The ID of the user who made the change.
-        user_id: String,
-        /// `user_name`: The name of the user who made the change.
-        user_name: String,
-        /// `channel`: The ID of the channel the integration is tied to, when there is one.
-        channel: Option<String>,
-        /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
-        date: rt::time::Timestamp,
-        /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-        scope: Vec<String>,
-        /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
-        rss_feed: Option<bool>,
-        /// `rss_feed_change_type`: How the RSS feed changed.
-        rss_feed_change_type: Option<String>,
-        /// `rss_feed_title`: The title of the RSS feed.
-        rss_feed_title: Option<String>,
-        /// `rss_feed_url`: The URL of the RSS feed.
-        rss_feed_url: Option<String>,
-    },
-    /// app: The entry is about an API app; it carries app_id and app_type.
-    App {
-        /// `app_id`: The ID of the API app the entry is about.
-        app_id: u64,
-        /// `app_type`: The name of the API app.
-        app_type: String,
-        /// `user_id`: The ID of the user who made the change.
-        user_id: String,
-        /// `user_name`: The name of the user who made the change.
-        user_name: String,
-        /// `channel`: The ID of the channel the integration is tied to, when there is one.
-        channel: Option<String>,
-        /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
-        date: rt::time::Timestamp,
-        /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-        scope: Vec<String>,
-        /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
-        rss_feed: Option<bool>,
-        /// `rss_feed_change_type`: How the RSS feed changed.
-        rss_feed_change_type: Option<String>,
-        /// `rss_feed_title`: The title of the RSS feed.
-        rss_feed_title: Option<String>,
-        /// `rss_feed_url`: The URL of the RSS feed.
-        rss_feed_url: Option<String>,
-    },
-}
-impl Removed {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "service_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "service_type",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "channel",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "date",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_change_type",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_title",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_url",
-                optional: true,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app_type",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "channel",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "date",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_change_type",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_title",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_url",
-                optional: true,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::Service_ {
-                        service_id: v.id(0)?,
-                        service_type: v.text(1)?,
-                        user_id: v.text(2)?,
-                        user_name: v.text(3)?,
-                        channel: v.opt_text(4)?,
-                        date: v.timestamp(5)?,
-                        scope: v.list(6, ",")?,
-                        rss_feed: v.opt_boolean(7)?,
-                        rss_feed_change_type: v.opt_text(8)?,
-                        rss_feed_title: v.opt_text(9)?,
-                        rss_feed_url: v.opt_text(10)?,
+                    c.pattern("user_id", v, &PATTERN, None);
+                    let _ = user_name;
+                    if let Some(v) = channel {
+                        c.kind("channel", v, Kind::Code, None);
+                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                            "^[CDG][A-Z0-9]+$",
+                        );
+                        c.pattern("channel", v, &PATTERN, None);
+                    }
+                    let _ = date;
+                    let _ = scope;
+                    let _ = rss_feed;
+                    let _ = rss_feed_change_type;
+                    let _ = rss_feed_title;
+                    if let Some(v) = rss_feed_url {
+                        c.kind("rss_feed_url", v, Kind::Url, None);
                     }
                 }
-                _ => {
-                    Self::App {
-                        app_id: v.id(0)?,
-                        app_type: v.text(1)?,
-                        user_id: v.text(2)?,
-                        user_name: v.text(3)?,
-                        channel: v.opt_text(4)?,
-                        date: v.timestamp(5)?,
-                        scope: v.list(6, ",")?,
-                        rss_feed: v.opt_boolean(7)?,
-                        rss_feed_change_type: v.opt_text(8)?,
-                        rss_feed_title: v.opt_text(9)?,
-                        rss_feed_url: v.opt_text(10)?,
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let _ = app_id;
+                    let _ = app_type;
+                    let v = user_id;
+                    c.kind("user_id", v, Kind::Code, None);
+                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                        "^[UW][A-Z0-9]+$",
+                    );
+                    c.pattern("user_id", v, &PATTERN, None);
+                    let _ = user_name;
+                    if let Some(v) = channel {
+                        c.kind("channel", v, Kind::Code, None);
+                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                            "^[CDG][A-Z0-9]+$",
+                        );
+                        c.pattern("channel", v, &PATTERN, None);
+                    }
+                    let _ = date;
+                    let _ = scope;
+                    let _ = rss_feed;
+                    let _ = rss_feed_change_type;
+                    let _ = rss_feed_title;
+                    if let Some(v) = rss_feed_url {
+                        c.kind("rss_feed_url", v, Kind::Url, None);
                     }
                 }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::Service_ { .. } => Some("service"),
-            Self::App { .. } => Some("app"),
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::Service_ { .. } => 0,
-            Self::App { .. } => 1,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = service_id;
-                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = service_type;
-                m.insert(
-                    "service_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
+    impl Added {
+        /// The entry's fields in the log's own JSON form.
+        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = service_id;
+                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = service_type;
                     m.insert(
-                        "channel".to_owned(),
+                        "service_type".to_owned(),
                         rt::serde_json::Value::String(v.clone()),
                     );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
+                    let v = user_id;
                     m.insert(
-                        "rss_feed_change_type".to_owned(),
+                        "user_id".to_owned(),
                         rt::serde_json::Value::String(v.clone()),
                     );
-                }
-                if let Some(v) = rss_feed_title {
+                    let v = user_name;
                     m.insert(
-                        "rss_feed_title".to_owned(),
+                        "user_name".to_owned(),
                         rt::serde_json::Value::String(v.clone()),
                     );
-                }
-                if let Some(v) = rss_feed_url {
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
                     m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(
+                            v.unix().unwrap_or_default().to_string(),
+                        ),
                     );
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_type;
-                m.insert(
-                    "app_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
+                    let v = scope;
                     m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
+                        "scope".to_owned(),
+                        rt::serde_json::Value::String(v.join(",")),
                     );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let _ = service_id;
-                let _ = service_type;
-                let v = user_id;
-                c.kind("user_id", v, Kind::Code, None);
-                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                    "^[UW][A-Z0-9]+$",
-                );
-                c.pattern("user_id", v, &PATTERN, None);
-                let _ = user_name;
-                if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[CDG][A-Z0-9]+$",
-                    );
-                    c.pattern("channel", v, &PATTERN, None);
-                }
-                let _ = date;
-                let _ = scope;
-                let _ = rss_feed;
-                let _ = rss_feed_change_type;
-                let _ = rss_feed_title;
-                if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url, None);
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let _ = app_id;
-                let _ = app_type;
-                let v = user_id;
-                c.kind("user_id", v, Kind::Code, None);
-                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                    "^[UW][A-Z0-9]+$",
-                );
-                c.pattern("user_id", v, &PATTERN, None);
-                let _ = user_name;
-                if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[CDG][A-Z0-9]+$",
-                    );
-                    c.pattern("channel", v, &PATTERN, None);
-                }
-                let _ = date;
-                let _ = scope;
-                let _ = rss_feed;
-                let _ = rss_feed_change_type;
-                let _ = rss_feed_title;
-                if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url, None);
-                }
-            }
-        }
-        c.into_violations()
-    }
-}
-impl Removed {
-    /// The entry's fields in the log's own JSON form.
-    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = service_id;
-                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = service_type;
-                m.insert(
-                    "service_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(
-                        v.unix().unwrap_or_default().to_string(),
-                    ),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = app_id;
-                m.insert(
-                    "app_id".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = app_type;
-                m.insert(
-                    "app_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(
-                        v.unix().unwrap_or_default().to_string(),
-                    ),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-        }
-        m
-    }
-}
-/// `enabled`: An integration is enabled.
-///
-/// Example: `{"service_id": 1234567890, "service_type": "Google Calendar", "user_id": "U1234ABCD", "user_name": "Johnny", "channel": "C1234567890", "date": "1392163200", "change_type": "enabled", "scope": "incoming-webhook"}`
-///
-/// Example: `{"app_id": 5678901234, "app_type": "Standup Bot", "user_id": "W4567DEFG", "user_name": "Maria", "date": "1392249600", "change_type": "enabled", "scope": "chat:write:bot,users:read"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum Enabled {
-    /// service: The entry is about a service; it carries service_id and service_type.
-    Service_ {
-        /// `service_id`: The ID of the service (legacy integration) the entry is about.
-        service_id: u64,
-        /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
-        service_type: String,
-        /// `user_id`: The ID of the user who made the change.
-        user_id: String,
-        /// `user_name`: The name of the user who made the change.
-        user_name: String,
-        /// `channel`: The ID of the channel the integration is tied to, when there is one.
-        channel: Option<String>,
-        /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
-        date: rt::time::Timestamp,
-        /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-        scope: Vec<String>,
-        /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
-        rss_feed: Option<bool>,
-        /// `rss_feed_change_type`: How the RSS feed changed.
-        rss_feed_change_type: Option<String>,
-        /// `rss_feed_title`: The title of the RSS feed.
-        rss_feed_title: Option<String>,
-        /// `rss_feed_url`: The URL of the RSS feed.
-        rss_feed_url: Option<String>,
-    },
-    /// app: The entry is about an API app; it carries app_id and app_type.
-    App {
-        /// `app_id`: The ID of the API app the entry is about.
-        app_id: u64,
-        /// `app_type`: The name of the API app.
-        app_type: String,
-        /// `user_id`: The ID of the user who made the change.
-        user_id: String,
-        /// `user_name`: The name of the user who made the change.
-        user_name: String,
-        /// `channel`: The ID of the channel the integration is tied to, when there is one.
-        channel: Option<String>,
-        /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
-        date: rt::time::Timestamp,
-        /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-        scope: Vec<String>,
-        /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
-        rss_feed: Option<bool>,
-        /// `rss_feed_change_type`: How the RSS feed changed.
-        rss_feed_change_type: Option<String>,
-        /// `rss_feed_title`: The title of the RSS feed.
-        rss_feed_title: Option<String>,
-        /// `rss_feed_url`: The URL of the RSS feed.
-        rss_feed_url: Option<String>,
-    },
-}
-impl Enabled {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "service_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "service_type",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "channel",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "date",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_change_type",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_title",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_url",
-                optional: true,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app_type",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "channel",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "date",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_change_type",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_title",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_url",
-                optional: true,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::Service_ {
-                        service_id: v.id(0)?,
-                        service_type: v.text(1)?,
-                        user_id: v.text(2)?,
-                        user_name: v.text(3)?,
-                        channel: v.opt_text(4)?,
-                        date: v.timestamp(5)?,
-                        scope: v.list(6, ",")?,
-                        rss_feed: v.opt_boolean(7)?,
-                        rss_feed_change_type: v.opt_text(8)?,
-                        rss_feed_title: v.opt_text(9)?,
-                        rss_feed_url: v.opt_text(10)?,
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
                     }
                 }
-                _ => {
-                    Self::App {
-                        app_id: v.id(0)?,
-                        app_type: v.text(1)?,
-                        user_id: v.text(2)?,
-                        user_name: v.text(3)?,
-                        channel: v.opt_text(4)?,
-                        date: v.timestamp(5)?,
-                        scope: v.list(6, ",")?,
-                        rss_feed: v.opt_boolean(7)?,
-                        rss_feed_change_type: v.opt_text(8)?,
-                        rss_feed_title: v.opt_text(9)?,
-                        rss_feed_url: v.opt_text(10)?,
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = app_id;
+                    m.insert(
+                        "app_id".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = app_type;
+                    m.insert(
+                        "app_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(
+                            v.unix().unwrap_or_default().to_string(),
+                        ),
+                    );
+                    let v = scope;
+                    m.insert(
+                        "scope".to_owned(),
+                        rt::serde_json::Value::String(v.join(",")),
+                    );
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
                     }
                 }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::Service_ { .. } => Some("service"),
-            Self::App { .. } => Some("app"),
+            }
+            m
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::Service_ { .. } => 0,
-            Self::App { .. } => 1,
-        }]
+    /// `removed`: An integration is removed from the workspace.
+    ///
+    /// Example: `{"service_id": "3456789012", "service_type": "Airbrake", "user_id": "U3456CDEF", "user_name": "Joey", "channel": "C1234567890", "date": "1392508800", "change_type": "removed", "scope": "incoming-webhook"}`
+    ///
+    /// Example: `{"app_id": "2345678901", "app_type": "Johnny App", "user_id": "U2345BCDE", "user_name": "Billy", "date": "1392508801", "change_type": "removed", "scope": "chat:write:user,channels:read"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum Removed {
+        /// service: The entry is about a service; it carries service_id and service_type.
+        Service_ {
+            /// `service_id`: The ID of the service (legacy integration) the entry is about.
+            service_id: u64,
+            /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
+            service_type: String,
+            /// `user_id`: The ID of the user who made the change.
+            user_id: String,
+            /// `user_name`: The name of the user who made the change.
+            user_name: String,
+            /// `channel`: The ID of the channel the integration is tied to, when there is one.
+            channel: Option<String>,
+            /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
+            date: rt::time::Timestamp,
+            /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
+            scope: Vec<String>,
+            /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
+            rss_feed: Option<bool>,
+            /// `rss_feed_change_type`: How the RSS feed changed.
+            rss_feed_change_type: Option<String>,
+            /// `rss_feed_title`: The title of the RSS feed.
+            rss_feed_title: Option<String>,
+            /// `rss_feed_url`: The URL of the RSS feed.
+            rss_feed_url: Option<String>,
+        },
+        /// app: The entry is about an API app; it carries app_id and app_type.
+        App {
+            /// `app_id`: The ID of the API app the entry is about.
+            app_id: u64,
+            /// `app_type`: The name of the API app.
+            app_type: String,
+            /// `user_id`: The ID of the user who made the change.
+            user_id: String,
+            /// `user_name`: The name of the user who made the change.
+            user_name: String,
+            /// `channel`: The ID of the channel the integration is tied to, when there is one.
+            channel: Option<String>,
+            /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
+            date: rt::time::Timestamp,
+            /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
+            scope: Vec<String>,
+            /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
+            rss_feed: Option<bool>,
+            /// `rss_feed_change_type`: How the RSS feed changed.
+            rss_feed_change_type: Option<String>,
+            /// `rss_feed_title`: The title of the RSS feed.
+            rss_feed_title: Option<String>,
+            /// `rss_feed_url`: The URL of the RSS feed.
+            rss_feed_url: Option<String>,
+        },
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = service_id;
-                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = service_type;
-                m.insert(
-                    "service_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_type;
-                m.insert(
-                    "app_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
+    impl Removed {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "service_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "service_type",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "channel",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "date",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_change_type",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_title",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_url",
+                    optional: true,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app_type",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "channel",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "date",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_change_type",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_title",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_url",
+                    optional: true,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::Service_ {
+                            service_id: v.id(0)?,
+                            service_type: v.text(1)?,
+                            user_id: v.text(2)?,
+                            user_name: v.text(3)?,
+                            channel: v.opt_text(4)?,
+                            date: v.timestamp(5)?,
+                            scope: v.list(6, ",")?,
+                            rss_feed: v.opt_boolean(7)?,
+                            rss_feed_change_type: v.opt_text(8)?,
+                            rss_feed_title: v.opt_text(9)?,
+                            rss_feed_url: v.opt_text(10)?,
+                        }
+                    }
+                    _ => {
+                        Self::App {
+                            app_id: v.id(0)?,
+                            app_type: v.text(1)?,
+                            user_id: v.text(2)?,
+                            user_name: v.text(3)?,
+                            channel: v.opt_text(4)?,
+                            date: v.timestamp(5)?,
+                            scope: v.list(6, ",")?,
+                            rss_feed: v.opt_boolean(7)?,
+                            rss_feed_change_type: v.opt_text(8)?,
+                            rss_feed_title: v.opt_text(9)?,
+                            rss_feed_url: v.opt_text(10)?,
+                        }
+                    }
+                },
+            )
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::Service_ { .. } => Some("service"),
+                Self::App { .. } => Some("app"),
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let _ = service_id;
-                let _ = service_type;
-                let v = user_id;
-                c.kind("user_id", v, Kind::Code, None);
-                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                    "^[UW][A-Z0-9]+$",
-                );
-                c.pattern("user_id", v, &PATTERN, None);
-                let _ = user_name;
-                if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[CDG][A-Z0-9]+$",
-                    );
-                    c.pattern("channel", v, &PATTERN, None);
-                }
-                let _ = date;
-                let _ = scope;
-                let _ = rss_feed;
-                let _ = rss_feed_change_type;
-                let _ = rss_feed_title;
-                if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url, None);
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let _ = app_id;
-                let _ = app_type;
-                let v = user_id;
-                c.kind("user_id", v, Kind::Code, None);
-                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                    "^[UW][A-Z0-9]+$",
-                );
-                c.pattern("user_id", v, &PATTERN, None);
-                let _ = user_name;
-                if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[CDG][A-Z0-9]+$",
-                    );
-                    c.pattern("channel", v, &PATTERN, None);
-                }
-                let _ = date;
-                let _ = scope;
-                let _ = rss_feed;
-                let _ = rss_feed_change_type;
-                let _ = rss_feed_title;
-                if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url, None);
-                }
-            }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::Service_ { .. } => 0,
+                Self::App { .. } => 1,
+            }]
         }
-        c.into_violations()
-    }
-}
-impl Enabled {
-    /// The entry's fields in the log's own JSON form.
-    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = service_id;
-                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = service_type;
-                m.insert(
-                    "service_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = service_id;
+                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = service_type;
                     m.insert(
-                        "channel".to_owned(),
+                        "service_type".to_owned(),
                         rt::serde_json::Value::String(v.clone()),
                     );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(
-                        v.unix().unwrap_or_default().to_string(),
-                    ),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
+                    let v = user_id;
                     m.insert(
-                        "rss_feed_change_type".to_owned(),
+                        "user_id".to_owned(),
                         rt::serde_json::Value::String(v.clone()),
                     );
-                }
-                if let Some(v) = rss_feed_title {
+                    let v = user_name;
                     m.insert(
-                        "rss_feed_title".to_owned(),
+                        "user_name".to_owned(),
                         rt::serde_json::Value::String(v.clone()),
                     );
-                }
-                if let Some(v) = rss_feed_url {
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
                     m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
                     );
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = app_id;
-                m.insert(
-                    "app_id".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = app_type;
-                m.insert(
-                    "app_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(
-                        v.unix().unwrap_or_default().to_string(),
-                    ),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-        }
-        m
-    }
-}
-/// `disabled`: An integration is disabled, by a user or by Slack; the entry says why.
-///
-/// Example: `{"service_id": "3456789012", "service_type": "Airbrake", "user_id": "U3456CDEF", "user_name": "Joey", "channel": "C1234567890", "date": "1392163202", "change_type": "disabled", "reason": "user", "scope": "incoming-webhook"}`
-///
-/// Example: `{"app_id": "2345678901", "app_type": "Johnny App", "user_id": "U2345BCDE", "user_name": "Billy", "date": "1392422401", "change_type": "disabled", "reason": "rate_limits", "scope": "chat:write:user,channels:read"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum Disabled {
-    /// service: The entry is about a service; it carries service_id and service_type.
-    Service_ {
-        /// `service_id`: The ID of the service (legacy integration) the entry is about.
-        service_id: u64,
-        /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
-        service_type: String,
-        /// `user_id`: The ID of the user who made the change.
-        user_id: String,
-        /// `user_name`: The name of the user who made the change.
-        user_name: String,
-        /// `channel`: The ID of the channel the integration is tied to, when there is one.
-        channel: Option<String>,
-        /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
-        date: rt::time::Timestamp,
-        /// `reason`: Why an integration was disabled; only `disabled` entries carry it.
-        reason: Reason,
-        /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-        scope: Vec<String>,
-        /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
-        rss_feed: Option<bool>,
-        /// `rss_feed_change_type`: How the RSS feed changed.
-        rss_feed_change_type: Option<String>,
-        /// `rss_feed_title`: The title of the RSS feed.
-        rss_feed_title: Option<String>,
-        /// `rss_feed_url`: The URL of the RSS feed.
-        rss_feed_url: Option<String>,
-    },
-    /// app: The entry is about an API app; it carries app_id and app_type.
-    App {
-        /// `app_id`: The ID of the API app the entry is about.
-        app_id: u64,
-        /// `app_type`: The name of the API app.
-        app_type: String,
-        /// `user_id`: The ID of the user who made the change.
-        user_id: String,
-        /// `user_name`: The name of the user who made the change.
-        user_name: String,
-        /// `channel`: The ID of the channel the integration is tied to, when there is one.
-        channel: Option<String>,
-        /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
-        date: rt::time::Timestamp,
-        /// `reason`: Why an integration was disabled; only `disabled` entries carry it.
-        reason: Reason,
-        /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-        scope: Vec<String>,
-        /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
-        rss_feed: Option<bool>,
-        /// `rss_feed_change_type`: How the RSS feed changed.
-        rss_feed_change_type: Option<String>,
-        /// `rss_feed_title`: The title of the RSS feed.
-        rss_feed_title: Option<String>,
-        /// `rss_feed_url`: The URL of the RSS feed.
-        rss_feed_url: Option<String>,
-    },
-}
-impl Disabled {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "service_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "service_type",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "channel",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "date",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "reason",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_change_type",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_title",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_url",
-                optional: true,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app_type",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "channel",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "date",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "reason",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_change_type",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_title",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_url",
-                optional: true,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::Service_ {
-                        service_id: v.id(0)?,
-                        service_type: v.text(1)?,
-                        user_id: v.text(2)?,
-                        user_name: v.text(3)?,
-                        channel: v.opt_text(4)?,
-                        date: v.timestamp(5)?,
-                        reason: v.value(6)?,
-                        scope: v.list(7, ",")?,
-                        rss_feed: v.opt_boolean(8)?,
-                        rss_feed_change_type: v.opt_text(9)?,
-                        rss_feed_title: v.opt_text(10)?,
-                        rss_feed_url: v.opt_text(11)?,
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
                     }
                 }
-                _ => {
-                    Self::App {
-                        app_id: v.id(0)?,
-                        app_type: v.text(1)?,
-                        user_id: v.text(2)?,
-                        user_name: v.text(3)?,
-                        channel: v.opt_text(4)?,
-                        date: v.timestamp(5)?,
-                        reason: v.value(6)?,
-                        scope: v.list(7, ",")?,
-                        rss_feed: v.opt_boolean(8)?,
-                        rss_feed_change_type: v.opt_text(9)?,
-                        rss_feed_title: v.opt_text(10)?,
-                        rss_feed_url: v.opt_text(11)?,
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_type;
+                    m.insert(
+                        "app_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
                     }
                 }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::Service_ { .. } => Some("service"),
-            Self::App { .. } => Some("app"),
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::Service_ { .. } => 0,
-            Self::App { .. } => 1,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                reason,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = service_id;
-                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = service_type;
-                m.insert(
-                    "service_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = reason;
-                m.insert(
-                    "reason".to_owned(),
-                    rt::serde_json::Value::String(v.as_str().to_owned()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
             }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                reason,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_type;
-                m.insert(
-                    "app_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = reason;
-                m.insert(
-                    "reason".to_owned(),
-                    rt::serde_json::Value::String(v.as_str().to_owned()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
+            m
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                reason,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let _ = service_id;
-                let _ = service_type;
-                let v = user_id;
-                c.kind("user_id", v, Kind::Code, None);
-                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                    "^[UW][A-Z0-9]+$",
-                );
-                c.pattern("user_id", v, &PATTERN, None);
-                let _ = user_name;
-                if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code, None);
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let _ = service_id;
+                    let _ = service_type;
+                    let v = user_id;
+                    c.kind("user_id", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[CDG][A-Z0-9]+$",
+                        "^[UW][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN, None);
-                }
-                let _ = date;
-                let v = reason;
-                c.allowed("reason", v.is_known(), v.as_str(), Reason::VALUES);
-                let _ = scope;
-                let _ = rss_feed;
-                let _ = rss_feed_change_type;
-                let _ = rss_feed_title;
-                if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url, None);
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                reason,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let _ = app_id;
-                let _ = app_type;
-                let v = user_id;
-                c.kind("user_id", v, Kind::Code, None);
-                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                    "^[UW][A-Z0-9]+$",
-                );
-                c.pattern("user_id", v, &PATTERN, None);
-                let _ = user_name;
-                if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[CDG][A-Z0-9]+$",
-                    );
-                    c.pattern("channel", v, &PATTERN, None);
-                }
-                let _ = date;
-                let v = reason;
-                c.allowed("reason", v.is_known(), v.as_str(), Reason::VALUES);
-                let _ = scope;
-                let _ = rss_feed;
-                let _ = rss_feed_change_type;
-                let _ = rss_feed_title;
-                if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url, None);
-                }
-            }
-        }
-        c.into_violations()
-    }
-}
-impl Disabled {
-    /// The entry's fields in the log's own JSON form.
-    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                reason,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = service_id;
-                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = service_type;
-                m.insert(
-                    "service_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(
-                        v.unix().unwrap_or_default().to_string(),
-                    ),
-                );
-                let v = reason;
-                m.insert(
-                    "reason".to_owned(),
-                    rt::serde_json::Value::String(v.as_str().to_owned()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                reason,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = app_id;
-                m.insert(
-                    "app_id".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = app_type;
-                m.insert(
-                    "app_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(
-                        v.unix().unwrap_or_default().to_string(),
-                    ),
-                );
-                let v = reason;
-                m.insert(
-                    "reason".to_owned(),
-                    rt::serde_json::Value::String(v.as_str().to_owned()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-        }
-        m
-    }
-}
-/// `expanded`: An integration's permissions are extended.
-///
-/// Example: `{"service_id": "6789012345", "service_type": "Google Drive", "user_id": "U1234ABCD", "user_name": "Johnny", "date": "1392595200", "change_type": "expanded", "scope": "links:read,links:write"}`
-///
-/// Example: `{"app_id": "2345678901", "app_type": "Johnny App", "user_id": "U2345BCDE", "user_name": "Billy", "date": "1392595201", "change_type": "expanded", "scope": "chat:write:user,channels:read,users:read"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum Expanded {
-    /// service: The entry is about a service; it carries service_id and service_type.
-    Service_ {
-        /// `service_id`: The ID of the service (legacy integration) the entry is about.
-        service_id: u64,
-        /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
-        service_type: String,
-        /// `user_id`: The ID of the user who made the change.
-        user_id: String,
-        /// `user_name`: The name of the user who made the change.
-        user_name: String,
-        /// `channel`: The ID of the channel the integration is tied to, when there is one.
-        channel: Option<String>,
-        /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
-        date: rt::time::Timestamp,
-        /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-        scope: Vec<String>,
-        /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
-        rss_feed: Option<bool>,
-        /// `rss_feed_change_type`: How the RSS feed changed.
-        rss_feed_change_type: Option<String>,
-        /// `rss_feed_title`: The title of the RSS feed.
-        rss_feed_title: Option<String>,
-        /// `rss_feed_url`: The URL of the RSS feed.
-        rss_feed_url: Option<String>,
-    },
-    /// app: The entry is about an API app; it carries app_id and app_type.
-    App {
-        /// `app_id`: The ID of the API app the entry is about.
-        app_id: u64,
-        /// `app_type`: The name of the API app.
-        app_type: String,
-        /// `user_id`: The ID of the user who made the change.
-        user_id: String,
-        /// `user_name`: The name of the user who made the change.
-        user_name: String,
-        /// `channel`: The ID of the channel the integration is tied to, when there is one.
-        channel: Option<String>,
-        /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
-        date: rt::time::Timestamp,
-        /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-        scope: Vec<String>,
-        /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
-        rss_feed: Option<bool>,
-        /// `rss_feed_change_type`: How the RSS feed changed.
-        rss_feed_change_type: Option<String>,
-        /// `rss_feed_title`: The title of the RSS feed.
-        rss_feed_title: Option<String>,
-        /// `rss_feed_url`: The URL of the RSS feed.
-        rss_feed_url: Option<String>,
-    },
-}
-impl Expanded {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "service_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "service_type",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "channel",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "date",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_change_type",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_title",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_url",
-                optional: true,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app_type",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "channel",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "date",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_change_type",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_title",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_url",
-                optional: true,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::Service_ {
-                        service_id: v.id(0)?,
-                        service_type: v.text(1)?,
-                        user_id: v.text(2)?,
-                        user_name: v.text(3)?,
-                        channel: v.opt_text(4)?,
-                        date: v.timestamp(5)?,
-                        scope: v.list(6, ",")?,
-                        rss_feed: v.opt_boolean(7)?,
-                        rss_feed_change_type: v.opt_text(8)?,
-                        rss_feed_title: v.opt_text(9)?,
-                        rss_feed_url: v.opt_text(10)?,
+                    c.pattern("user_id", v, &PATTERN, None);
+                    let _ = user_name;
+                    if let Some(v) = channel {
+                        c.kind("channel", v, Kind::Code, None);
+                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                            "^[CDG][A-Z0-9]+$",
+                        );
+                        c.pattern("channel", v, &PATTERN, None);
+                    }
+                    let _ = date;
+                    let _ = scope;
+                    let _ = rss_feed;
+                    let _ = rss_feed_change_type;
+                    let _ = rss_feed_title;
+                    if let Some(v) = rss_feed_url {
+                        c.kind("rss_feed_url", v, Kind::Url, None);
                     }
                 }
-                _ => {
-                    Self::App {
-                        app_id: v.id(0)?,
-                        app_type: v.text(1)?,
-                        user_id: v.text(2)?,
-                        user_name: v.text(3)?,
-                        channel: v.opt_text(4)?,
-                        date: v.timestamp(5)?,
-                        scope: v.list(6, ",")?,
-                        rss_feed: v.opt_boolean(7)?,
-                        rss_feed_change_type: v.opt_text(8)?,
-                        rss_feed_title: v.opt_text(9)?,
-                        rss_feed_url: v.opt_text(10)?,
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let _ = app_id;
+                    let _ = app_type;
+                    let v = user_id;
+                    c.kind("user_id", v, Kind::Code, None);
+                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                        "^[UW][A-Z0-9]+$",
+                    );
+                    c.pattern("user_id", v, &PATTERN, None);
+                    let _ = user_name;
+                    if let Some(v) = channel {
+                        c.kind("channel", v, Kind::Code, None);
+                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                            "^[CDG][A-Z0-9]+$",
+                        );
+                        c.pattern("channel", v, &PATTERN, None);
+                    }
+                    let _ = date;
+                    let _ = scope;
+                    let _ = rss_feed;
+                    let _ = rss_feed_change_type;
+                    let _ = rss_feed_title;
+                    if let Some(v) = rss_feed_url {
+                        c.kind("rss_feed_url", v, Kind::Url, None);
                     }
                 }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::Service_ { .. } => Some("service"),
-            Self::App { .. } => Some("app"),
+            }
+            c.into_violations()
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::Service_ { .. } => 0,
-            Self::App { .. } => 1,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = service_id;
-                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = service_type;
-                m.insert(
-                    "service_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
+    impl Removed {
+        /// The entry's fields in the log's own JSON form.
+        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = service_id;
+                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = service_type;
                     m.insert(
-                        "channel".to_owned(),
+                        "service_type".to_owned(),
                         rt::serde_json::Value::String(v.clone()),
                     );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
+                    let v = user_id;
                     m.insert(
-                        "rss_feed_change_type".to_owned(),
+                        "user_id".to_owned(),
                         rt::serde_json::Value::String(v.clone()),
                     );
-                }
-                if let Some(v) = rss_feed_title {
+                    let v = user_name;
                     m.insert(
-                        "rss_feed_title".to_owned(),
+                        "user_name".to_owned(),
                         rt::serde_json::Value::String(v.clone()),
                     );
-                }
-                if let Some(v) = rss_feed_url {
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
                     m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(
+                            v.unix().unwrap_or_default().to_string(),
+                        ),
                     );
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_type;
-                m.insert(
-                    "app_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
+                    let v = scope;
                     m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
+                        "scope".to_owned(),
+                        rt::serde_json::Value::String(v.join(",")),
                     );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-        }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let _ = service_id;
-                let _ = service_type;
-                let v = user_id;
-                c.kind("user_id", v, Kind::Code, None);
-                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                    "^[UW][A-Z0-9]+$",
-                );
-                c.pattern("user_id", v, &PATTERN, None);
-                let _ = user_name;
-                if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[CDG][A-Z0-9]+$",
-                    );
-                    c.pattern("channel", v, &PATTERN, None);
-                }
-                let _ = date;
-                let _ = scope;
-                let _ = rss_feed;
-                let _ = rss_feed_change_type;
-                let _ = rss_feed_title;
-                if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url, None);
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let _ = app_id;
-                let _ = app_type;
-                let v = user_id;
-                c.kind("user_id", v, Kind::Code, None);
-                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                    "^[UW][A-Z0-9]+$",
-                );
-                c.pattern("user_id", v, &PATTERN, None);
-                let _ = user_name;
-                if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[CDG][A-Z0-9]+$",
-                    );
-                    c.pattern("channel", v, &PATTERN, None);
-                }
-                let _ = date;
-                let _ = scope;
-                let _ = rss_feed;
-                let _ = rss_feed_change_type;
-                let _ = rss_feed_title;
-                if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url, None);
-                }
-            }
-        }
-        c.into_violations()
-    }
-}
-impl Expanded {
-    /// The entry's fields in the log's own JSON form.
-    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = service_id;
-                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = service_type;
-                m.insert(
-                    "service_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(
-                        v.unix().unwrap_or_default().to_string(),
-                    ),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = app_id;
-                m.insert(
-                    "app_id".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = app_type;
-                m.insert(
-                    "app_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(
-                        v.unix().unwrap_or_default().to_string(),
-                    ),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-        }
-        m
-    }
-}
-/// `updated`: An integration's configuration changes, such as a feed being added to the RSS integration.
-///
-/// Example: `{"service_id": "7890123456", "service_type": "RSS", "user_id": "W4567DEFG", "user_name": "Maria", "channel": "C3456789012", "date": "1392681600", "change_type": "updated", "scope": "incoming-webhook", "rss_feed": true, "rss_feed_change_type": "added", "rss_feed_title": "Example Engineering Blog", "rss_feed_url": "https://blog.example.com/feed.xml"}`
-///
-/// Example: `{"app_id": "2345678901", "app_type": "Johnny App", "user_id": "U2345BCDE", "user_name": "Billy", "channel": "D0456EFGH", "date": "1392681601", "change_type": "updated", "scope": "chat:write:user,channels:read"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum Updated {
-    /// service: The entry is about a service; it carries service_id and service_type.
-    Service_ {
-        /// `service_id`: The ID of the service (legacy integration) the entry is about.
-        service_id: u64,
-        /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
-        service_type: String,
-        /// `user_id`: The ID of the user who made the change.
-        user_id: String,
-        /// `user_name`: The name of the user who made the change.
-        user_name: String,
-        /// `channel`: The ID of the channel the integration is tied to, when there is one.
-        channel: Option<String>,
-        /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
-        date: rt::time::Timestamp,
-        /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-        scope: Vec<String>,
-        /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
-        rss_feed: Option<bool>,
-        /// `rss_feed_change_type`: How the RSS feed changed.
-        rss_feed_change_type: Option<String>,
-        /// `rss_feed_title`: The title of the RSS feed.
-        rss_feed_title: Option<String>,
-        /// `rss_feed_url`: The URL of the RSS feed.
-        rss_feed_url: Option<String>,
-    },
-    /// app: The entry is about an API app; it carries app_id and app_type.
-    App {
-        /// `app_id`: The ID of the API app the entry is about.
-        app_id: u64,
-        /// `app_type`: The name of the API app.
-        app_type: String,
-        /// `user_id`: The ID of the user who made the change.
-        user_id: String,
-        /// `user_name`: The name of the user who made the change.
-        user_name: String,
-        /// `channel`: The ID of the channel the integration is tied to, when there is one.
-        channel: Option<String>,
-        /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
-        date: rt::time::Timestamp,
-        /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-        scope: Vec<String>,
-        /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
-        rss_feed: Option<bool>,
-        /// `rss_feed_change_type`: How the RSS feed changed.
-        rss_feed_change_type: Option<String>,
-        /// `rss_feed_title`: The title of the RSS feed.
-        rss_feed_title: Option<String>,
-        /// `rss_feed_url`: The URL of the RSS feed.
-        rss_feed_url: Option<String>,
-    },
-}
-impl Updated {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "service_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "service_type",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "channel",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "date",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_change_type",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_title",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_url",
-                optional: true,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "app_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "app_type",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user_name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "channel",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "date",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "scope",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_change_type",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_title",
-                optional: true,
-                bare: false,
-            },
-            Slot::Field {
-                key: "rss_feed_url",
-                optional: true,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::Service_ {
-                        service_id: v.id(0)?,
-                        service_type: v.text(1)?,
-                        user_id: v.text(2)?,
-                        user_name: v.text(3)?,
-                        channel: v.opt_text(4)?,
-                        date: v.timestamp(5)?,
-                        scope: v.list(6, ",")?,
-                        rss_feed: v.opt_boolean(7)?,
-                        rss_feed_change_type: v.opt_text(8)?,
-                        rss_feed_title: v.opt_text(9)?,
-                        rss_feed_url: v.opt_text(10)?,
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
                     }
                 }
-                _ => {
-                    Self::App {
-                        app_id: v.id(0)?,
-                        app_type: v.text(1)?,
-                        user_id: v.text(2)?,
-                        user_name: v.text(3)?,
-                        channel: v.opt_text(4)?,
-                        date: v.timestamp(5)?,
-                        scope: v.list(6, ",")?,
-                        rss_feed: v.opt_boolean(7)?,
-                        rss_feed_change_type: v.opt_text(8)?,
-                        rss_feed_title: v.opt_text(9)?,
-                        rss_feed_url: v.opt_text(10)?,
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = app_id;
+                    m.insert(
+                        "app_id".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = app_type;
+                    m.insert(
+                        "app_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(
+                            v.unix().unwrap_or_default().to_string(),
+                        ),
+                    );
+                    let v = scope;
+                    m.insert(
+                        "scope".to_owned(),
+                        rt::serde_json::Value::String(v.join(",")),
+                    );
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
                     }
                 }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::Service_ { .. } => Some("service"),
-            Self::App { .. } => Some("app"),
+            }
+            m
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::Service_ { .. } => 0,
-            Self::App { .. } => 1,
-        }]
+    /// `enabled`: An integration is enabled.
+    ///
+    /// Example: `{"service_id": 1234567890, "service_type": "Google Calendar", "user_id": "U1234ABCD", "user_name": "Johnny", "channel": "C1234567890", "date": "1392163200", "change_type": "enabled", "scope": "incoming-webhook"}`
+    ///
+    /// Example: `{"app_id": 5678901234, "app_type": "Standup Bot", "user_id": "W4567DEFG", "user_name": "Maria", "date": "1392249600", "change_type": "enabled", "scope": "chat:write:bot,users:read"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum Enabled {
+        /// service: The entry is about a service; it carries service_id and service_type.
+        Service_ {
+            /// `service_id`: The ID of the service (legacy integration) the entry is about.
+            service_id: u64,
+            /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
+            service_type: String,
+            /// `user_id`: The ID of the user who made the change.
+            user_id: String,
+            /// `user_name`: The name of the user who made the change.
+            user_name: String,
+            /// `channel`: The ID of the channel the integration is tied to, when there is one.
+            channel: Option<String>,
+            /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
+            date: rt::time::Timestamp,
+            /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
+            scope: Vec<String>,
+            /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
+            rss_feed: Option<bool>,
+            /// `rss_feed_change_type`: How the RSS feed changed.
+            rss_feed_change_type: Option<String>,
+            /// `rss_feed_title`: The title of the RSS feed.
+            rss_feed_title: Option<String>,
+            /// `rss_feed_url`: The URL of the RSS feed.
+            rss_feed_url: Option<String>,
+        },
+        /// app: The entry is about an API app; it carries app_id and app_type.
+        App {
+            /// `app_id`: The ID of the API app the entry is about.
+            app_id: u64,
+            /// `app_type`: The name of the API app.
+            app_type: String,
+            /// `user_id`: The ID of the user who made the change.
+            user_id: String,
+            /// `user_name`: The name of the user who made the change.
+            user_name: String,
+            /// `channel`: The ID of the channel the integration is tied to, when there is one.
+            channel: Option<String>,
+            /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
+            date: rt::time::Timestamp,
+            /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
+            scope: Vec<String>,
+            /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
+            rss_feed: Option<bool>,
+            /// `rss_feed_change_type`: How the RSS feed changed.
+            rss_feed_change_type: Option<String>,
+            /// `rss_feed_title`: The title of the RSS feed.
+            rss_feed_title: Option<String>,
+            /// `rss_feed_url`: The URL of the RSS feed.
+            rss_feed_url: Option<String>,
+        },
     }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = service_id;
-                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = service_type;
-                m.insert(
-                    "service_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = app_id;
-                m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = app_type;
-                m.insert(
-                    "app_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
+    impl Enabled {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "service_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "service_type",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "channel",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "date",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_change_type",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_title",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_url",
+                    optional: true,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app_type",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "channel",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "date",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_change_type",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_title",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_url",
+                    optional: true,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::Service_ {
+                            service_id: v.id(0)?,
+                            service_type: v.text(1)?,
+                            user_id: v.text(2)?,
+                            user_name: v.text(3)?,
+                            channel: v.opt_text(4)?,
+                            date: v.timestamp(5)?,
+                            scope: v.list(6, ",")?,
+                            rss_feed: v.opt_boolean(7)?,
+                            rss_feed_change_type: v.opt_text(8)?,
+                            rss_feed_title: v.opt_text(9)?,
+                            rss_feed_url: v.opt_text(10)?,
+                        }
+                    }
+                    _ => {
+                        Self::App {
+                            app_id: v.id(0)?,
+                            app_type: v.text(1)?,
+                            user_id: v.text(2)?,
+                            user_name: v.text(3)?,
+                            channel: v.opt_text(4)?,
+                            date: v.timestamp(5)?,
+                            scope: v.list(6, ",")?,
+                            rss_feed: v.opt_boolean(7)?,
+                            rss_feed_change_type: v.opt_text(8)?,
+                            rss_feed_title: v.opt_text(9)?,
+                            rss_feed_url: v.opt_text(10)?,
+                        }
+                    }
+                },
+            )
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::Service_ { .. } => Some("service"),
+                Self::App { .. } => Some("app"),
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let _ = service_id;
-                let _ = service_type;
-                let v = user_id;
-                c.kind("user_id", v, Kind::Code, None);
-                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                    "^[UW][A-Z0-9]+$",
-                );
-                c.pattern("user_id", v, &PATTERN, None);
-                let _ = user_name;
-                if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code, None);
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::Service_ { .. } => 0,
+                Self::App { .. } => 1,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = service_id;
+                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = service_type;
+                    m.insert(
+                        "service_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_type;
+                    m.insert(
+                        "app_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let _ = service_id;
+                    let _ = service_type;
+                    let v = user_id;
+                    c.kind("user_id", v, Kind::Code, None);
                     static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[CDG][A-Z0-9]+$",
+                        "^[UW][A-Z0-9]+$",
                     );
-                    c.pattern("channel", v, &PATTERN, None);
+                    c.pattern("user_id", v, &PATTERN, None);
+                    let _ = user_name;
+                    if let Some(v) = channel {
+                        c.kind("channel", v, Kind::Code, None);
+                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                            "^[CDG][A-Z0-9]+$",
+                        );
+                        c.pattern("channel", v, &PATTERN, None);
+                    }
+                    let _ = date;
+                    let _ = scope;
+                    let _ = rss_feed;
+                    let _ = rss_feed_change_type;
+                    let _ = rss_feed_title;
+                    if let Some(v) = rss_feed_url {
+                        c.kind("rss_feed_url", v, Kind::Url, None);
+                    }
                 }
-                let _ = date;
-                let _ = scope;
-                let _ = rss_feed;
-                let _ = rss_feed_change_type;
-                let _ = rss_feed_title;
-                if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url, None);
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let _ = app_id;
+                    let _ = app_type;
+                    let v = user_id;
+                    c.kind("user_id", v, Kind::Code, None);
+                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                        "^[UW][A-Z0-9]+$",
+                    );
+                    c.pattern("user_id", v, &PATTERN, None);
+                    let _ = user_name;
+                    if let Some(v) = channel {
+                        c.kind("channel", v, Kind::Code, None);
+                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                            "^[CDG][A-Z0-9]+$",
+                        );
+                        c.pattern("channel", v, &PATTERN, None);
+                    }
+                    let _ = date;
+                    let _ = scope;
+                    let _ = rss_feed;
+                    let _ = rss_feed_change_type;
+                    let _ = rss_feed_title;
+                    if let Some(v) = rss_feed_url {
+                        c.kind("rss_feed_url", v, Kind::Url, None);
+                    }
                 }
             }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let _ = app_id;
-                let _ = app_type;
-                let v = user_id;
-                c.kind("user_id", v, Kind::Code, None);
-                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                    "^[UW][A-Z0-9]+$",
-                );
-                c.pattern("user_id", v, &PATTERN, None);
-                let _ = user_name;
-                if let Some(v) = channel {
-                    c.kind("channel", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[CDG][A-Z0-9]+$",
+            c.into_violations()
+        }
+    }
+    impl Enabled {
+        /// The entry's fields in the log's own JSON form.
+        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = service_id;
+                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = service_type;
+                    m.insert(
+                        "service_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
                     );
-                    c.pattern("channel", v, &PATTERN, None);
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(
+                            v.unix().unwrap_or_default().to_string(),
+                        ),
+                    );
+                    let v = scope;
+                    m.insert(
+                        "scope".to_owned(),
+                        rt::serde_json::Value::String(v.join(",")),
+                    );
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
                 }
-                let _ = date;
-                let _ = scope;
-                let _ = rss_feed;
-                let _ = rss_feed_change_type;
-                let _ = rss_feed_title;
-                if let Some(v) = rss_feed_url {
-                    c.kind("rss_feed_url", v, Kind::Url, None);
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = app_id;
+                    m.insert(
+                        "app_id".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = app_type;
+                    m.insert(
+                        "app_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(
+                            v.unix().unwrap_or_default().to_string(),
+                        ),
+                    );
+                    let v = scope;
+                    m.insert(
+                        "scope".to_owned(),
+                        rt::serde_json::Value::String(v.join(",")),
+                    );
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
                 }
+            }
+            m
+        }
+    }
+    /// `disabled`: An integration is disabled, by a user or by Slack; the entry says why.
+    ///
+    /// Example: `{"service_id": "3456789012", "service_type": "Airbrake", "user_id": "U3456CDEF", "user_name": "Joey", "channel": "C1234567890", "date": "1392163202", "change_type": "disabled", "reason": "user", "scope": "incoming-webhook"}`
+    ///
+    /// Example: `{"app_id": "2345678901", "app_type": "Johnny App", "user_id": "U2345BCDE", "user_name": "Billy", "date": "1392422401", "change_type": "disabled", "reason": "rate_limits", "scope": "chat:write:user,channels:read"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum Disabled {
+        /// service: The entry is about a service; it carries service_id and service_type.
+        Service_ {
+            /// `service_id`: The ID of the service (legacy integration) the entry is about.
+            service_id: u64,
+            /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
+            service_type: String,
+            /// `user_id`: The ID of the user who made the change.
+            user_id: String,
+            /// `user_name`: The name of the user who made the change.
+            user_name: String,
+            /// `channel`: The ID of the channel the integration is tied to, when there is one.
+            channel: Option<String>,
+            /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
+            date: rt::time::Timestamp,
+            /// `reason`: Why an integration was disabled; only `disabled` entries carry it.
+            reason: Reason,
+            /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
+            scope: Vec<String>,
+            /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
+            rss_feed: Option<bool>,
+            /// `rss_feed_change_type`: How the RSS feed changed.
+            rss_feed_change_type: Option<String>,
+            /// `rss_feed_title`: The title of the RSS feed.
+            rss_feed_title: Option<String>,
+            /// `rss_feed_url`: The URL of the RSS feed.
+            rss_feed_url: Option<String>,
+        },
+        /// app: The entry is about an API app; it carries app_id and app_type.
+        App {
+            /// `app_id`: The ID of the API app the entry is about.
+            app_id: u64,
+            /// `app_type`: The name of the API app.
+            app_type: String,
+            /// `user_id`: The ID of the user who made the change.
+            user_id: String,
+            /// `user_name`: The name of the user who made the change.
+            user_name: String,
+            /// `channel`: The ID of the channel the integration is tied to, when there is one.
+            channel: Option<String>,
+            /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
+            date: rt::time::Timestamp,
+            /// `reason`: Why an integration was disabled; only `disabled` entries carry it.
+            reason: Reason,
+            /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
+            scope: Vec<String>,
+            /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
+            rss_feed: Option<bool>,
+            /// `rss_feed_change_type`: How the RSS feed changed.
+            rss_feed_change_type: Option<String>,
+            /// `rss_feed_title`: The title of the RSS feed.
+            rss_feed_title: Option<String>,
+            /// `rss_feed_url`: The URL of the RSS feed.
+            rss_feed_url: Option<String>,
+        },
+    }
+    impl Disabled {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "service_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "service_type",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "channel",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "date",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "reason",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_change_type",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_title",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_url",
+                    optional: true,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app_type",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "channel",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "date",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "reason",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_change_type",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_title",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_url",
+                    optional: true,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::Service_ {
+                            service_id: v.id(0)?,
+                            service_type: v.text(1)?,
+                            user_id: v.text(2)?,
+                            user_name: v.text(3)?,
+                            channel: v.opt_text(4)?,
+                            date: v.timestamp(5)?,
+                            reason: v.value(6)?,
+                            scope: v.list(7, ",")?,
+                            rss_feed: v.opt_boolean(8)?,
+                            rss_feed_change_type: v.opt_text(9)?,
+                            rss_feed_title: v.opt_text(10)?,
+                            rss_feed_url: v.opt_text(11)?,
+                        }
+                    }
+                    _ => {
+                        Self::App {
+                            app_id: v.id(0)?,
+                            app_type: v.text(1)?,
+                            user_id: v.text(2)?,
+                            user_name: v.text(3)?,
+                            channel: v.opt_text(4)?,
+                            date: v.timestamp(5)?,
+                            reason: v.value(6)?,
+                            scope: v.list(7, ",")?,
+                            rss_feed: v.opt_boolean(8)?,
+                            rss_feed_change_type: v.opt_text(9)?,
+                            rss_feed_title: v.opt_text(10)?,
+                            rss_feed_url: v.opt_text(11)?,
+                        }
+                    }
+                },
+            )
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::Service_ { .. } => Some("service"),
+                Self::App { .. } => Some("app"),
             }
         }
-        c.into_violations()
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::Service_ { .. } => 0,
+                Self::App { .. } => 1,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    reason,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = service_id;
+                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = service_type;
+                    m.insert(
+                        "service_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = reason;
+                    m.insert(
+                        "reason".to_owned(),
+                        rt::serde_json::Value::String(v.as_str().to_owned()),
+                    );
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    reason,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_type;
+                    m.insert(
+                        "app_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = reason;
+                    m.insert(
+                        "reason".to_owned(),
+                        rt::serde_json::Value::String(v.as_str().to_owned()),
+                    );
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    reason,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let _ = service_id;
+                    let _ = service_type;
+                    let v = user_id;
+                    c.kind("user_id", v, Kind::Code, None);
+                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                        "^[UW][A-Z0-9]+$",
+                    );
+                    c.pattern("user_id", v, &PATTERN, None);
+                    let _ = user_name;
+                    if let Some(v) = channel {
+                        c.kind("channel", v, Kind::Code, None);
+                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                            "^[CDG][A-Z0-9]+$",
+                        );
+                        c.pattern("channel", v, &PATTERN, None);
+                    }
+                    let _ = date;
+                    let v = reason;
+                    c.allowed("reason", v.is_known(), v.as_str(), Reason::VALUES);
+                    let _ = scope;
+                    let _ = rss_feed;
+                    let _ = rss_feed_change_type;
+                    let _ = rss_feed_title;
+                    if let Some(v) = rss_feed_url {
+                        c.kind("rss_feed_url", v, Kind::Url, None);
+                    }
+                }
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    reason,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let _ = app_id;
+                    let _ = app_type;
+                    let v = user_id;
+                    c.kind("user_id", v, Kind::Code, None);
+                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                        "^[UW][A-Z0-9]+$",
+                    );
+                    c.pattern("user_id", v, &PATTERN, None);
+                    let _ = user_name;
+                    if let Some(v) = channel {
+                        c.kind("channel", v, Kind::Code, None);
+                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                            "^[CDG][A-Z0-9]+$",
+                        );
+                        c.pattern("channel", v, &PATTERN, None);
+                    }
+                    let _ = date;
+                    let v = reason;
+                    c.allowed("reason", v.is_known(), v.as_str(), Reason::VALUES);
+                    let _ = scope;
+                    let _ = rss_feed;
+                    let _ = rss_feed_change_type;
+                    let _ = rss_feed_title;
+                    if let Some(v) = rss_feed_url {
+                        c.kind("rss_feed_url", v, Kind::Url, None);
+                    }
+                }
+            }
+            c.into_violations()
+        }
+    }
+    impl Disabled {
+        /// The entry's fields in the log's own JSON form.
+        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    reason,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = service_id;
+                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = service_type;
+                    m.insert(
+                        "service_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(
+                            v.unix().unwrap_or_default().to_string(),
+                        ),
+                    );
+                    let v = reason;
+                    m.insert(
+                        "reason".to_owned(),
+                        rt::serde_json::Value::String(v.as_str().to_owned()),
+                    );
+                    let v = scope;
+                    m.insert(
+                        "scope".to_owned(),
+                        rt::serde_json::Value::String(v.join(",")),
+                    );
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    reason,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = app_id;
+                    m.insert(
+                        "app_id".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = app_type;
+                    m.insert(
+                        "app_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(
+                            v.unix().unwrap_or_default().to_string(),
+                        ),
+                    );
+                    let v = reason;
+                    m.insert(
+                        "reason".to_owned(),
+                        rt::serde_json::Value::String(v.as_str().to_owned()),
+                    );
+                    let v = scope;
+                    m.insert(
+                        "scope".to_owned(),
+                        rt::serde_json::Value::String(v.join(",")),
+                    );
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+            }
+            m
+        }
+    }
+    /// `expanded`: An integration's permissions are extended.
+    ///
+    /// Example: `{"service_id": "6789012345", "service_type": "Google Drive", "user_id": "U1234ABCD", "user_name": "Johnny", "date": "1392595200", "change_type": "expanded", "scope": "links:read,links:write"}`
+    ///
+    /// Example: `{"app_id": "2345678901", "app_type": "Johnny App", "user_id": "U2345BCDE", "user_name": "Billy", "date": "1392595201", "change_type": "expanded", "scope": "chat:write:user,channels:read,users:read"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum Expanded {
+        /// service: The entry is about a service; it carries service_id and service_type.
+        Service_ {
+            /// `service_id`: The ID of the service (legacy integration) the entry is about.
+            service_id: u64,
+            /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
+            service_type: String,
+            /// `user_id`: The ID of the user who made the change.
+            user_id: String,
+            /// `user_name`: The name of the user who made the change.
+            user_name: String,
+            /// `channel`: The ID of the channel the integration is tied to, when there is one.
+            channel: Option<String>,
+            /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
+            date: rt::time::Timestamp,
+            /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
+            scope: Vec<String>,
+            /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
+            rss_feed: Option<bool>,
+            /// `rss_feed_change_type`: How the RSS feed changed.
+            rss_feed_change_type: Option<String>,
+            /// `rss_feed_title`: The title of the RSS feed.
+            rss_feed_title: Option<String>,
+            /// `rss_feed_url`: The URL of the RSS feed.
+            rss_feed_url: Option<String>,
+        },
+        /// app: The entry is about an API app; it carries app_id and app_type.
+        App {
+            /// `app_id`: The ID of the API app the entry is about.
+            app_id: u64,
+            /// `app_type`: The name of the API app.
+            app_type: String,
+            /// `user_id`: The ID of the user who made the change.
+            user_id: String,
+            /// `user_name`: The name of the user who made the change.
+            user_name: String,
+            /// `channel`: The ID of the channel the integration is tied to, when there is one.
+            channel: Option<String>,
+            /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
+            date: rt::time::Timestamp,
+            /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
+            scope: Vec<String>,
+            /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
+            rss_feed: Option<bool>,
+            /// `rss_feed_change_type`: How the RSS feed changed.
+            rss_feed_change_type: Option<String>,
+            /// `rss_feed_title`: The title of the RSS feed.
+            rss_feed_title: Option<String>,
+            /// `rss_feed_url`: The URL of the RSS feed.
+            rss_feed_url: Option<String>,
+        },
+    }
+    impl Expanded {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "service_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "service_type",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "channel",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "date",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_change_type",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_title",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_url",
+                    optional: true,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app_type",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "channel",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "date",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_change_type",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_title",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_url",
+                    optional: true,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::Service_ {
+                            service_id: v.id(0)?,
+                            service_type: v.text(1)?,
+                            user_id: v.text(2)?,
+                            user_name: v.text(3)?,
+                            channel: v.opt_text(4)?,
+                            date: v.timestamp(5)?,
+                            scope: v.list(6, ",")?,
+                            rss_feed: v.opt_boolean(7)?,
+                            rss_feed_change_type: v.opt_text(8)?,
+                            rss_feed_title: v.opt_text(9)?,
+                            rss_feed_url: v.opt_text(10)?,
+                        }
+                    }
+                    _ => {
+                        Self::App {
+                            app_id: v.id(0)?,
+                            app_type: v.text(1)?,
+                            user_id: v.text(2)?,
+                            user_name: v.text(3)?,
+                            channel: v.opt_text(4)?,
+                            date: v.timestamp(5)?,
+                            scope: v.list(6, ",")?,
+                            rss_feed: v.opt_boolean(7)?,
+                            rss_feed_change_type: v.opt_text(8)?,
+                            rss_feed_title: v.opt_text(9)?,
+                            rss_feed_url: v.opt_text(10)?,
+                        }
+                    }
+                },
+            )
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::Service_ { .. } => Some("service"),
+                Self::App { .. } => Some("app"),
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::Service_ { .. } => 0,
+                Self::App { .. } => 1,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = service_id;
+                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = service_type;
+                    m.insert(
+                        "service_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_type;
+                    m.insert(
+                        "app_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let _ = service_id;
+                    let _ = service_type;
+                    let v = user_id;
+                    c.kind("user_id", v, Kind::Code, None);
+                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                        "^[UW][A-Z0-9]+$",
+                    );
+                    c.pattern("user_id", v, &PATTERN, None);
+                    let _ = user_name;
+                    if let Some(v) = channel {
+                        c.kind("channel", v, Kind::Code, None);
+                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                            "^[CDG][A-Z0-9]+$",
+                        );
+                        c.pattern("channel", v, &PATTERN, None);
+                    }
+                    let _ = date;
+                    let _ = scope;
+                    let _ = rss_feed;
+                    let _ = rss_feed_change_type;
+                    let _ = rss_feed_title;
+                    if let Some(v) = rss_feed_url {
+                        c.kind("rss_feed_url", v, Kind::Url, None);
+                    }
+                }
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let _ = app_id;
+                    let _ = app_type;
+                    let v = user_id;
+                    c.kind("user_id", v, Kind::Code, None);
+                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                        "^[UW][A-Z0-9]+$",
+                    );
+                    c.pattern("user_id", v, &PATTERN, None);
+                    let _ = user_name;
+                    if let Some(v) = channel {
+                        c.kind("channel", v, Kind::Code, None);
+                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                            "^[CDG][A-Z0-9]+$",
+                        );
+                        c.pattern("channel", v, &PATTERN, None);
+                    }
+                    let _ = date;
+                    let _ = scope;
+                    let _ = rss_feed;
+                    let _ = rss_feed_change_type;
+                    let _ = rss_feed_title;
+                    if let Some(v) = rss_feed_url {
+                        c.kind("rss_feed_url", v, Kind::Url, None);
+                    }
+                }
+            }
+            c.into_violations()
+        }
+    }
+    impl Expanded {
+        /// The entry's fields in the log's own JSON form.
+        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = service_id;
+                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = service_type;
+                    m.insert(
+                        "service_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(
+                            v.unix().unwrap_or_default().to_string(),
+                        ),
+                    );
+                    let v = scope;
+                    m.insert(
+                        "scope".to_owned(),
+                        rt::serde_json::Value::String(v.join(",")),
+                    );
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = app_id;
+                    m.insert(
+                        "app_id".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = app_type;
+                    m.insert(
+                        "app_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(
+                            v.unix().unwrap_or_default().to_string(),
+                        ),
+                    );
+                    let v = scope;
+                    m.insert(
+                        "scope".to_owned(),
+                        rt::serde_json::Value::String(v.join(",")),
+                    );
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+            }
+            m
+        }
+    }
+    /// `updated`: An integration's configuration changes, such as a feed being added to the RSS integration.
+    ///
+    /// Example: `{"service_id": "7890123456", "service_type": "RSS", "user_id": "W4567DEFG", "user_name": "Maria", "channel": "C3456789012", "date": "1392681600", "change_type": "updated", "scope": "incoming-webhook", "rss_feed": true, "rss_feed_change_type": "added", "rss_feed_title": "Example Engineering Blog", "rss_feed_url": "https://blog.example.com/feed.xml"}`
+    ///
+    /// Example: `{"app_id": "2345678901", "app_type": "Johnny App", "user_id": "U2345BCDE", "user_name": "Billy", "channel": "D0456EFGH", "date": "1392681601", "change_type": "updated", "scope": "chat:write:user,channels:read"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum Updated {
+        /// service: The entry is about a service; it carries service_id and service_type.
+        Service_ {
+            /// `service_id`: The ID of the service (legacy integration) the entry is about.
+            service_id: u64,
+            /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
+            service_type: String,
+            /// `user_id`: The ID of the user who made the change.
+            user_id: String,
+            /// `user_name`: The name of the user who made the change.
+            user_name: String,
+            /// `channel`: The ID of the channel the integration is tied to, when there is one.
+            channel: Option<String>,
+            /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
+            date: rt::time::Timestamp,
+            /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
+            scope: Vec<String>,
+            /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
+            rss_feed: Option<bool>,
+            /// `rss_feed_change_type`: How the RSS feed changed.
+            rss_feed_change_type: Option<String>,
+            /// `rss_feed_title`: The title of the RSS feed.
+            rss_feed_title: Option<String>,
+            /// `rss_feed_url`: The URL of the RSS feed.
+            rss_feed_url: Option<String>,
+        },
+        /// app: The entry is about an API app; it carries app_id and app_type.
+        App {
+            /// `app_id`: The ID of the API app the entry is about.
+            app_id: u64,
+            /// `app_type`: The name of the API app.
+            app_type: String,
+            /// `user_id`: The ID of the user who made the change.
+            user_id: String,
+            /// `user_name`: The name of the user who made the change.
+            user_name: String,
+            /// `channel`: The ID of the channel the integration is tied to, when there is one.
+            channel: Option<String>,
+            /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
+            date: rt::time::Timestamp,
+            /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
+            scope: Vec<String>,
+            /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
+            rss_feed: Option<bool>,
+            /// `rss_feed_change_type`: How the RSS feed changed.
+            rss_feed_change_type: Option<String>,
+            /// `rss_feed_title`: The title of the RSS feed.
+            rss_feed_title: Option<String>,
+            /// `rss_feed_url`: The URL of the RSS feed.
+            rss_feed_url: Option<String>,
+        },
+    }
+    impl Updated {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "service_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "service_type",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "channel",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "date",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_change_type",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_title",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_url",
+                    optional: true,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "app_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "app_type",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user_name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "channel",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "date",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "scope",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_change_type",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_title",
+                    optional: true,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "rss_feed_url",
+                    optional: true,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::Service_ {
+                            service_id: v.id(0)?,
+                            service_type: v.text(1)?,
+                            user_id: v.text(2)?,
+                            user_name: v.text(3)?,
+                            channel: v.opt_text(4)?,
+                            date: v.timestamp(5)?,
+                            scope: v.list(6, ",")?,
+                            rss_feed: v.opt_boolean(7)?,
+                            rss_feed_change_type: v.opt_text(8)?,
+                            rss_feed_title: v.opt_text(9)?,
+                            rss_feed_url: v.opt_text(10)?,
+                        }
+                    }
+                    _ => {
+                        Self::App {
+                            app_id: v.id(0)?,
+                            app_type: v.text(1)?,
+                            user_id: v.text(2)?,
+                            user_name: v.text(3)?,
+                            channel: v.opt_text(4)?,
+                            date: v.timestamp(5)?,
+                            scope: v.list(6, ",")?,
+                            rss_feed: v.opt_boolean(7)?,
+                            rss_feed_change_type: v.opt_text(8)?,
+                            rss_feed_title: v.opt_text(9)?,
+                            rss_feed_url: v.opt_text(10)?,
+                        }
+                    }
+                },
+            )
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::Service_ { .. } => Some("service"),
+                Self::App { .. } => Some("app"),
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::Service_ { .. } => 0,
+                Self::App { .. } => 1,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = service_id;
+                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = service_type;
+                    m.insert(
+                        "service_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = app_id;
+                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = app_type;
+                    m.insert(
+                        "app_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = scope;
+                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let _ = service_id;
+                    let _ = service_type;
+                    let v = user_id;
+                    c.kind("user_id", v, Kind::Code, None);
+                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                        "^[UW][A-Z0-9]+$",
+                    );
+                    c.pattern("user_id", v, &PATTERN, None);
+                    let _ = user_name;
+                    if let Some(v) = channel {
+                        c.kind("channel", v, Kind::Code, None);
+                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                            "^[CDG][A-Z0-9]+$",
+                        );
+                        c.pattern("channel", v, &PATTERN, None);
+                    }
+                    let _ = date;
+                    let _ = scope;
+                    let _ = rss_feed;
+                    let _ = rss_feed_change_type;
+                    let _ = rss_feed_title;
+                    if let Some(v) = rss_feed_url {
+                        c.kind("rss_feed_url", v, Kind::Url, None);
+                    }
+                }
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let _ = app_id;
+                    let _ = app_type;
+                    let v = user_id;
+                    c.kind("user_id", v, Kind::Code, None);
+                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                        "^[UW][A-Z0-9]+$",
+                    );
+                    c.pattern("user_id", v, &PATTERN, None);
+                    let _ = user_name;
+                    if let Some(v) = channel {
+                        c.kind("channel", v, Kind::Code, None);
+                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
+                            "^[CDG][A-Z0-9]+$",
+                        );
+                        c.pattern("channel", v, &PATTERN, None);
+                    }
+                    let _ = date;
+                    let _ = scope;
+                    let _ = rss_feed;
+                    let _ = rss_feed_change_type;
+                    let _ = rss_feed_title;
+                    if let Some(v) = rss_feed_url {
+                        c.kind("rss_feed_url", v, Kind::Url, None);
+                    }
+                }
+            }
+            c.into_violations()
+        }
+    }
+    impl Updated {
+        /// The entry's fields in the log's own JSON form.
+        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::Service_ {
+                    service_id,
+                    service_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = service_id;
+                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = service_type;
+                    m.insert(
+                        "service_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(
+                            v.unix().unwrap_or_default().to_string(),
+                        ),
+                    );
+                    let v = scope;
+                    m.insert(
+                        "scope".to_owned(),
+                        rt::serde_json::Value::String(v.join(",")),
+                    );
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+                Self::App {
+                    app_id,
+                    app_type,
+                    user_id,
+                    user_name,
+                    channel,
+                    date,
+                    scope,
+                    rss_feed,
+                    rss_feed_change_type,
+                    rss_feed_title,
+                    rss_feed_url,
+                } => {
+                    let v = app_id;
+                    m.insert(
+                        "app_id".to_owned(),
+                        rt::serde_json::Value::String(v.to_string()),
+                    );
+                    let v = app_type;
+                    m.insert(
+                        "app_type".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_id;
+                    m.insert(
+                        "user_id".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = user_name;
+                    m.insert(
+                        "user_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    if let Some(v) = channel {
+                        m.insert(
+                            "channel".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    let v = date;
+                    m.insert(
+                        "date".to_owned(),
+                        rt::serde_json::Value::String(
+                            v.unix().unwrap_or_default().to_string(),
+                        ),
+                    );
+                    let v = scope;
+                    m.insert(
+                        "scope".to_owned(),
+                        rt::serde_json::Value::String(v.join(",")),
+                    );
+                    if let Some(v) = rss_feed {
+                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                    }
+                    if let Some(v) = rss_feed_change_type {
+                        m.insert(
+                            "rss_feed_change_type".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_title {
+                        m.insert(
+                            "rss_feed_title".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                    if let Some(v) = rss_feed_url {
+                        m.insert(
+                            "rss_feed_url".to_owned(),
+                            rt::serde_json::Value::String(v.clone()),
+                        );
+                    }
+                }
+            }
+            m
+        }
     }
 }
-impl Updated {
-    /// The entry's fields in the log's own JSON form.
-    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::Service_ {
-                service_id,
-                service_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = service_id;
-                m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = service_type;
-                m.insert(
-                    "service_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(
-                        v.unix().unwrap_or_default().to_string(),
-                    ),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-            Self::App {
-                app_id,
-                app_type,
-                user_id,
-                user_name,
-                channel,
-                date,
-                scope,
-                rss_feed,
-                rss_feed_change_type,
-                rss_feed_title,
-                rss_feed_url,
-            } => {
-                let v = app_id;
-                m.insert(
-                    "app_id".to_owned(),
-                    rt::serde_json::Value::String(v.to_string()),
-                );
-                let v = app_type;
-                m.insert(
-                    "app_type".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = user_id;
-                m.insert("user_id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                let v = user_name;
-                m.insert(
-                    "user_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                if let Some(v) = channel {
-                    m.insert(
-                        "channel".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                let v = date;
-                m.insert(
-                    "date".to_owned(),
-                    rt::serde_json::Value::String(
-                        v.unix().unwrap_or_default().to_string(),
-                    ),
-                );
-                let v = scope;
-                m.insert("scope".to_owned(), rt::serde_json::Value::String(v.join(",")));
-                if let Some(v) = rss_feed {
-                    m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                }
-                if let Some(v) = rss_feed_change_type {
-                    m.insert(
-                        "rss_feed_change_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_title {
-                    m.insert(
-                        "rss_feed_title".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-                if let Some(v) = rss_feed_url {
-                    m.insert(
-                        "rss_feed_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-        }
-        m
-    }
-}
+pub use m_team_integration_logs::*;
 /// An event of any action, with its typed complement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -844,316 +844,344 @@ fn slots(variant: &ir::Variant) -> TokenStream {
 /// One complement type per action, with its parser, writer and validator.
 pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
     let derive = serde.derive();
-    let mut out = TokenStream::new();
+    let mut all = TokenStream::new();
     let text = source.complement == ComplementFormat::Text;
     let has_levels = !source.levels.is_empty();
-    for (_, action) in source.actions() {
-        let ty = type_ident(&action.name);
-        let mut doc_text = format!("`{}`: {}", action.name, action.description);
-        for v in &action.variants {
-            for e in v.examples.iter().take(1) {
-                doc_text.push_str(&format!("\n\nExample: `{}`", e.text.replace('`', "'")));
-            }
-        }
-        if let Some(d) = &action.deprecated {
-            doc_text.push_str(&format!("\n\nDeprecated since {}: {}", d.since, d.message));
-        }
-        let type_doc = doc(&doc_text);
-        let deprecation = deprecated(action.deprecated.as_ref());
-        let cases: Vec<Vec<Field<'_>>> = action
-            .variants
-            .iter()
-            .map(|v| fields(source, action, v))
-            .collect();
-        // Group structs.
-        for fs in &cases {
-            for f in fs {
-                if let FieldKind::Group {
-                    ty: gty,
-                    fields: gfields,
-                    keys,
-                } = &f.kind
-                {
-                    let gdoc = doc(&format!(
-                        "One `({}: ...)` group of `{}`.",
-                        keys.join(": ..., "),
-                        action.name
-                    ));
-                    let decls = gfields.iter().map(|g| {
-                        let id = &g.ident;
-                        let t = field_type(g);
-                        let d = field_doc(g);
-                        quote! { #d pub #id: #t }
-                    });
-                    out.extend(quote! {
-                        #gdoc
-                        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                        #derive
-                        pub struct #gty { #(#decls,)* }
-                    });
+    let mut names = std::collections::BTreeSet::new();
+    for module in &source.modules {
+        let mut out = TokenStream::new();
+        for action in &module.actions {
+            let ty = type_ident(&action.name);
+            let mut doc_text = format!("`{}`: {}", action.name, action.description);
+            for v in &action.variants {
+                for e in v.examples.iter().take(1) {
+                    doc_text.push_str(&format!("\n\nExample: `{}`", e.text.replace('`', "'")));
                 }
             }
-        }
-        let case_tables = action.variants.iter().map(slots);
-        let has_cases = action.has_variants();
-        let definition;
-        let read_body;
-        let binds: Vec<TokenStream>;
-        if has_cases {
-            let variants = action.variants.iter().zip(&cases).map(|(v, fs)| {
-                let vid = type_ident(v.name.as_deref().unwrap_or_default());
-                let vdoc = doc(&format!(
-                    "{}: {}{}",
-                    v.name.as_deref().unwrap_or_default(),
-                    v.when.as_deref().unwrap_or_default(),
-                    v.level
-                        .as_deref()
-                        .map(|l| format!(" Level {l}."))
-                        .unwrap_or_default()
-                ));
+            if let Some(d) = &action.deprecated {
+                doc_text.push_str(&format!("\n\nDeprecated since {}: {}", d.since, d.message));
+            }
+            let type_doc = doc(&doc_text);
+            let deprecation = deprecated(action.deprecated.as_ref());
+            let cases: Vec<Vec<Field<'_>>> = action
+                .variants
+                .iter()
+                .map(|v| fields(source, action, v))
+                .collect();
+            // Group structs.
+            for fs in &cases {
+                for f in fs {
+                    if let FieldKind::Group {
+                        ty: gty,
+                        fields: gfields,
+                        keys,
+                    } = &f.kind
+                    {
+                        let gdoc = doc(&format!(
+                            "One `({}: ...)` group of `{}`.",
+                            keys.join(": ..., "),
+                            action.name
+                        ));
+                        let decls = gfields.iter().map(|g| {
+                            let id = &g.ident;
+                            let t = field_type(g);
+                            let d = field_doc(g);
+                            quote! { #d pub #id: #t }
+                        });
+                        out.extend(quote! {
+                            #gdoc
+                            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                            #derive
+                            pub struct #gty { #(#decls,)* }
+                        });
+                    }
+                }
+            }
+            let case_tables = action.variants.iter().map(slots);
+            let has_cases = action.has_variants();
+            let definition;
+            let read_body;
+            let binds: Vec<TokenStream>;
+            if has_cases {
+                let variants = action.variants.iter().zip(&cases).map(|(v, fs)| {
+                    let vid = type_ident(v.name.as_deref().unwrap_or_default());
+                    let vdoc = doc(&format!(
+                        "{}: {}{}",
+                        v.name.as_deref().unwrap_or_default(),
+                        v.when.as_deref().unwrap_or_default(),
+                        v.level
+                            .as_deref()
+                            .map(|l| format!(" Level {l}."))
+                            .unwrap_or_default()
+                    ));
+                    let decls = fs.iter().map(|f| {
+                        let id = &f.ident;
+                        let t = field_type(f);
+                        let d = field_doc(f);
+                        quote! { #d #id: #t }
+                    });
+                    quote! { #vdoc #vid { #(#decls,)* } }
+                });
+                definition = quote! {
+                    #type_doc
+                    #deprecation
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                    #derive
+                    pub enum #ty { #(#variants,)* }
+                };
+                let arms = action
+                    .variants
+                    .iter()
+                    .zip(&cases)
+                    .enumerate()
+                    .map(|(i, (v, fs))| {
+                        let vid = type_ident(v.name.as_deref().unwrap_or_default());
+                        let inits = fs.iter().map(|f| {
+                            let id = &f.ident;
+                            let e = read_expr(f, &quote! { v });
+                            quote! { #id: #e }
+                        });
+                        let pat = if i + 1 == cases.len() {
+                            quote! { _ }
+                        } else {
+                            let i = Literal::usize_unsuffixed(i);
+                            quote! { #i }
+                        };
+                        quote! { #pat => Self::#vid { #(#inits,)* }, }
+                    });
+                read_body = quote! { Ok(match case { #(#arms)* }) };
+                binds = action
+                    .variants
+                    .iter()
+                    .zip(&cases)
+                    .map(|(v, fs)| {
+                        let vid = type_ident(v.name.as_deref().unwrap_or_default());
+                        let ids = fs.iter().map(|f| &f.ident);
+                        quote! { Self::#vid { #(#ids),* } }
+                    })
+                    .collect();
+            } else {
+                let fs = &cases[0];
                 let decls = fs.iter().map(|f| {
                     let id = &f.ident;
                     let t = field_type(f);
                     let d = field_doc(f);
-                    quote! { #d #id: #t }
+                    quote! { #d pub #id: #t }
                 });
-                quote! { #vdoc #vid { #(#decls,)* } }
-            });
-            definition = quote! {
-                #type_doc
-                #deprecation
-                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                #derive
-                pub enum #ty { #(#variants,)* }
-            };
-            let arms = action
-                .variants
-                .iter()
-                .zip(&cases)
-                .enumerate()
-                .map(|(i, (v, fs))| {
-                    let vid = type_ident(v.name.as_deref().unwrap_or_default());
-                    let inits = fs.iter().map(|f| {
+                let secret = |f: &&Field<'_>| match &f.kind {
+                    FieldKind::Property(p) if p.secret => p.max_length,
+                    _ => None,
+                };
+                let debug = if fs.iter().any(|f| secret(&f).is_some()) {
+                    // A leaked secret shows only the symbols that may be logged.
+                    let name = type_name(&action.name);
+                    let shown = fs.iter().map(|f| {
                         let id = &f.ident;
-                        let e = read_expr(f, &quote! { v });
-                        quote! { #id: #e }
+                        let field = id.to_string();
+                        match secret(&f) {
+                            Some(keep) => {
+                                quote! { .field(#field, &rt::value::redact(&self.#id, #keep)) }
+                            }
+                            None => quote! { .field(#field, &self.#id) },
+                        }
                     });
-                    let pat = if i + 1 == cases.len() {
-                        quote! { _ }
-                    } else {
-                        let i = Literal::usize_unsuffixed(i);
-                        quote! { #i }
-                    };
-                    quote! { #pat => Self::#vid { #(#inits,)* }, }
+                    Some(quote! {
+                        impl fmt::Debug for #ty {
+                            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                                f.debug_struct(#name) #(#shown)* .finish()
+                            }
+                        }
+                    })
+                } else {
+                    None
+                };
+                let derives = if debug.is_some() {
+                    quote! { #[derive(Clone, PartialEq, Eq, Hash)] }
+                } else {
+                    quote! { #[derive(Debug, Clone, PartialEq, Eq, Hash)] }
+                };
+                definition = quote! {
+                    #type_doc
+                    #deprecation
+                    #derives
+                    #derive
+                    pub struct #ty { #(#decls,)* }
+                    #debug
+                };
+                let inits = fs.iter().map(|f| {
+                    let id = &f.ident;
+                    let e = read_expr(f, &quote! { v });
+                    quote! { #id: #e }
                 });
-            read_body = quote! { Ok(match case { #(#arms)* }) };
-            binds = action
+                read_body = quote! {
+                    let _ = case;
+                    Ok(Self { #(#inits,)* })
+                };
+                let ids = fs.iter().map(|f| &f.ident);
+                binds = vec![quote! { Self { #(#ids),* } }];
+            }
+            let writes = cases
+                .iter()
+                .map(|fs| fs.iter().map(write_stmt).collect::<TokenStream>());
+            let checks = cases
+                .iter()
+                .map(|fs| fs.iter().map(check_stmts).collect::<TokenStream>());
+            let case_names: Vec<TokenStream> = action
                 .variants
                 .iter()
-                .zip(&cases)
-                .map(|(v, fs)| {
-                    let vid = type_ident(v.name.as_deref().unwrap_or_default());
-                    let ids = fs.iter().map(|f| &f.ident);
-                    quote! { Self::#vid { #(#ids),* } }
+                .map(|v| match &v.name {
+                    Some(n) => quote! { Some(#n) },
+                    None => quote! { None },
                 })
                 .collect();
-        } else {
-            let fs = &cases[0];
-            let decls = fs.iter().map(|f| {
-                let id = &f.ident;
-                let t = field_type(f);
-                let d = field_doc(f);
-                quote! { #d pub #id: #t }
-            });
-            let secret = |f: &&Field<'_>| match &f.kind {
-                FieldKind::Property(p) if p.secret => p.max_length,
-                _ => None,
-            };
-            let debug = if fs.iter().any(|f| secret(&f).is_some()) {
-                // A leaked secret shows only the symbols that may be logged.
-                let name = type_name(&action.name);
-                let shown = fs.iter().map(|f| {
-                    let id = &f.ident;
-                    let field = id.to_string();
-                    match secret(&f) {
-                        Some(keep) => {
-                            quote! { .field(#field, &rt::value::redact(&self.#id, #keep)) }
-                        }
-                        None => quote! { .field(#field, &self.#id) },
+            let validate_fn = if cases.iter().flatten().any(has_checks) {
+                quote! {
+                    /// Every violation of the catalog's constraints, at once.
+                    pub fn validate(&self) -> Vec<Violation> {
+                        let mut c = Checker::default();
+                        match self { #(#binds => { #checks })* }
+                        c.into_violations()
                     }
-                });
-                Some(quote! {
-                    impl fmt::Debug for #ty {
+                }
+            } else {
+                quote! {
+                    /// Every violation of the catalog's constraints, at once: the
+                    /// types of this action's properties already say everything.
+                    pub fn validate(&self) -> Vec<Violation> {
+                        Vec::new()
+                    }
+                }
+            };
+            let level_fn = has_levels.then(|| {
+                let levels = action
+                    .variants
+                    .iter()
+                    .map(|v| type_ident(v.level.as_deref().unwrap_or_default()));
+                let binds = binds.iter().map(rebind_ignore);
+                quote! {
+                    /// The level this case is logged at.
+                    pub fn level(&self) -> Level {
+                        match self { #(#binds => Level::#levels,)* }
+                    }
+                }
+            });
+            let binds_ignore: Vec<TokenStream> = binds.iter().map(rebind_ignore).collect();
+            let case_indices = (0..binds.len()).map(Literal::usize_unsuffixed);
+            let parse_fn = if text {
+                quote! {
+                    /// Parses a complement as logged.
+                    pub fn parse(complement: &str) -> Result<Self, Violation> {
+                        let (case, v) = Values::from_text(complement, Self::CASES)?;
+                        Self::read(case, &v)
+                    }
+                }
+            } else {
+                quote! {
+                    /// Reads the entry's fields.
+                    pub fn from_entry(entry: &rt::serde_json::Map<String, rt::serde_json::Value>) -> Result<Self, Violation> {
+                        let (case, v) = Values::from_json(entry, Self::CASES)?;
+                        Self::read(case, &v)
+                    }
+                }
+            };
+            let property_inserts = cases
+                .iter()
+                .map(|fs| fs.iter().map(property_stmt).collect::<TokenStream>());
+            let properties_fn = quote! {
+                /// The typed values keyed by their snake_case names (`app_id`),
+                /// repeated groups as arrays of objects.
+                pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+                    let mut m = rt::serde_json::Map::new();
+                    match self { #(#binds => { #property_inserts })* }
+                    m
+                }
+            };
+            let display = if text {
+                quote! {
+                    impl fmt::Display for #ty {
                         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                            f.debug_struct(#name) #(#shown)* .finish()
+                            let mut w = rt::complement::Writer::new(f);
+                            match self { #(#binds => { #writes })* }
+                            Ok(())
                         }
                     }
-                })
-            } else {
-                None
-            };
-            let derives = if debug.is_some() {
-                quote! { #[derive(Clone, PartialEq, Eq, Hash)] }
-            } else {
-                quote! { #[derive(Debug, Clone, PartialEq, Eq, Hash)] }
-            };
-            definition = quote! {
-                #type_doc
-                #deprecation
-                #derives
-                #derive
-                pub struct #ty { #(#decls,)* }
-                #debug
-            };
-            let inits = fs.iter().map(|f| {
-                let id = &f.ident;
-                let e = read_expr(f, &quote! { v });
-                quote! { #id: #e }
-            });
-            read_body = quote! {
-                let _ = case;
-                Ok(Self { #(#inits,)* })
-            };
-            let ids = fs.iter().map(|f| &f.ident);
-            binds = vec![quote! { Self { #(#ids),* } }];
-        }
-        let writes = cases
-            .iter()
-            .map(|fs| fs.iter().map(write_stmt).collect::<TokenStream>());
-        let checks = cases
-            .iter()
-            .map(|fs| fs.iter().map(check_stmts).collect::<TokenStream>());
-        let case_names: Vec<TokenStream> = action
-            .variants
-            .iter()
-            .map(|v| match &v.name {
-                Some(n) => quote! { Some(#n) },
-                None => quote! { None },
-            })
-            .collect();
-        let validate_fn = if cases.iter().flatten().any(has_checks) {
-            quote! {
-                /// Every violation of the catalog's constraints, at once.
-                pub fn validate(&self) -> Vec<Violation> {
-                    let mut c = Checker::default();
-                    match self { #(#binds => { #checks })* }
-                    c.into_violations()
                 }
-            }
-        } else {
-            quote! {
-                /// Every violation of the catalog's constraints, at once: the
-                /// types of this action's properties already say everything.
-                pub fn validate(&self) -> Vec<Violation> {
-                    Vec::new()
-                }
-            }
-        };
-        let level_fn = has_levels.then(|| {
-            let levels = action
-                .variants
-                .iter()
-                .map(|v| type_ident(v.level.as_deref().unwrap_or_default()));
-            let binds = binds.iter().map(rebind_ignore);
-            quote! {
-                /// The level this case is logged at.
-                pub fn level(&self) -> Level {
-                    match self { #(#binds => Level::#levels,)* }
-                }
-            }
-        });
-        let binds_ignore: Vec<TokenStream> = binds.iter().map(rebind_ignore).collect();
-        let case_indices = (0..binds.len()).map(Literal::usize_unsuffixed);
-        let parse_fn = if text {
-            quote! {
-                /// Parses a complement as logged.
-                pub fn parse(complement: &str) -> Result<Self, Violation> {
-                    let (case, v) = Values::from_text(complement, Self::CASES)?;
-                    Self::read(case, &v)
-                }
-            }
-        } else {
-            quote! {
-                /// Reads the entry's fields.
-                pub fn from_entry(entry: &rt::serde_json::Map<String, rt::serde_json::Value>) -> Result<Self, Violation> {
-                    let (case, v) = Values::from_json(entry, Self::CASES)?;
-                    Self::read(case, &v)
-                }
-            }
-        };
-        let property_inserts = cases
-            .iter()
-            .map(|fs| fs.iter().map(property_stmt).collect::<TokenStream>());
-        let properties_fn = quote! {
-            /// The typed values keyed by their snake_case names (`app_id`),
-            /// repeated groups as arrays of objects.
-            pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-                let mut m = rt::serde_json::Map::new();
-                match self { #(#binds => { #property_inserts })* }
-                m
-            }
-        };
-        let display = if text {
-            quote! {
-                impl fmt::Display for #ty {
-                    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        let mut w = rt::complement::Writer::new(f);
-                        match self { #(#binds => { #writes })* }
-                        Ok(())
+            } else if source.action_field.is_some() {
+                let inserts = cases
+                    .iter()
+                    .map(|fs| fs.iter().map(json_stmt).collect::<TokenStream>());
+                quote! {
+                    impl #ty {
+                        /// The entry's fields in the log's own JSON form.
+                        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+                            let mut m = rt::serde_json::Map::new();
+                            match self { #(#binds => { #inserts })* }
+                            m
+                        }
                     }
                 }
-            }
-        } else if source.action_field.is_some() {
-            let inserts = cases
-                .iter()
-                .map(|fs| fs.iter().map(json_stmt).collect::<TokenStream>());
-            quote! {
+            } else {
+                quote! {}
+            };
+            out.extend(quote! {
+                #definition
+
                 impl #ty {
-                    /// The entry's fields in the log's own JSON form.
-                    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-                        let mut m = rt::serde_json::Map::new();
-                        match self { #(#binds => { #inserts })* }
-                        m
+                    /// The slots of each case, in case order.
+                    const CASES: &'static [&'static [Slot<'static>]] = &[#(#case_tables),*];
+
+                    #parse_fn
+
+                    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+                        #read_body
                     }
+
+                    /// The case's name, for actions with several.
+                    pub fn case(&self) -> Option<&'static str> {
+                        match self { #(#binds_ignore => #case_names,)* }
+                    }
+
+                    /// The slots of this case.
+                    pub fn slots(&self) -> &'static [Slot<'static>] {
+                        Self::CASES[match self { #(#binds_ignore => #case_indices,)* }]
+                    }
+
+                    #level_fn
+
+                    #properties_fn
+
+                    #validate_fn
                 }
+
+                #display
+            });
+        }
+        // Each module's actions in a Rust module of their own (re-exported):
+        // rustc compiles a module's items together, so a large catalog is
+        // compiled in parallel pieces instead of one.
+        let base = format!("m_{}", crate::ident::field_name(&module.name));
+        let name = (0..)
+            .map(|n| {
+                if n == 0 {
+                    base.clone()
+                } else {
+                    format!("{base}_{n}")
+                }
+            })
+            .find(|n| names.insert(n.clone()))
+            .expect("an unused name");
+        let name = format_ident!("{name}");
+        let mdoc = doc(&format!("The actions of module `{}`.", module.name));
+        all.extend(quote! {
+            #mdoc
+            mod #name {
+                use super::*;
+                #out
             }
-        } else {
-            quote! {}
-        };
-        out.extend(quote! {
-            #definition
-
-            impl #ty {
-                /// The slots of each case, in case order.
-                const CASES: &'static [&'static [Slot<'static>]] = &[#(#case_tables),*];
-
-                #parse_fn
-
-                fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-                    #read_body
-                }
-
-                /// The case's name, for actions with several.
-                pub fn case(&self) -> Option<&'static str> {
-                    match self { #(#binds_ignore => #case_names,)* }
-                }
-
-                /// The slots of this case.
-                pub fn slots(&self) -> &'static [Slot<'static>] {
-                    Self::CASES[match self { #(#binds_ignore => #case_indices,)* }]
-                }
-
-                #level_fn
-
-                #properties_fn
-
-                #validate_fn
-            }
-
-            #display
+            pub use #name::*;
         });
     }
-    out
+    all
 }
 
 /// `Self::A { x, y }` -> `Self::A { .. }` (and `Self { .. }`).

@@ -327,527 +327,545 @@ impl fmt::Display for Visibility {
         f.write_str(self.as_str())
     }
 }
-/// `Project add`: A project is created.
-///
-/// Example: `project id: 7, project name: Sales, visibility: public`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct ProjectAdd {
-    /// `project id`: The project's ID.
-    pub project_id: u64,
-    /// `project name`: The project's name.
-    pub project_name: String,
-    /// `visibility`: Who can see the project.
-    pub visibility: Visibility,
-}
-impl ProjectAdd {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "project id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "project name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "visibility",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
+/// The actions of module `Project management`.
+mod m_project_management {
+    use super::*;
+    /// `Project add`: A project is created.
+    ///
+    /// Example: `project id: 7, project name: Sales, visibility: public`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct ProjectAdd {
+        /// `project id`: The project's ID.
+        pub project_id: u64,
+        /// `project name`: The project's name.
+        pub project_name: String,
+        /// `visibility`: Who can see the project.
+        pub visibility: Visibility,
     }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            project_id: v.id(0)?,
-            project_name: v.text(1)?,
-            visibility: v.value(2)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+    impl ProjectAdd {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "project id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "project name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "visibility",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
         }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                project_id: v.id(0)?,
+                project_name: v.text(1)?,
+                visibility: v.value(2)?,
+            })
         }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { project_id, project_name, visibility } => {
-                let v = project_id;
-                m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = project_name;
-                m.insert(
-                    "project_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = visibility;
-                m.insert(
-                    "visibility".to_owned(),
-                    rt::serde_json::Value::String(v.as_str().to_owned()),
-                );
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { project_id, project_name, visibility } => {
-                let _ = project_id;
-                let _ = project_name;
-                let v = visibility;
-                c.allowed("visibility", v.is_known(), v.as_str(), Visibility::VALUES);
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
             }
         }
-        c.into_violations()
-    }
-}
-impl fmt::Display for ProjectAdd {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { project_id, project_name, visibility } => {
-                let v = project_id;
-                w.field("project id", &v)?;
-                let v = project_name;
-                w.field("project name", &v)?;
-                let v = visibility;
-                w.field("visibility", &v)?;
-            }
-        }
-        Ok(())
-    }
-}
-/// `Project tag`: A project's tags are changed.
-///
-/// Example: `project id: 7, tags: red;blue`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct ProjectTag {
-    /// `project id`: The project's ID.
-    pub project_id: u64,
-    /// `tags`: The project's tags.
-    pub tags: Option<Vec<String>>,
-}
-impl ProjectTag {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "project id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "tags",
-                optional: true,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            project_id: v.id(0)?,
-            tags: v.opt_list(1, ";")?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
-        }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { project_id, tags } => {
-                let v = project_id;
-                m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
-                if let Some(v) = tags {
-                    m.insert("tags".to_owned(), rt::serde_json::Value::from(v.clone()));
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { project_id, project_name, visibility } => {
+                    let v = project_id;
+                    m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = project_name;
+                    m.insert(
+                        "project_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = visibility;
+                    m.insert(
+                        "visibility".to_owned(),
+                        rt::serde_json::Value::String(v.as_str().to_owned()),
+                    );
                 }
             }
+            m
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for ProjectTag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { project_id, tags } => {
-                let v = project_id;
-                w.field("project id", &v)?;
-                if let Some(v) = tags {
-                    w.field("tags", &rt::value::Joined(v, "; "))?;
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { project_id, project_name, visibility } => {
+                    let _ = project_id;
+                    let _ = project_name;
+                    let v = visibility;
+                    c.allowed(
+                        "visibility",
+                        v.is_known(),
+                        v.as_str(),
+                        Visibility::VALUES,
+                    );
                 }
             }
+            c.into_violations()
         }
-        Ok(())
     }
-}
-/// One `(member id: ..., member name: ...)` group of `Project delete`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct ProjectDeleteMembers {
-    /// `member id`: A member's ID.
-    pub member_id: u64,
-    /// `member name`: A member's name.
-    pub member_name: String,
-}
-/// `Project delete`: A project is deleted, together with its members.
-///
-/// Example: `project id: 7, project name: Sales`
-///
-/// Example: `project id: 7, project name: Sales, (member id: 3, member name: Ann), (member id: 4, member name: Bob, Jr.)`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum ProjectDelete {
-    /// without members: The project has no members. Level Notice.
-    WithoutMembers {
-        /// `project id`: The project's ID.
-        project_id: u64,
-        /// `project name`: The project's name.
-        project_name: String,
-    },
-    /// with members: The project has one or more members. Level Notice.
-    WithMembers {
-        /// `project id`: The project's ID.
-        project_id: u64,
-        /// `project name`: The project's name.
-        project_name: String,
-        /// The `(member id: ..., member name: ...)` groups.
-        members: Vec<ProjectDeleteMembers>,
-    },
-}
-impl ProjectDelete {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "project id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "project name",
-                optional: false,
-                bare: false,
-            },
-        ],
-        &[
-            Slot::Field {
-                key: "project id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "project name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Group {
-                keys: &["member id", "member name"],
-                min: 1usize,
-                max: None,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
+    impl fmt::Display for ProjectAdd {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { project_id, project_name, visibility } => {
+                    let v = project_id;
+                    w.field("project id", &v)?;
+                    let v = project_name;
+                    w.field("project name", &v)?;
+                    let v = visibility;
+                    w.field("visibility", &v)?;
+                }
+            }
+            Ok(())
+        }
     }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        Ok(
-            match case {
-                0 => {
-                    Self::WithoutMembers {
-                        project_id: v.id(0)?,
-                        project_name: v.text(1)?,
+    /// `Project tag`: A project's tags are changed.
+    ///
+    /// Example: `project id: 7, tags: red;blue`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct ProjectTag {
+        /// `project id`: The project's ID.
+        pub project_id: u64,
+        /// `tags`: The project's tags.
+        pub tags: Option<Vec<String>>,
+    }
+    impl ProjectTag {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "project id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "tags",
+                    optional: true,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                project_id: v.id(0)?,
+                tags: v.opt_list(1, ";")?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
+            }
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { project_id, tags } => {
+                    let v = project_id;
+                    m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
+                    if let Some(v) = tags {
+                        m.insert(
+                            "tags".to_owned(),
+                            rt::serde_json::Value::from(v.clone()),
+                        );
                     }
                 }
-                _ => {
-                    Self::WithMembers {
-                        project_id: v.id(0)?,
-                        project_name: v.text(1)?,
-                        members: v
-                            .groups(
-                                2,
-                                &["member id", "member name"],
-                                |g| Ok(ProjectDeleteMembers {
-                                    member_id: g.id(0)?,
-                                    member_name: g.text(1)?,
-                                }),
-                            )?,
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
+    }
+    impl fmt::Display for ProjectTag {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { project_id, tags } => {
+                    let v = project_id;
+                    w.field("project id", &v)?;
+                    if let Some(v) = tags {
+                        w.field("tags", &rt::value::Joined(v, "; "))?;
                     }
                 }
-            },
-        )
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::WithoutMembers { .. } => Some("without members"),
-            Self::WithMembers { .. } => Some("with members"),
+            }
+            Ok(())
         }
     }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self::WithoutMembers { .. } => 0,
-            Self::WithMembers { .. } => 1,
-        }]
+    /// One `(member id: ..., member name: ...)` group of `Project delete`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct ProjectDeleteMembers {
+        /// `member id`: A member's ID.
+        pub member_id: u64,
+        /// `member name`: A member's name.
+        pub member_name: String,
     }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self::WithoutMembers { .. } => Level::Notice,
-            Self::WithMembers { .. } => Level::Notice,
+    /// `Project delete`: A project is deleted, together with its members.
+    ///
+    /// Example: `project id: 7, project name: Sales`
+    ///
+    /// Example: `project id: 7, project name: Sales, (member id: 3, member name: Ann), (member id: 4, member name: Bob, Jr.)`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub enum ProjectDelete {
+        /// without members: The project has no members. Level Notice.
+        WithoutMembers {
+            /// `project id`: The project's ID.
+            project_id: u64,
+            /// `project name`: The project's name.
+            project_name: String,
+        },
+        /// with members: The project has one or more members. Level Notice.
+        WithMembers {
+            /// `project id`: The project's ID.
+            project_id: u64,
+            /// `project name`: The project's name.
+            project_name: String,
+            /// The `(member id: ..., member name: ...)` groups.
+            members: Vec<ProjectDeleteMembers>,
+        },
+    }
+    impl ProjectDelete {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "project id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "project name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+            &[
+                Slot::Field {
+                    key: "project id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "project name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Group {
+                    keys: &["member id", "member name"],
+                    min: 1usize,
+                    max: None,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
         }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self::WithoutMembers { project_id, project_name } => {
-                let v = project_id;
-                m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = project_name;
-                m.insert(
-                    "project_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-            }
-            Self::WithMembers { project_id, project_name, members } => {
-                let v = project_id;
-                m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = project_name;
-                m.insert(
-                    "project_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                m.insert(
-                    "members".to_owned(),
-                    rt::serde_json::Value::Array(
-                        members
-                            .iter()
-                            .map(|group| {
-                                let mut o = rt::serde_json::Map::new();
-                                let v = &group.member_id;
-                                o.insert(
-                                    "member_id".to_owned(),
-                                    rt::serde_json::Value::from(*v),
-                                );
-                                let v = &group.member_name;
-                                o.insert(
-                                    "member_name".to_owned(),
-                                    rt::serde_json::Value::String(v.clone()),
-                                );
-                                rt::serde_json::Value::Object(o)
-                            })
-                            .collect(),
-                    ),
-                );
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            Ok(
+                match case {
+                    0 => {
+                        Self::WithoutMembers {
+                            project_id: v.id(0)?,
+                            project_name: v.text(1)?,
+                        }
+                    }
+                    _ => {
+                        Self::WithMembers {
+                            project_id: v.id(0)?,
+                            project_name: v.text(1)?,
+                            members: v
+                                .groups(
+                                    2,
+                                    &["member id", "member name"],
+                                    |g| Ok(ProjectDeleteMembers {
+                                        member_id: g.id(0)?,
+                                        member_name: g.text(1)?,
+                                    }),
+                                )?,
+                        }
+                    }
+                },
+            )
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::WithoutMembers { .. } => Some("without members"),
+                Self::WithMembers { .. } => Some("with members"),
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for ProjectDelete {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self::WithoutMembers { project_id, project_name } => {
-                let v = project_id;
-                w.field("project id", &v)?;
-                let v = project_name;
-                w.field("project name", &v)?;
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::WithoutMembers { .. } => 0,
+                Self::WithMembers { .. } => 1,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self::WithoutMembers { .. } => Level::Notice,
+                Self::WithMembers { .. } => Level::Notice,
             }
-            Self::WithMembers { project_id, project_name, members } => {
-                let v = project_id;
-                w.field("project id", &v)?;
-                let v = project_name;
-                w.field("project name", &v)?;
-                for group in members {
-                    w.group(
-                        &[
-                            ("member id", &(&group.member_id) as &dyn fmt::Display),
-                            ("member name", &(&group.member_name) as &dyn fmt::Display),
-                        ],
-                    )?;
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self::WithoutMembers { project_id, project_name } => {
+                    let v = project_id;
+                    m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = project_name;
+                    m.insert(
+                        "project_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+                Self::WithMembers { project_id, project_name, members } => {
+                    let v = project_id;
+                    m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = project_name;
+                    m.insert(
+                        "project_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    m.insert(
+                        "members".to_owned(),
+                        rt::serde_json::Value::Array(
+                            members
+                                .iter()
+                                .map(|group| {
+                                    let mut o = rt::serde_json::Map::new();
+                                    let v = &group.member_id;
+                                    o.insert(
+                                        "member_id".to_owned(),
+                                        rt::serde_json::Value::from(*v),
+                                    );
+                                    let v = &group.member_name;
+                                    o.insert(
+                                        "member_name".to_owned(),
+                                        rt::serde_json::Value::String(v.clone()),
+                                    );
+                                    rt::serde_json::Value::Object(o)
+                                })
+                                .collect(),
+                        ),
+                    );
                 }
             }
+            m
         }
-        Ok(())
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
+    }
+    impl fmt::Display for ProjectDelete {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self::WithoutMembers { project_id, project_name } => {
+                    let v = project_id;
+                    w.field("project id", &v)?;
+                    let v = project_name;
+                    w.field("project name", &v)?;
+                }
+                Self::WithMembers { project_id, project_name, members } => {
+                    let v = project_id;
+                    w.field("project id", &v)?;
+                    let v = project_name;
+                    w.field("project name", &v)?;
+                    for group in members {
+                        w.group(
+                            &[
+                                ("member id", &(&group.member_id) as &dyn fmt::Display),
+                                ("member name", &(&group.member_name) as &dyn fmt::Display),
+                            ],
+                        )?;
+                    }
+                }
+            }
+            Ok(())
+        }
     }
 }
-/// `Member join`: A member joins a project.
-///
-/// Example: `project id: 7, project name: Sales, member name: Ann`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct MemberJoin {
-    /// `project id`: The project's ID.
-    pub project_id: u64,
-    /// `project name`: The project's name.
-    pub project_name: String,
-    /// `member name`: A member's name.
-    pub member_name: String,
-}
-impl MemberJoin {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "project id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "project name",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "member name",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Parses a complement as logged.
-    pub fn parse(complement: &str) -> Result<Self, Violation> {
-        let (case, v) = Values::from_text(complement, Self::CASES)?;
-        Self::read(case, &v)
+pub use m_project_management::*;
+/// The actions of module `Member operation`.
+mod m_member_operation {
+    use super::*;
+    /// `Member join`: A member joins a project.
+    ///
+    /// Example: `project id: 7, project name: Sales, member name: Ann`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct MemberJoin {
+        /// `project id`: The project's ID.
+        pub project_id: u64,
+        /// `project name`: The project's name.
+        pub project_name: String,
+        /// `member name`: A member's name.
+        pub member_name: String,
     }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            project_id: v.id(0)?,
-            project_name: v.text(1)?,
-            member_name: v.text(2)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+    impl MemberJoin {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "project id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "project name",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "member name",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Parses a complement as logged.
+        pub fn parse(complement: &str) -> Result<Self, Violation> {
+            let (case, v) = Values::from_text(complement, Self::CASES)?;
+            Self::read(case, &v)
         }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The level this case is logged at.
-    pub fn level(&self) -> Level {
-        match self {
-            Self { .. } => Level::Information,
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                project_id: v.id(0)?,
+                project_name: v.text(1)?,
+                member_name: v.text(2)?,
+            })
         }
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { project_id, project_name, member_name } => {
-                let v = project_id;
-                m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = project_name;
-                m.insert(
-                    "project_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
-                let v = member_name;
-                m.insert(
-                    "member_name".to_owned(),
-                    rt::serde_json::Value::String(v.clone()),
-                );
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
-    }
-    /// Every violation of the catalog's constraints, at once: the
-    /// types of this action's properties already say everything.
-    pub fn validate(&self) -> Vec<Violation> {
-        Vec::new()
-    }
-}
-impl fmt::Display for MemberJoin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut w = rt::complement::Writer::new(f);
-        match self {
-            Self { project_id, project_name, member_name } => {
-                let v = project_id;
-                w.field("project id", &v)?;
-                let v = project_name;
-                w.field("project name", &v)?;
-                let v = member_name;
-                w.field("member name", &v)?;
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The level this case is logged at.
+        pub fn level(&self) -> Level {
+            match self {
+                Self { .. } => Level::Information,
             }
         }
-        Ok(())
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { project_id, project_name, member_name } => {
+                    let v = project_id;
+                    m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = project_name;
+                    m.insert(
+                        "project_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                    let v = member_name;
+                    m.insert(
+                        "member_name".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once: the
+        /// types of this action's properties already say everything.
+        pub fn validate(&self) -> Vec<Violation> {
+            Vec::new()
+        }
+    }
+    impl fmt::Display for MemberJoin {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut w = rt::complement::Writer::new(f);
+            match self {
+                Self { project_id, project_name, member_name } => {
+                    let v = project_id;
+                    w.field("project id", &v)?;
+                    let v = project_name;
+                    w.field("project name", &v)?;
+                    let v = member_name;
+                    w.field("member name", &v)?;
+                }
+            }
+            Ok(())
+        }
     }
 }
+pub use m_member_operation::*;
 /// An event of any action, with its typed complement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

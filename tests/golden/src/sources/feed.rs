@@ -110,196 +110,213 @@ impl fmt::Display for Action {
     }
 }
 catalogued_serde!(Action);
-/// `created`: An item is created.
-///
-/// Example: `{"event": "created", "item_id": 12, "user": "U1"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Created {
-    /// `item_id`: The item's ID.
-    pub item_id: u64,
-    /// `user`: Who made the change.
-    pub user: String,
-}
-impl Created {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "item_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
+/// The actions of module `items`.
+mod m_items {
+    use super::*;
+    /// `created`: An item is created.
+    ///
+    /// Example: `{"event": "created", "item_id": 12, "user": "U1"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct Created {
+        /// `item_id`: The item's ID.
+        pub item_id: u64,
+        /// `user`: Who made the change.
+        pub user: String,
     }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            item_id: v.id(0)?,
-            user: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
+    impl Created {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "item_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
         }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { item_id, user } => {
-                let v = item_id;
-                m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = user;
-                m.insert("user".to_owned(), rt::serde_json::Value::String(v.clone()));
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                item_id: v.id(0)?,
+                user: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        m
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { item_id, user } => {
+                    let v = item_id;
+                    m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = user;
+                    m.insert(
+                        "user".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { item_id, user } => {
+                    let _ = item_id;
+                    let v = user;
+                    c.kind("user", v, Kind::Code, None);
+                }
+            }
+            c.into_violations()
+        }
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { item_id, user } => {
-                let _ = item_id;
-                let v = user;
-                c.kind("user", v, Kind::Code, None);
+    impl Created {
+        /// The entry's fields in the log's own JSON form.
+        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { item_id, user } => {
+                    let v = item_id;
+                    m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = user;
+                    m.insert(
+                        "user".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
+            }
+            m
+        }
+    }
+    /// `deleted`: An item is deleted.
+    ///
+    /// Example: `{"event": "deleted", "item_id": "13", "user": "U2"}`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct Deleted {
+        /// `item_id`: The item's ID.
+        pub item_id: u64,
+        /// `user`: Who made the change.
+        pub user: String,
+    }
+    impl Deleted {
+        /// The slots of each case, in case order.
+        const CASES: &'static [&'static [Slot<'static>]] = &[
+            &[
+                Slot::Field {
+                    key: "item_id",
+                    optional: false,
+                    bare: false,
+                },
+                Slot::Field {
+                    key: "user",
+                    optional: false,
+                    bare: false,
+                },
+            ],
+        ];
+        /// Reads the entry's fields.
+        pub fn from_entry(
+            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        ) -> Result<Self, Violation> {
+            let (case, v) = Values::from_json(entry, Self::CASES)?;
+            Self::read(case, &v)
+        }
+        fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
+            let _ = case;
+            Ok(Self {
+                item_id: v.id(0)?,
+                user: v.text(1)?,
+            })
+        }
+        /// The case's name, for actions with several.
+        pub fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
             }
         }
-        c.into_violations()
-    }
-}
-impl Created {
-    /// The entry's fields in the log's own JSON form.
-    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { item_id, user } => {
-                let v = item_id;
-                m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = user;
-                m.insert("user".to_owned(), rt::serde_json::Value::String(v.clone()));
+        /// The slots of this case.
+        pub fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        /// The typed values keyed by their snake_case names (`app_id`),
+        /// repeated groups as arrays of objects.
+        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { item_id, user } => {
+                    let v = item_id;
+                    m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = user;
+                    m.insert(
+                        "user".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
             }
+            m
         }
-        m
-    }
-}
-/// `deleted`: An item is deleted.
-///
-/// Example: `{"event": "deleted", "item_id": "13", "user": "U2"}`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Deleted {
-    /// `item_id`: The item's ID.
-    pub item_id: u64,
-    /// `user`: Who made the change.
-    pub user: String,
-}
-impl Deleted {
-    /// The slots of each case, in case order.
-    const CASES: &'static [&'static [Slot<'static>]] = &[
-        &[
-            Slot::Field {
-                key: "item_id",
-                optional: false,
-                bare: false,
-            },
-            Slot::Field {
-                key: "user",
-                optional: false,
-                bare: false,
-            },
-        ],
-    ];
-    /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
-        let (case, v) = Values::from_json(entry, Self::CASES)?;
-        Self::read(case, &v)
-    }
-    fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
-        let _ = case;
-        Ok(Self {
-            item_id: v.id(0)?,
-            user: v.text(1)?,
-        })
-    }
-    /// The case's name, for actions with several.
-    pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self { .. } => None,
-        }
-    }
-    /// The slots of this case.
-    pub fn slots(&self) -> &'static [Slot<'static>] {
-        Self::CASES[match self {
-            Self { .. } => 0,
-        }]
-    }
-    /// The typed values keyed by their snake_case names (`app_id`),
-    /// repeated groups as arrays of objects.
-    pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { item_id, user } => {
-                let v = item_id;
-                m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = user;
-                m.insert("user".to_owned(), rt::serde_json::Value::String(v.clone()));
+        /// Every violation of the catalog's constraints, at once.
+        pub fn validate(&self) -> Vec<Violation> {
+            let mut c = Checker::default();
+            match self {
+                Self { item_id, user } => {
+                    let _ = item_id;
+                    let v = user;
+                    c.kind("user", v, Kind::Code, None);
+                }
             }
+            c.into_violations()
         }
-        m
     }
-    /// Every violation of the catalog's constraints, at once.
-    pub fn validate(&self) -> Vec<Violation> {
-        let mut c = Checker::default();
-        match self {
-            Self { item_id, user } => {
-                let _ = item_id;
-                let v = user;
-                c.kind("user", v, Kind::Code, None);
+    impl Deleted {
+        /// The entry's fields in the log's own JSON form.
+        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            let mut m = rt::serde_json::Map::new();
+            match self {
+                Self { item_id, user } => {
+                    let v = item_id;
+                    m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
+                    let v = user;
+                    m.insert(
+                        "user".to_owned(),
+                        rt::serde_json::Value::String(v.clone()),
+                    );
+                }
             }
+            m
         }
-        c.into_violations()
     }
 }
-impl Deleted {
-    /// The entry's fields in the log's own JSON form.
-    pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = rt::serde_json::Map::new();
-        match self {
-            Self { item_id, user } => {
-                let v = item_id;
-                m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
-                let v = user;
-                m.insert("user".to_owned(), rt::serde_json::Value::String(v.clone()));
-            }
-        }
-        m
-    }
-}
+pub use m_items::*;
 /// An event of any action, with its typed complement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
