@@ -51,7 +51,7 @@ encoding_rs_io = {{ version = "0.1", optional = true }}
 indicatif = {{ version = "0.18", optional = true }}
 regex-lite = "0.1"
 serde = {{ version = "1", features = ["derive"], optional = true }}
-serde_json = {{ version = "1", features = ["preserve_order"], optional = true }}
+serde_json = {{ version = "1", features = ["preserve_order", "raw_value"], optional = true }}
 
 [[bin]]
 name = "auditcat"

@@ -5,9 +5,12 @@
 //! These are the record shapes the catalog's `record` sections describe; the
 //! events inside them are the generated modules' business.
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::object::{starts_as, suspect, Object};
 use super::time::Timestamp;
+use super::values::Raw;
 use super::violation::{Code, Violation};
 
 /// What kind of JSON value `v` is, for messages: values themselves are not
@@ -111,49 +114,68 @@ pub struct Response<E> {
 }
 
 impl<E> Response<E> {
-    /// Parses one JSON document, typing each entry with `entry`.
-    pub fn parse(json: &str, entry: impl Fn(Map<String, Value>) -> E) -> Result<Self, Violation> {
-        let value = parse_json(json)?;
-        let (ok, logs, object) = match value {
-            Value::Array(items) => (true, items, None),
-            Value::Object(mut o) => {
+    /// Parses one JSON document, typing each entry with `entry` (given the
+    /// entry's JSON text and its keys and values, read without copying).
+    pub fn parse(json: &str, entry: impl Fn(&str, &Object<'_>) -> E) -> Result<Self, Violation> {
+        if suspect(json) {
+            parse_json(json)?;
+        }
+        let (ok, logs, object) = match starts_as(json) {
+            Some(b'[') => {
+                let items: Vec<&RawValue> =
+                    serde_json::from_str(json).map_err(|e| invalid(json, e))?;
+                (true, items, None)
+            }
+            Some(b'{') => {
+                let mut o = Object::parse(json).map_err(|e| invalid(json, e))?;
                 let ok = match o.get("ok") {
-                    Some(Value::Bool(b)) => *b,
+                    Some(raw) => match raw.to_value() {
+                        Value::Bool(b) => b,
+                        other => {
+                            return Err(malformed(format!(
+                                "`ok` is {}, not a boolean",
+                                kind(&other)
+                            )))
+                        }
+                    },
                     None => o.contains_key("logs"),
-                    Some(other) => {
-                        return Err(malformed(format!("`ok` is {}, not a boolean", kind(other))))
-                    }
                 };
                 let logs = match o.remove("logs") {
-                    Some(Value::Array(items)) => items,
-                    None | Some(Value::Null) => Vec::new(),
+                    None => Vec::new(),
+                    Some(raw) if raw.is_null() => Vec::new(),
+                    Some(Raw::Json(raw)) if starts_as(raw.get()) == Some(b'[') => {
+                        serde_json::from_str(raw.get()).map_err(|e| invalid(json, e))?
+                    }
                     Some(other) => {
                         return Err(malformed(format!(
                             "`logs` is {}, not an array",
-                            kind(&other)
+                            kind(&other.to_value())
                         )))
                     }
                 };
                 (ok, logs, Some(o))
             }
-            other => {
+            _ => {
+                let value = parse_json(json)?;
                 return Err(malformed(format!(
                     "a response is an object or an array, not {}",
-                    kind(&other)
-                )))
+                    kind(&value)
+                )));
             }
         };
         let mut entries = Vec::with_capacity(logs.len());
         let mut rejected = Vec::new();
         for (i, item) in logs.into_iter().enumerate() {
-            match item {
-                Value::Object(fields) => entries.push(entry(fields)),
-                other => rejected.push((i, other)),
+            let text = item.get();
+            match Object::parse(text) {
+                Ok(fields) => entries.push(entry(text, &fields)),
+                Err(_) => rejected.push((i, serde_json::from_str(text).unwrap_or(Value::Null))),
             }
         }
         let object = object.unwrap_or_default();
-        let paging = object
-            .get("paging")
+        let value = |k: &str| object.get(k).map(Raw::to_value);
+        let paging = value("paging")
+            .as_ref()
             .and_then(Value::as_object)
             .map(|p| Paging {
                 count: count(p.get("count")),
@@ -162,9 +184,9 @@ impl<E> Response<E> {
                 pages: count(p.get("pages")),
             });
         let error = (!ok).then(|| ApiError {
-            code: text(object.get("error")).unwrap_or_default(),
-            needed: text(object.get("needed")),
-            provided: text(object.get("provided")),
+            code: text(value("error").as_ref()).unwrap_or_default(),
+            needed: text(value("needed").as_ref()),
+            provided: text(value("provided").as_ref()),
         });
         Ok(Response {
             ok,
@@ -172,8 +194,17 @@ impl<E> Response<E> {
             rejected,
             paging,
             error,
-            warning: text(object.get("warning")),
+            warning: text(value("warning").as_ref()),
         })
+    }
+}
+
+/// The error for a document that did not read: the message a
+/// `serde_json::Value` parse gives, the same whichever way it was read.
+fn invalid(json: &str, e: serde_json::Error) -> Violation {
+    match parse_json(json) {
+        Err(v) => v,
+        Ok(_) => malformed(format!("invalid JSON: {e}")),
     }
 }
 
@@ -203,8 +234,12 @@ pub struct Attributes {
     pub object_id: Option<String>,
     /// `"operation"`: a refinement.
     pub operation: Option<String>,
-    /// Every attribute of the event, as received (`tenantId`, `account`, ...).
-    pub fields: Map<String, Value>,
+    /// The JSON text of the object that holds the event's attributes, as
+    /// received: the record itself when flat, else its message (decoded when
+    /// the message is a JSON string). [`fields`](Self::fields) reads it, with
+    /// its `data` merged in; [`with_fields`](Self::with_fields) without
+    /// copying.
+    pub message: String,
     /// The record's time, when the record gives one that can be read.
     pub time: Option<Timestamp>,
     /// The record's time as written.
@@ -218,24 +253,26 @@ pub struct Attributes {
 }
 
 impl Attributes {
-    /// Parses one JSON document.
-    pub fn parse(json: &str) -> Result<Attributes, Violation> {
-        Attributes::from_value(parse_json(json)?)
-    }
-
-    /// Reads a parsed document: a flat attribute object, a Neo v1 record
+    /// Parses one JSON document: a flat attribute object, a Neo v1 record
     /// (`Message`) or a Cloud Foundry v2 record (`message`), the message being
     /// an object or a JSON string, with its `data` merged in likewise.
-    pub fn from_value(value: Value) -> Result<Attributes, Violation> {
-        let Value::Object(mut record) = value else {
+    pub fn parse(json: &str) -> Result<Attributes, Violation> {
+        if starts_as(json) != Some(b'{') {
+            let value = parse_json(json)?;
             return Err(malformed(format!(
                 "a record is a JSON object, not {}",
                 kind(&value)
             )));
-        };
-        let get = |k: &str| match record.get(k) {
-            Some(Value::String(s)) => Some(s.trim().to_owned()),
-            other => text(other).map(|s| s.trim().to_owned()),
+        }
+        if suspect(json) {
+            parse_json(json)?;
+        }
+        let record = Object::parse(json).map_err(|e| invalid(json, e))?;
+        let get = |k: &str| {
+            record.get(k).and_then(|raw| match raw.string() {
+                Some(s) => Some(s.trim().to_owned()),
+                None => text(Some(&raw.to_value())).map(|s| s.trim().to_owned()),
+            })
         };
         let (shape, message, time_text, user, tenant, category) = if record.contains_key("Message")
         {
@@ -250,7 +287,7 @@ impl Attributes {
         } else if record.contains_key("message")
             && ["message_uuid", "format_version", "category", "time"]
                 .iter()
-                .any(|k| record.contains_key(*k))
+                .any(|k| record.contains_key(k))
         {
             (
                 Shape::CfV2,
@@ -263,14 +300,81 @@ impl Attributes {
         } else {
             (Shape::Flat, None, None, None, None, None)
         };
-        let mut fields = match (shape, message) {
-            (Shape::Flat, _) => record,
-            (_, Some(m)) => match record.remove(m) {
-                Some(m) => into_object(m, "message")?,
-                None => Map::new(),
+        let message = match message.map(|m| record.get(m)) {
+            None => json.trim().to_owned(),
+            Some(None) => "{}".to_owned(),
+            Some(Some(raw)) => match raw.first_byte() {
+                Some(b'{') => raw_text(raw).to_owned(),
+                Some(b'"') => {
+                    let text = raw.string().unwrap_or_default().into_owned();
+                    match Object::parse(&text) {
+                        Ok(_) if !suspect(&text) || parse_json(&text).is_ok() => text,
+                        _ => {
+                            return Err(malformed(
+                                "`message` is a string that does not hold a JSON object",
+                            ))
+                        }
+                    }
+                }
+                _ => {
+                    return Err(malformed(format!(
+                        "`message` is {}, not an object",
+                        kind(&raw.to_value())
+                    )))
+                }
             },
-            (_, None) => Map::new(),
         };
+        let read = |fields: &Object<'_>| {
+            let string = |k: &str| match fields.get(k) {
+                Some(raw) => match raw.string() {
+                    Some(s) => Some(s.into_owned()),
+                    None => text(Some(&raw.to_value())),
+                },
+                None => None,
+            };
+            (
+                string("action"),
+                string("key"),
+                string("objectID"),
+                string("operation"),
+            )
+        };
+        let (action, key, object_id, operation) = match shape {
+            Shape::Flat => merged(record, None, read),
+            _ => with_fields(&message, None, read),
+        };
+        Ok(Attributes {
+            shape,
+            action,
+            key,
+            object_id,
+            operation,
+            time: time_text.as_deref().and_then(|t| Timestamp::parse(t).ok()),
+            time_text,
+            user,
+            tenant,
+            category,
+            message,
+        })
+    }
+
+    /// Reads a parsed document; see [`parse`](Self::parse).
+    pub fn from_value(value: Value) -> Result<Attributes, Violation> {
+        match value {
+            Value::Object(_) => Attributes::parse(&value.to_string()),
+            other => Err(malformed(format!(
+                "a record is a JSON object, not {}",
+                kind(&other)
+            ))),
+        }
+    }
+
+    /// Every attribute of the event, as received (`tenantId`, `account`,
+    /// ...): the message object's, and those of its `data` (an object, or a
+    /// string holding one) that it does not have itself.
+    pub fn fields(&self) -> Map<String, Value> {
+        let mut fields: Map<String, Value> =
+            serde_json::from_str(&self.message).unwrap_or_default();
         if let Some(data) = fields.remove("data") {
             if let Ok(data) = into_object(data, "data") {
                 for (k, v) in data {
@@ -278,36 +382,85 @@ impl Attributes {
                 }
             }
         }
-        let field = |k: &str| text(fields.get(k));
-        Ok(Attributes {
-            shape,
-            action: field("action"),
-            key: field("key"),
-            object_id: field("objectID"),
-            operation: field("operation"),
-            time: time_text.as_deref().and_then(|t| Timestamp::parse(t).ok()),
-            time_text,
-            user,
-            tenant,
-            category,
-            fields,
-        })
+        fields
     }
+
+    /// Calls `f` with the attributes of [`fields`](Self::fields), read
+    /// without copying them, and `extra` (a key and its text) set over them.
+    pub fn with_fields<'a, R>(
+        &'a self,
+        extra: Option<(&'a str, &'a str)>,
+        f: impl FnOnce(&Object<'_>) -> R,
+    ) -> R {
+        with_fields(&self.message, extra, f)
+    }
+
+    /// Replaces every string attribute of [`fields`](Self::fields) by what
+    /// `f` makes of it (the message object is written again, `data`
+    /// merged in).
+    pub fn map_strings(&mut self, f: impl Fn(&str) -> String) {
+        let mut fields = self.fields();
+        for value in fields.values_mut() {
+            if let Value::String(text) = value {
+                *text = f(text);
+            }
+        }
+        self.message = Value::Object(fields).to_string();
+    }
+}
+
+/// The JSON text of a value of a parsed object.
+fn raw_text(raw: Raw<'_>) -> &str {
+    match raw {
+        Raw::Json(r) => r.get(),
+        Raw::Text(t) => t,
+    }
+}
+
+/// The attributes of the message object `message`, its `data` merged in.
+fn with_fields<'m, R>(
+    message: &'m str,
+    extra: Option<(&'m str, &'m str)>,
+    f: impl FnOnce(&Object<'_>) -> R,
+) -> R {
+    merged(Object::parse(message).unwrap_or_default(), extra, f)
+}
+
+/// `fields` with its `data` (an object, or a string holding one) merged
+/// in under it (`data` that is neither is dropped), and `extra` set over
+/// them.
+fn merged<'m, R>(
+    mut fields: Object<'m>,
+    extra: Option<(&'m str, &'m str)>,
+    f: impl FnOnce(&Object<'_>) -> R,
+) -> R {
+    let data = fields.remove("data");
+    let decoded;
+    let data = match data {
+        Some(data) if data.first_byte() == Some(b'{') => Object::parse(raw_text(data)).ok(),
+        Some(data) if data.first_byte() == Some(b'"') => {
+            decoded = data.string().unwrap_or_default();
+            Object::parse(&decoded)
+                .ok()
+                .filter(|_| !suspect(&decoded) || parse_json(&decoded).is_ok())
+        }
+        _ => None,
+    };
+    let mut fields = match data {
+        Some(data) => fields.merge_under(data),
+        None => fields,
+    };
+    if let Some((key, text)) = extra {
+        fields.insert(key, Raw::Text(text));
+    }
+    f(&fields)
 }
 
 /// An object, or a string holding one, taken by value (no copy).
 fn into_object(value: Value, what: &str) -> Result<Map<String, Value>, Violation> {
     match value {
         Value::Object(o) => Ok(o),
-        other => object_of(&other, what),
-    }
-}
-
-/// An object, or a string holding one.
-fn object_of(value: &Value, what: &str) -> Result<Map<String, Value>, Violation> {
-    match value {
-        Value::Object(o) => Ok(o.clone()),
-        Value::String(s) => match serde_json::from_str(s) {
+        Value::String(s) => match serde_json::from_str(&s) {
             Ok(Value::Object(o)) => Ok(o),
             _ => Err(malformed(format!(
                 "`{what}` is a string that does not hold a JSON object"
@@ -315,7 +468,7 @@ fn object_of(value: &Value, what: &str) -> Result<Map<String, Value>, Violation>
         },
         other => Err(malformed(format!(
             "`{what}` is {}, not an object",
-            kind(other)
+            kind(&other)
         ))),
     }
 }
@@ -336,18 +489,24 @@ mod tests {
 
     #[test]
     fn slack_responses() {
-        let r = Response::parse(r#"{"ok": true, "logs": [{"a": 1}], "paging": {"count": 1, "total": "3", "page": 1, "pages": 3}}"#, |m| m.len()).unwrap();
+        let r = Response::parse(r#"{"ok": true, "logs": [{"a": 1}], "paging": {"count": 1, "total": "3", "page": 1, "pages": 3}}"#, |_, m| m.keys().count()).unwrap();
         assert_eq!(r.entries, [1]);
         assert_eq!(r.paging.unwrap().total, Some(3));
-        let r = Response::parse(r#"{"ok": false, "error": "invalid_auth"}"#, |m| m.len()).unwrap();
+        let r = Response::parse(r#"{"ok": false, "error": "invalid_auth"}"#, |_, m| {
+            m.keys().count()
+        })
+        .unwrap();
         assert_eq!(r.error.unwrap().code, "invalid_auth");
-        let r = Response::parse(r#"[{"a": 1}, {"b": 2, "c": 3}]"#, |m| m.len()).unwrap();
+        let r =
+            Response::parse(r#"[{"a": 1}, {"b": 2, "c": 3}]"#, |_, m| m.keys().count()).unwrap();
         assert_eq!(r.entries, [1, 2]);
-        let r = Response::parse(r#"[{"a": 1}, 42, {"b": 2}]"#, |m| m.len()).unwrap();
+        let r = Response::parse(r#"[{"a": 1}, 42, {"b": 2}]"#, |_, m| m.keys().count()).unwrap();
         assert_eq!((r.entries.len(), r.rejected.len()), (2, 1));
         assert_eq!(r.rejected[0].0, 1);
         assert_eq!(
-            Response::parse("{", |m| m.len()).unwrap_err().code,
+            Response::parse("{", |_, m| m.keys().count())
+                .unwrap_err()
+                .code,
             Code::RecordMalformed
         );
     }
@@ -373,7 +532,10 @@ mod tests {
         let cf = Attributes::parse(r#"{"message_uuid":" m ","time":"2026-11-20T09:15:02Z","org_id":"-","message":{"data":"{\"action\":\"create\",\"key\":\"Creating platform client: c2\",\"account\":\"a\"}"}}"#).unwrap();
         assert_eq!(cf.shape, Shape::CfV2);
         assert_eq!(cf.action.as_deref(), Some("create"));
-        assert_eq!(cf.fields.get("account").and_then(Value::as_str), Some("a"));
+        assert_eq!(
+            cf.fields().get("account").and_then(Value::as_str),
+            Some("a")
+        );
         assert!(Attributes::parse("[]").is_err());
     }
 }

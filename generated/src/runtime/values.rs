@@ -12,14 +12,26 @@ use super::time::Timestamp;
 use super::value::{self, Kind};
 use super::violation::{Code, Violation};
 
-/// A raw value: complement text, or a JSON value.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A raw value: complement text, or a JSON value's text.
+#[derive(Debug, Clone, Copy)]
 pub enum Raw<'t> {
     /// Text from a complement, exactly as logged.
     Text(&'t str),
-    /// A JSON value of an entry.
+    /// A JSON value of an entry, as written.
     #[cfg(feature = "json")]
-    Json(&'t serde_json::Value),
+    Json(&'t serde_json::value::RawValue),
+}
+
+impl PartialEq for Raw<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Raw::Text(a), Raw::Text(b)) => a == b,
+            #[cfg(feature = "json")]
+            (Raw::Json(a), Raw::Json(b)) => a.get() == b.get(),
+            #[cfg(feature = "json")]
+            _ => false,
+        }
+    }
 }
 
 impl<'t> Raw<'t> {
@@ -30,16 +42,21 @@ impl<'t> Raw<'t> {
         match self {
             Raw::Text(t) => Ok(t.into()),
             #[cfg(feature = "json")]
-            Raw::Json(v) => match v {
-                serde_json::Value::String(s) => Ok(s.as_str().into()),
-                serde_json::Value::Number(n) => Ok(n.to_string().into()),
-                serde_json::Value::Bool(b) => Ok(b.to_string().into()),
-                other => Err(wrong(
-                    key,
-                    &other.to_string(),
-                    "a JSON string, number or boolean",
-                )),
-            },
+            Raw::Json(raw) => {
+                if let Some(s) = self.string() {
+                    return Ok(s);
+                }
+                match serde_json::from_str::<serde_json::Value>(raw.get()) {
+                    Ok(serde_json::Value::Number(n)) => Ok(n.to_string().into()),
+                    Ok(serde_json::Value::Bool(b)) => Ok(b.to_string().into()),
+                    Ok(other) => Err(wrong(
+                        key,
+                        &other.to_string(),
+                        "a JSON string, number or boolean",
+                    )),
+                    Err(_) => Err(wrong(key, raw.get(), "a JSON string, number or boolean")),
+                }
+            }
         }
     }
 }
@@ -202,7 +219,7 @@ impl<'t, 's> Values<'t, 's> {
     /// the one with the most of its keys present.
     #[cfg(feature = "json")]
     pub fn from_json(
-        entry: &'t serde_json::Map<String, serde_json::Value>,
+        entry: &super::object::Object<'t>,
         cases: &[&'s [Slot<'s>]],
     ) -> Result<(usize, Self), Violation> {
         let mut best: Option<(usize, usize, Fields<'t>)> = None;
@@ -226,7 +243,7 @@ impl<'t, 's> Values<'t, 's> {
                 {
                     lacks = Some(s.key());
                 }
-                fields.set(j, found.map(Raw::Json));
+                fields.set(j, found);
             }
             match lacks {
                 None => {

@@ -334,9 +334,7 @@ impl IssueOauthAuthorizationCode {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -430,9 +428,7 @@ impl DeleteOauthAuthorizationCode {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -526,9 +522,7 @@ impl IssueAccessTokenForClientCredentialsFlow {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -622,9 +616,7 @@ impl IssueAccessTokenFromAuthorizationCode {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -718,9 +710,7 @@ impl IssueAccessTokenFromRefreshToken {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -814,9 +804,7 @@ impl IssueAccessTokenFromSamlBearerAssertion {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -910,9 +898,7 @@ impl DeleteAccessToken {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -1006,9 +992,7 @@ impl CreateRefreshToken {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -1094,9 +1078,7 @@ impl CreateOauthClient {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -1181,9 +1163,7 @@ impl UpdateOauthClient {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -1268,9 +1248,7 @@ impl DeleteOauthClient {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -1355,9 +1333,7 @@ impl CreateOauthPlatformClient {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -1439,9 +1415,7 @@ impl DeleteOauthPlatformClient {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -1523,9 +1497,7 @@ impl CreateMultiTenantOauthPlatformClient {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -1600,9 +1572,7 @@ impl CreateAdminOauthPlatformClient {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -1670,9 +1640,7 @@ impl DeleteAdminOauthPlatformClient {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -1740,9 +1708,7 @@ impl CreateExternalOauthPlatformClient {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -1810,9 +1776,7 @@ impl DeleteExternalOauthPlatformClient {
         ],
     ];
     /// Reads the entry's fields.
-    pub fn from_entry(
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Result<Self, Violation> {
+    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
         let (case, v) = Values::from_json(entry, Self::CASES)?;
         Self::read(case, &v)
     }
@@ -1945,7 +1909,7 @@ impl Event {
     /// Reads an entry of `action` from its JSON fields.
     pub fn from_entry(
         action: Action,
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        entry: &rt::object::Object<'_>,
     ) -> Result<Event, Violation> {
         match action {
             Action::IssueOauthAuthorizationCode => {
@@ -2367,13 +2331,13 @@ impl Record {
         let identified = match found.as_slice() {
             [] => Identified::Unidentified,
             [(rule, placeholder)] => {
-                let mut entry = attributes.fields.clone();
-                entry
-                    .insert(
-                        rule.placeholder.to_owned(),
-                        rt::serde_json::Value::String((*placeholder).to_owned()),
-                    );
-                Identified::Event(Event::from_entry(rule.event, &entry))
+                Identified::Event(
+                    attributes
+                        .with_fields(
+                            Some((rule.placeholder, placeholder)),
+                            |entry| Event::from_entry(rule.event, entry),
+                        ),
+                )
             }
             many => {
                 let mut candidates: Vec<Action> = many
@@ -2384,13 +2348,13 @@ impl Record {
                 candidates.dedup();
                 if let [only] = candidates.as_slice() {
                     let (rule, placeholder) = many[0];
-                    let mut entry = attributes.fields.clone();
-                    entry
-                        .insert(
-                            rule.placeholder.to_owned(),
-                            rt::serde_json::Value::String(placeholder.to_owned()),
-                        );
-                    Identified::Event(Event::from_entry(*only, &entry))
+                    Identified::Event(
+                        attributes
+                            .with_fields(
+                                Some((rule.placeholder, placeholder)),
+                                |entry| Event::from_entry(*only, entry),
+                            ),
+                    )
                 } else {
                     Identified::Ambiguous {
                         candidates,
@@ -2428,11 +2392,7 @@ impl Record {
         {
             *text = cut(text);
         }
-        for value in attributes.fields.values_mut() {
-            if let rt::serde_json::Value::String(text) = value {
-                *text = cut(text);
-            }
-        }
+        attributes.map_strings(cut);
         Record::identify(attributes)
     }
     /// Every violation of the record, at once.
@@ -2569,7 +2529,7 @@ pub fn read_outputs(
             };
             for item in items {
                 let raw = item.to_string();
-                match Attributes::from_value(item) {
+                match Attributes::parse(&raw) {
                     Ok(attributes) => {
                         let record = Record::identify(attributes);
                         sink.emit(|n| record.to_output(n, doc.line, raw));
