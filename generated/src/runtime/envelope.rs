@@ -8,7 +8,11 @@
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::object::{starts_as, suspect, Object};
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::object::{read_with, starts_as, suspect, too_deep, Item, ItemsSeed, Key, Object};
 use super::time::Timestamp;
 use super::values::Raw;
 use super::violation::{Code, Violation};
@@ -115,19 +119,19 @@ pub struct Response<E> {
 
 impl<E> Response<E> {
     /// Parses one JSON document, typing each entry with `entry` (given the
-    /// entry's JSON text and its keys and values, read without copying).
-    pub fn parse(json: &str, entry: impl Fn(&str, &Object<'_>) -> E) -> Result<Self, Violation> {
+    /// entry's keys and values, read without copying).
+    pub fn parse(json: &str, entry: impl Fn(&Object<'_>) -> E) -> Result<Self, Violation> {
         if suspect(json) {
             parse_json(json)?;
         }
         let (ok, logs, object) = match starts_as(json) {
             Some(b'[') => {
-                let items: Vec<&RawValue> =
-                    serde_json::from_str(json).map_err(|e| invalid(json, e))?;
+                let items =
+                    read_with(json, ItemsSeed { depth: 1 }).map_err(|e| invalid(json, e))?;
                 (true, items, None)
             }
             Some(b'{') => {
-                let mut o = Object::parse(json).map_err(|e| invalid(json, e))?;
+                let (o, logs) = read_with(json, TopSeed).map_err(|e| invalid(json, e))?;
                 let ok = match o.get("ok") {
                     Some(raw) => match raw.to_value() {
                         Value::Bool(b) => b,
@@ -138,19 +142,13 @@ impl<E> Response<E> {
                             )))
                         }
                     },
-                    None => o.contains_key("logs"),
+                    None => logs.is_some(),
                 };
-                let logs = match o.remove("logs") {
-                    None => Vec::new(),
-                    Some(raw) if raw.is_null() => Vec::new(),
-                    Some(Raw::Json(raw)) if starts_as(raw.get()) == Some(b'[') => {
-                        serde_json::from_str(raw.get()).map_err(|e| invalid(json, e))?
-                    }
-                    Some(other) => {
-                        return Err(malformed(format!(
-                            "`logs` is {}, not an array",
-                            kind(&other.to_value())
-                        )))
+                let logs = match logs {
+                    None | Some(Logs::Null) => Vec::new(),
+                    Some(Logs::Items(items)) => items,
+                    Some(Logs::Other(kind)) => {
+                        return Err(malformed(format!("`logs` is {kind}, not an array")))
                     }
                 };
                 (ok, logs, Some(o))
@@ -166,10 +164,9 @@ impl<E> Response<E> {
         let mut entries = Vec::with_capacity(logs.len());
         let mut rejected = Vec::new();
         for (i, item) in logs.into_iter().enumerate() {
-            let text = item.get();
-            match Object::parse(text) {
-                Ok(fields) => entries.push(entry(text, &fields)),
-                Err(_) => rejected.push((i, serde_json::from_str(text).unwrap_or(Value::Null))),
+            match item {
+                Item::Object(fields) => entries.push(entry(&fields)),
+                Item::Other(value) => rejected.push((i, value)),
             }
         }
         let object = object.unwrap_or_default();
@@ -196,6 +193,92 @@ impl<E> Response<E> {
             error,
             warning: text(value("warning").as_ref()),
         })
+    }
+}
+
+/// A response's `logs`.
+enum Logs<'t> {
+    /// An array: its items.
+    Items(Vec<Item<'t>>),
+    /// `null`.
+    Null,
+    /// Anything else: what it is.
+    Other(&'static str),
+}
+
+/// Reads a response object: `logs` item by item, the other keys as raw
+/// values.
+struct TopSeed;
+
+impl<'de> DeserializeSeed<'de> for TopSeed {
+    type Value = (Object<'de>, Option<Logs<'de>>);
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopSeed {
+    type Value = (Object<'de>, Option<Logs<'de>>);
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = Object::default();
+        let mut logs = None;
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            if key == "logs" {
+                logs = Some(map.next_value_seed(LogsSeed)?);
+            } else {
+                let raw: &'de RawValue = map.next_value()?;
+                if too_deep(raw, 1) {
+                    return Err(serde::de::Error::custom("recursion limit exceeded"));
+                }
+                object.push(key, Raw::Json(raw));
+            }
+        }
+        Ok((object, logs))
+    }
+}
+
+/// Reads a response's `logs`.
+struct LogsSeed;
+
+impl<'de> DeserializeSeed<'de> for LogsSeed {
+    type Value = Logs<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LogsSeed {
+    type Value = Logs<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of entries")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        ItemsSeed { depth: 2 }.visit_seq(seq).map(Logs::Items)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Logs::Null)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, Value>()?.is_some() {}
+        Ok(Logs::Other("an object"))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Logs::Other("a boolean"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Logs::Other("a number"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Logs::Other("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Logs::Other("a number"))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Logs::Other("a string"))
     }
 }
 
@@ -489,24 +572,21 @@ mod tests {
 
     #[test]
     fn slack_responses() {
-        let r = Response::parse(r#"{"ok": true, "logs": [{"a": 1}], "paging": {"count": 1, "total": "3", "page": 1, "pages": 3}}"#, |_, m| m.keys().count()).unwrap();
+        let r = Response::parse(r#"{"ok": true, "logs": [{"a": 1}], "paging": {"count": 1, "total": "3", "page": 1, "pages": 3}}"#, |m| m.keys().count()).unwrap();
         assert_eq!(r.entries, [1]);
         assert_eq!(r.paging.unwrap().total, Some(3));
-        let r = Response::parse(r#"{"ok": false, "error": "invalid_auth"}"#, |_, m| {
+        let r = Response::parse(r#"{"ok": false, "error": "invalid_auth"}"#, |m| {
             m.keys().count()
         })
         .unwrap();
         assert_eq!(r.error.unwrap().code, "invalid_auth");
-        let r =
-            Response::parse(r#"[{"a": 1}, {"b": 2, "c": 3}]"#, |_, m| m.keys().count()).unwrap();
+        let r = Response::parse(r#"[{"a": 1}, {"b": 2, "c": 3}]"#, |m| m.keys().count()).unwrap();
         assert_eq!(r.entries, [1, 2]);
-        let r = Response::parse(r#"[{"a": 1}, 42, {"b": 2}]"#, |_, m| m.keys().count()).unwrap();
+        let r = Response::parse(r#"[{"a": 1}, 42, {"b": 2}]"#, |m| m.keys().count()).unwrap();
         assert_eq!((r.entries.len(), r.rejected.len()), (2, 1));
         assert_eq!(r.rejected[0].0, 1);
         assert_eq!(
-            Response::parse("{", |_, m| m.keys().count())
-                .unwrap_err()
-                .code,
+            Response::parse("{", |m| m.keys().count()).unwrap_err().code,
             Code::RecordMalformed
         );
     }

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -29,7 +29,40 @@ impl<'t> Object<'t> {
     /// Reads the JSON object `json` (the whole text, surrounding whitespace
     /// allowed); anything else is an error.
     pub fn parse(json: &'t str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(json)
+        read_with(json, ObjectSeed { depth: 1 })
+    }
+
+    /// The object as compact JSON text: its keys and values as received,
+    /// without the whitespace between them.
+    pub fn to_json(&self) -> String {
+        let size: usize = self
+            .entries
+            .iter()
+            .map(|(k, v)| k.len() + raw_len(*v) + 4)
+            .sum();
+        let mut out = String::with_capacity(size + 2);
+        out.push('{');
+        for (i, (k, v)) in self.entries.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match k {
+                // Borrowed keys had no escapes, so need none.
+                Cow::Borrowed(k) => {
+                    out.push('"');
+                    out.push_str(k);
+                    out.push('"');
+                }
+                Cow::Owned(k) => out.push_str(&Value::from(k.as_str()).to_string()),
+            }
+            out.push(':');
+            match v {
+                Raw::Json(raw) => out.push_str(raw.get()),
+                Raw::Text(t) => out.push_str(&Value::from(*t).to_string()),
+            }
+        }
+        out.push('}');
+        out
     }
 
     /// The value of `key`: its last occurrence.
@@ -59,6 +92,11 @@ impl<'t> Object<'t> {
     /// Sets `key` to `value`, over any value it had.
     pub fn insert(&mut self, key: &'t str, value: Raw<'t>) {
         self.entries.push((Cow::Borrowed(key), value));
+    }
+
+    /// Adds `key` with `value`, over any value it had.
+    pub fn push(&mut self, key: Cow<'t, str>, value: Raw<'t>) {
+        self.entries.push((key, value));
     }
 
     /// Removes every occurrence of `key`, returning the value that counted
@@ -95,14 +133,13 @@ impl<'t> Object<'t> {
 /// ones are refused (its recursion limit).
 const DEPTH_LIMIT: usize = 127;
 
-/// Whether the JSON text `json` may be one that `serde_json` refuses as a
-/// `Value` although [`Object`] reads it: values kept as raw text are neither
-/// depth-checked (`serde_json` refuses more than 127 nested arrays and
-/// objects) nor are their `\u` escapes decoded (a lone surrogate is an
-/// error). `true` when it nests too deep or has a surrogate escape at all;
-/// the caller then asks `serde_json` for the verdict.
-pub fn suspect(json: &str) -> bool {
+/// Whether the JSON text `json` nests arrays and objects more than `limit`
+/// deep.
+fn nests_deeper(json: &str, limit: usize) -> bool {
     let b = json.as_bytes();
+    if !matches!(b.first(), Some(b'[' | b'{')) {
+        return false;
+    }
     let mut depth = 0usize;
     let mut i = 0;
     while i < b.len() {
@@ -111,18 +148,7 @@ pub fn suspect(json: &str) -> bool {
                 i += 1;
                 while i < b.len() {
                     match b[i] {
-                        b'\\' => {
-                            if b.get(i + 1) == Some(&b'u')
-                                && matches!(b.get(i + 2), Some(b'd' | b'D'))
-                                && matches!(
-                                    b.get(i + 3),
-                                    Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')
-                                )
-                            {
-                                return true;
-                            }
-                            i += 2
-                        }
+                        b'\\' => i += 2,
                         b'"' => break,
                         _ => i += 1,
                     }
@@ -130,7 +156,7 @@ pub fn suspect(json: &str) -> bool {
             }
             b'[' | b'{' => {
                 depth += 1;
-                if depth > DEPTH_LIMIT {
+                if depth > limit {
                     return true;
                 }
             }
@@ -138,6 +164,40 @@ pub fn suspect(json: &str) -> bool {
             _ => {}
         }
         i += 1;
+    }
+    false
+}
+
+/// Whether `raw`, a value of an object or array nested `depth` deep in its
+/// document (1: the document itself), nests deeper than `serde_json` allows
+/// the whole document.
+pub fn too_deep(raw: &RawValue, depth: usize) -> bool {
+    nests_deeper(raw.get(), DEPTH_LIMIT.saturating_sub(depth))
+}
+
+/// Whether the JSON text `json` may be one that `serde_json` refuses as a
+/// `Value` although [`Object`] reads it: the `\u` escapes of values kept as
+/// raw text are not decoded, and a lone surrogate is an error. `true` when
+/// a string has a surrogate escape at all; the caller then asks
+/// `serde_json` for the verdict.
+pub fn suspect(json: &str) -> bool {
+    if !json.contains("\\u") {
+        return false;
+    }
+    let b = json.as_bytes();
+    let mut i = 0;
+    while i + 3 < b.len() {
+        if b[i] == b'\\' {
+            if b[i + 1] == b'u'
+                && matches!(b[i + 2], b'd' | b'D')
+                && matches!(b[i + 3], b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')
+            {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
     }
     false
 }
@@ -183,6 +243,13 @@ impl<'t> Raw<'t> {
     }
 }
 
+fn raw_len(raw: Raw<'_>) -> usize {
+    match raw {
+        Raw::Text(t) => t.len() + 2,
+        Raw::Json(r) => r.get().len(),
+    }
+}
+
 /// A JSON string's text, decoded; borrowed when it has no escapes.
 fn json_string(json: &str) -> Option<Cow<'_, str>> {
     let inner = json.strip_prefix('"')?.strip_suffix('"')?;
@@ -192,8 +259,8 @@ fn json_string(json: &str) -> Option<Cow<'_, str>> {
     serde_json::from_str::<String>(json).ok().map(Cow::Owned)
 }
 
-/// A key, borrowed when it has no escapes.
-struct Key<'t>(Cow<'t, str>);
+/// A key of a JSON object, borrowed from the input when it has no escapes.
+pub struct Key<'t>(pub Cow<'t, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -217,25 +284,145 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-impl<'de> Deserialize<'de> for Object<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = Object<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
+/// Reads an object nested `depth` deep in its document (1: the document
+/// itself), refusing values that nest deeper than `serde_json` allows in
+/// all (it does not count inside values read as raw text).
+#[derive(Debug, Clone, Copy)]
+pub struct ObjectSeed {
+    /// The object's depth in its document.
+    pub depth: usize,
+}
+
+impl ObjectSeed {
+    fn read<'de, A: MapAccess<'de>>(self, mut map: A) -> Result<Object<'de>, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(16));
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            let v: &'de RawValue = map.next_value()?;
+            if too_deep(v, self.depth) {
+                return Err(serde::de::Error::custom("recursion limit exceeded"));
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(16));
-                while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-                    let v: &'de RawValue = map.next_value()?;
-                    entries.push((k, Raw::Json(v)));
-                }
-                Ok(Object { entries })
-            }
+            entries.push((k, Raw::Json(v)));
         }
-        d.deserialize_map(ObjectVisitor)
+        Ok(Object { entries })
     }
+}
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed {
+    type Value = Object<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ObjectSeed {
+    type Value = Object<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.read(map)
+    }
+}
+
+/// An item of a JSON array of entries: an object, read as an [`Object`],
+/// or any other value.
+#[derive(Debug, Clone)]
+pub enum Item<'t> {
+    /// An object.
+    Object(Object<'t>),
+    /// Anything else, parsed.
+    Other(Value),
+}
+
+/// Reads the items of an array nested `depth` deep in its document (1: the
+/// document itself).
+#[derive(Debug, Clone, Copy)]
+pub struct ItemsSeed {
+    /// The array's depth in its document.
+    pub depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ItemsSeed {
+    type Value = Vec<Item<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemsSeed {
+    type Value = Vec<Item<'de>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let item = ItemSeed {
+            depth: self.depth + 1,
+        };
+        while let Some(i) = seq.next_element_seed(item)? {
+            items.push(i);
+        }
+        Ok(items)
+    }
+}
+
+/// Reads one [`Item`] nested `depth` deep.
+#[derive(Debug, Clone, Copy)]
+struct ItemSeed {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ItemSeed {
+    type Value = Item<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemSeed {
+    type Value = Item<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        ObjectSeed { depth: self.depth }.read(map).map(Item::Object)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element::<Value>()? {
+            items.push(v);
+        }
+        Ok(Item::Other(Value::Array(items)))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Item::Other(Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Item::Other(Value::from(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Item::Other(Value::from(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Item::Other(Value::from(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Item::Other(Value::String(v.to_owned())))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Item::Other(Value::Null))
+    }
+}
+
+/// Reads the whole text `json` with `seed` (surrounding whitespace allowed).
+pub fn read_with<'de, S: DeserializeSeed<'de>>(
+    json: &'de str,
+    seed: S,
+) -> Result<S::Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let value = seed.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -253,9 +440,16 @@ mod tests {
         assert!(Object::parse("[1]").is_err());
         assert!(Object::parse("{").is_err());
         assert!(!suspect(r#"{"a": [[{"b": "]]][\"\u00e9"}]]}"#));
-        assert!(suspect(&"[".repeat(128)));
-        assert!(!suspect(&"[".repeat(127)));
         assert!(suspect(r#"{"a": "\uD800"}"#));
+        assert!(!suspect(r#"{"a": "\\uD800"}"#));
+        assert!(!nests_deeper(r#"[[{"b": "]]]["}]]"#, 3));
+        assert!(nests_deeper(r#"[[{"b": "]]]["}]]"#, 2));
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(126), "]".repeat(126));
+        assert!(Object::parse(&deep).is_ok());
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(127), "]".repeat(127));
+        assert!(Object::parse(&deep).is_err());
+        let o = Object::parse(r#"{"a\"b": [1, 2], "c": "d"}"#).unwrap();
+        assert_eq!(o.to_json(), r#"{"a\"b":[1, 2],"c":"d"}"#);
     }
 
     #[test]

@@ -3972,7 +3972,8 @@ pub struct Entry {
     pub action: Known<Action>,
     /// The typed entry when the action is known, or why it cannot be read.
     pub event: Option<Result<Event, Violation>>,
-    /// The entry's JSON text, as received; [`Entry::fields`] reads it.
+    /// The entry's JSON text: its keys and values as received, in
+    /// compact form; [`Entry::fields`] reads it.
     pub json: String,
 }
 impl Entry {
@@ -3982,7 +3983,7 @@ impl Entry {
     ) -> Entry {
         let json = rt::serde_json::Value::Object(fields).to_string();
         match rt::object::Object::parse(&json) {
-            Ok(object) => Entry::from_object(&json, &object),
+            Ok(object) => Entry::from_object(&object),
             Err(_) => {
                 Entry {
                     action: Known::Unknown(String::new()),
@@ -3995,7 +3996,7 @@ impl Entry {
     /// Types one entry given as JSON text: an object.
     pub fn from_json(json: &str) -> Result<Entry, Violation> {
         match rt::object::Object::parse(json) {
-            Ok(object) => Ok(Entry::from_object(json, &object)),
+            Ok(object) => Ok(Entry::from_object(&object)),
             Err(e) => {
                 Err(
                     Violation::new(
@@ -4007,8 +4008,8 @@ impl Entry {
             }
         }
     }
-    /// Types one entry: `json` is its text, `object` its fields read from it.
-    pub fn from_object(json: &str, object: &rt::object::Object<'_>) -> Entry {
+    /// Types one entry from its fields.
+    pub fn from_object(object: &rt::object::Object<'_>) -> Entry {
         let action = match object.get(ACTION_FIELD) {
             Some(raw) => {
                 match raw.string() {
@@ -4022,7 +4023,7 @@ impl Entry {
         Entry {
             action,
             event,
-            json: json.to_owned(),
+            json: object.to_json(),
         }
     }
     /// The entry's fields, as received.

@@ -336,7 +336,8 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
             pub action: Known<Action>,
             /// The typed entry when the action is known, or why it cannot be read.
             pub event: Option<Result<Event, Violation>>,
-            /// The entry's JSON text, as received; [`Entry::fields`] reads it.
+            /// The entry's JSON text: its keys and values as received, in
+            /// compact form; [`Entry::fields`] reads it.
             pub json: String,
         }
 
@@ -345,7 +346,7 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
             pub fn from_fields(fields: rt::serde_json::Map<String, rt::serde_json::Value>) -> Entry {
                 let json = rt::serde_json::Value::Object(fields).to_string();
                 match rt::object::Object::parse(&json) {
-                    Ok(object) => Entry::from_object(&json, &object),
+                    Ok(object) => Entry::from_object(&object),
                     Err(_) => Entry { action: Known::Unknown(String::new()), event: None, json },
                 }
             }
@@ -353,13 +354,13 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
             /// Types one entry given as JSON text: an object.
             pub fn from_json(json: &str) -> Result<Entry, Violation> {
                 match rt::object::Object::parse(json) {
-                    Ok(object) => Ok(Entry::from_object(json, &object)),
+                    Ok(object) => Ok(Entry::from_object(&object)),
                     Err(e) => Err(Violation::new(Code::RecordMalformed, "", format!("an entry is a JSON object: {e}"))),
                 }
             }
 
-            /// Types one entry: `json` is its text, `object` its fields read from it.
-            pub fn from_object(json: &str, object: &rt::object::Object<'_>) -> Entry {
+            /// Types one entry from its fields.
+            pub fn from_object(object: &rt::object::Object<'_>) -> Entry {
                 let action = match object.get(ACTION_FIELD) {
                     Some(raw) => match raw.string() {
                         Some(s) => Known::parse(&s),
@@ -368,7 +369,7 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
                     None => Known::Unknown(String::new()),
                 };
                 let event = action.known().map(|a| Event::from_entry(a, object));
-                Entry { action, event, json: json.to_owned() }
+                Entry { action, event, json: object.to_json() }
             }
 
             /// The entry's fields, as received.
