@@ -340,6 +340,16 @@ impl Attributes {
     /// (`Message`) or a Cloud Foundry v2 record (`message`), the message being
     /// an object or a JSON string, with its `data` merged in likewise.
     pub fn parse(json: &str) -> Result<Attributes, Violation> {
+        Attributes::parse_with(json, |attributes, _| attributes)
+    }
+
+    /// [`parse`](Self::parse), handing `f` the attributes and, read without
+    /// copying, their [`fields`](Self::fields): what identifying the event
+    /// needs, without reading the message again.
+    pub fn parse_with<R>(
+        json: &str,
+        f: impl FnOnce(Attributes, &Object<'_>) -> R,
+    ) -> Result<R, Violation> {
         if starts_as(json) != Some(b'{') {
             let value = parse_json(json)?;
             return Err(malformed(format!(
@@ -383,15 +393,21 @@ impl Attributes {
         } else {
             (Shape::Flat, None, None, None, None, None)
         };
-        let message = match message.map(|m| record.get(m)) {
-            None => json.trim().to_owned(),
-            Some(None) => "{}".to_owned(),
+        let decoded: String;
+        let (message, fields) = match message.map(|m| record.get(m)) {
+            None => (json.trim(), record),
+            Some(None) => ("{}", Object::default()),
             Some(Some(raw)) => match raw.first_byte() {
-                Some(b'{') => raw_text(raw).to_owned(),
+                Some(b'{') => {
+                    let text = raw_text(raw);
+                    (text, Object::parse(text).map_err(|e| invalid(json, e))?)
+                }
                 Some(b'"') => {
-                    let text = raw.string().unwrap_or_default().into_owned();
-                    match Object::parse(&text) {
-                        Ok(_) if !suspect(&text) || parse_json(&text).is_ok() => text,
+                    decoded = raw.string().unwrap_or_default().into_owned();
+                    match Object::parse(&decoded) {
+                        Ok(o) if !suspect(&decoded) || parse_json(&decoded).is_ok() => {
+                            (decoded.as_str(), o)
+                        }
                         _ => {
                             return Err(malformed(
                                 "`message` is a string that does not hold a JSON object",
@@ -407,7 +423,7 @@ impl Attributes {
                 }
             },
         };
-        let read = |fields: &Object<'_>| {
+        Ok(merged(fields, |fields| {
             let string = |k: &str| match fields.get(k) {
                 Some(raw) => match raw.string() {
                     Some(s) => Some(s.into_owned()),
@@ -415,30 +431,21 @@ impl Attributes {
                 },
                 None => None,
             };
-            (
-                string("action"),
-                string("key"),
-                string("objectID"),
-                string("operation"),
-            )
-        };
-        let (action, key, object_id, operation) = match shape {
-            Shape::Flat => merged(record, None, read),
-            _ => with_fields(&message, None, read),
-        };
-        Ok(Attributes {
-            shape,
-            action,
-            key,
-            object_id,
-            operation,
-            time: time_text.as_deref().and_then(|t| Timestamp::parse(t).ok()),
-            time_text,
-            user,
-            tenant,
-            category,
-            message,
-        })
+            let attributes = Attributes {
+                shape,
+                action: string("action"),
+                key: string("key"),
+                object_id: string("objectID"),
+                operation: string("operation"),
+                time: time_text.as_deref().and_then(|t| Timestamp::parse(t).ok()),
+                time_text,
+                user,
+                tenant,
+                category,
+                message: message.to_owned(),
+            };
+            f(attributes, fields)
+        }))
     }
 
     /// Reads a parsed document; see [`parse`](Self::parse).
@@ -469,13 +476,9 @@ impl Attributes {
     }
 
     /// Calls `f` with the attributes of [`fields`](Self::fields), read
-    /// without copying them, and `extra` (a key and its text) set over them.
-    pub fn with_fields<'a, R>(
-        &'a self,
-        extra: Option<(&'a str, &'a str)>,
-        f: impl FnOnce(&Object<'_>) -> R,
-    ) -> R {
-        with_fields(&self.message, extra, f)
+    /// without copying them.
+    pub fn with_fields<R>(&self, f: impl FnOnce(&Object<'_>) -> R) -> R {
+        merged(Object::parse(&self.message).unwrap_or_default(), f)
     }
 
     /// Replaces every string attribute of [`fields`](Self::fields) by what
@@ -500,23 +503,9 @@ fn raw_text(raw: Raw<'_>) -> &str {
     }
 }
 
-/// The attributes of the message object `message`, its `data` merged in.
-fn with_fields<'m, R>(
-    message: &'m str,
-    extra: Option<(&'m str, &'m str)>,
-    f: impl FnOnce(&Object<'_>) -> R,
-) -> R {
-    merged(Object::parse(message).unwrap_or_default(), extra, f)
-}
-
 /// `fields` with its `data` (an object, or a string holding one) merged
-/// in under it (`data` that is neither is dropped), and `extra` set over
-/// them.
-fn merged<'m, R>(
-    mut fields: Object<'m>,
-    extra: Option<(&'m str, &'m str)>,
-    f: impl FnOnce(&Object<'_>) -> R,
-) -> R {
+/// in under it (`data` that is neither is dropped).
+fn merged<R>(mut fields: Object<'_>, f: impl FnOnce(&Object<'_>) -> R) -> R {
     let data = fields.remove("data");
     let decoded;
     let data = match data {
@@ -529,13 +518,10 @@ fn merged<'m, R>(
         }
         _ => None,
     };
-    let mut fields = match data {
+    let fields = match data {
         Some(data) => fields.merge_under(data),
         None => fields,
     };
-    if let Some((key, text)) = extra {
-        fields.insert(key, Raw::Text(text));
-    }
     f(&fields)
 }
 

@@ -222,15 +222,13 @@ impl<'t, 's> Values<'t, 's> {
         entry: &super::object::Object<'t>,
         cases: &[&'s [Slot<'s>]],
     ) -> Result<(usize, Self), Violation> {
-        let mut best: Option<(usize, usize, Fields<'t>)> = None;
+        let mut best: Option<(usize, usize)> = None;
         let mut missing: Option<(usize, &str)> = None;
         for (i, slots) in cases.iter().enumerate() {
-            let mut fields = Fields::new(slots.len());
             let mut present = 0;
             let mut lacks = None;
-            for (j, s) in slots.iter().enumerate() {
-                let found = entry.get(s.key());
-                if found.is_some() {
+            for s in slots.iter() {
+                if entry.contains_key(s.key()) {
                     present += 1;
                 } else if lacks.is_none()
                     && matches!(
@@ -243,12 +241,11 @@ impl<'t, 's> Values<'t, 's> {
                 {
                     lacks = Some(s.key());
                 }
-                fields.set(j, found);
             }
             match lacks {
                 None => {
-                    if best.as_ref().is_none_or(|(_, n, _)| present > *n) {
-                        best = Some((i, present, fields));
+                    if best.is_none_or(|(_, n)| present > n) {
+                        best = Some((i, present));
                     }
                 }
                 Some(key) => {
@@ -258,7 +255,7 @@ impl<'t, 's> Values<'t, 's> {
                 }
             }
         }
-        let Some((case, _, fields)) = best else {
+        let Some((case, _)) = best else {
             let key = missing.map_or("", |(_, k)| k);
             return Err(Violation::new(
                 Code::PropertyMissing,
@@ -266,10 +263,15 @@ impl<'t, 's> Values<'t, 's> {
                 format!("required field `{key}` is missing"),
             ));
         };
+        let slots = cases[case];
+        let mut fields = Fields::new(slots.len());
+        for (j, s) in slots.iter().enumerate() {
+            fields.set(j, entry.get(s.key()));
+        }
         Ok((
             case,
             Values {
-                keys: Keys::Slots(cases[case]),
+                keys: Keys::Slots(slots),
                 fields,
                 groups: Vec::new(),
             },

@@ -2324,20 +2324,41 @@ impl std::fmt::Debug for Record {
 impl Record {
     /// Identifies one record's attributes.
     pub fn identify(attributes: Attributes) -> Record {
-        let found = rt::rules::identify(RULES, &attributes);
+        let (identified, placeholder) = attributes
+            .with_fields(|fields| Record::identification(&attributes, fields));
+        Record {
+            attributes,
+            identified,
+            placeholder,
+        }
+    }
+    /// Identifies `attributes`, whose fields are `fields`.
+    fn identify_in(attributes: Attributes, fields: &rt::object::Object<'_>) -> Record {
+        let (identified, placeholder) = Record::identification(&attributes, fields);
+        Record {
+            attributes,
+            identified,
+            placeholder,
+        }
+    }
+    /// What the rules make of `attributes`, whose fields are `fields`.
+    fn identification(
+        attributes: &Attributes,
+        fields: &rt::object::Object<'_>,
+    ) -> (Identified, Option<(&'static str, String)>) {
+        let found = rt::rules::identify(RULES, attributes);
         let placeholder = found
             .first()
             .map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
+        let read = |event: Action, property: &'static str, text: &str| {
+            let mut entry = fields.clone();
+            entry.insert(property, rt::values::Raw::Text(text));
+            Event::from_entry(event, &entry)
+        };
         let identified = match found.as_slice() {
             [] => Identified::Unidentified,
             [(rule, placeholder)] => {
-                Identified::Event(
-                    attributes
-                        .with_fields(
-                            Some((rule.placeholder, placeholder)),
-                            |entry| Event::from_entry(rule.event, entry),
-                        ),
-                )
+                Identified::Event(read(rule.event, rule.placeholder, placeholder))
             }
             many => {
                 let mut candidates: Vec<Action> = many
@@ -2348,13 +2369,7 @@ impl Record {
                 candidates.dedup();
                 if let [only] = candidates.as_slice() {
                     let (rule, placeholder) = many[0];
-                    Identified::Event(
-                        attributes
-                            .with_fields(
-                                Some((rule.placeholder, placeholder)),
-                                |entry| Event::from_entry(*only, entry),
-                            ),
-                    )
+                    Identified::Event(read(*only, rule.placeholder, placeholder))
                 } else {
                     Identified::Ambiguous {
                         candidates,
@@ -2364,11 +2379,7 @@ impl Record {
                 }
             }
         };
-        Record {
-            attributes,
-            identified,
-            placeholder,
-        }
+        (identified, placeholder)
     }
     /// The placeholder's text when it is a secret longer than may be
     /// logged, with the part that may be shown.
@@ -2529,11 +2540,8 @@ pub fn read_outputs(
             };
             for item in items {
                 let raw = item.to_string();
-                match Attributes::parse(&raw) {
-                    Ok(attributes) => {
-                        let record = Record::identify(attributes);
-                        sink.emit(|n| record.to_output(n, doc.line, raw));
-                    }
+                match Attributes::parse_with(&raw, Record::identify_in) {
+                    Ok(record) => sink.emit(|n| record.to_output(n, doc.line, raw)),
                     Err(v) => sink.broken(doc.line, raw, v),
                 }
             }
@@ -2543,7 +2551,7 @@ pub fn read_outputs(
 /// Parses one JSON document (flat attributes, or a Neo or Cloud
 /// Foundry retrieval record) and identifies its event.
 pub fn classify(json: &str) -> Result<Record, Violation> {
-    Attributes::parse(json).map(Record::identify)
+    Attributes::parse_with(json, Record::identify_in)
 }
 /// Classifies a file of records: one JSON document (an array is
 /// read record by record), or one per line. Each comes with the line

@@ -624,20 +624,40 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
         impl Record {
             /// Identifies one record's attributes.
             pub fn identify(attributes: Attributes) -> Record {
-                let found = rt::rules::identify(RULES, &attributes);
+                let (identified, placeholder) =
+                    attributes.with_fields(|fields| Record::identification(&attributes, fields));
+                Record { attributes, identified, placeholder }
+            }
+
+            /// Identifies `attributes`, whose fields are `fields`.
+            fn identify_in(attributes: Attributes, fields: &rt::object::Object<'_>) -> Record {
+                let (identified, placeholder) = Record::identification(&attributes, fields);
+                Record { attributes, identified, placeholder }
+            }
+
+            /// What the rules make of `attributes`, whose fields are `fields`.
+            fn identification(
+                attributes: &Attributes,
+                fields: &rt::object::Object<'_>,
+            ) -> (Identified, Option<(&'static str, String)>) {
+                let found = rt::rules::identify(RULES, attributes);
                 let placeholder = found.first().map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
+                // The event's fields: the record's, and the placeholder's property.
+                let read = |event: Action, property: &'static str, text: &str| {
+                    let mut entry = fields.clone();
+                    entry.insert(property, rt::values::Raw::Text(text));
+                    Event::from_entry(event, &entry)
+                };
                 let identified = match found.as_slice() {
                     [] => Identified::Unidentified,
-                    [(rule, placeholder)] => {
-                        Identified::Event(attributes.with_fields(Some((rule.placeholder, placeholder)), |entry| Event::from_entry(rule.event, entry)))
-                    }
+                    [(rule, placeholder)] => Identified::Event(read(rule.event, rule.placeholder, placeholder)),
                     many => {
                         let mut candidates: Vec<Action> = many.iter().map(|(r, _)| r.event).collect();
                         candidates.sort();
                         candidates.dedup();
                         if let [only] = candidates.as_slice() {
                             let (rule, placeholder) = many[0];
-                            Identified::Event(attributes.with_fields(Some((rule.placeholder, placeholder)), |entry| Event::from_entry(*only, entry)))
+                            Identified::Event(read(*only, rule.placeholder, placeholder))
                         } else {
                             Identified::Ambiguous {
                                 candidates,
@@ -647,7 +667,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                         }
                     }
                 };
-                Record { attributes, identified, placeholder }
+                (identified, placeholder)
             }
 
             /// The placeholder's text when it is a secret longer than may be
@@ -775,11 +795,8 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                 };
                 for item in items {
                     let raw = item.to_string();
-                    match Attributes::parse(&raw) {
-                        Ok(attributes) => {
-                            let record = Record::identify(attributes);
-                            sink.emit(|n| record.to_output(n, doc.line, raw));
-                        }
+                    match Attributes::parse_with(&raw, Record::identify_in) {
+                        Ok(record) => sink.emit(|n| record.to_output(n, doc.line, raw)),
                         Err(v) => sink.broken(doc.line, raw, v),
                     }
                 }
@@ -789,7 +806,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
         /// Parses one JSON document (flat attributes, or a Neo or Cloud
         /// Foundry retrieval record) and identifies its event.
         pub fn classify(json: &str) -> Result<Record, Violation> {
-            Attributes::parse(json).map(Record::identify)
+            Attributes::parse_with(json, Record::identify_in)
         }
 
         /// Classifies a file of records: one JSON document (an array is
