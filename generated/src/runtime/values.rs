@@ -46,6 +46,15 @@ impl<'t> Raw<'t> {
                 if let Some(s) = self.string() {
                     return Ok(s);
                 }
+                // A whole number that fits a u64 is written back as it is
+                // read: no need to parse and print it.
+                let t = raw.get();
+                if (1..=19).contains(&t.len())
+                    && t.bytes().all(|b| b.is_ascii_digit())
+                    && (t == "0" || !t.starts_with('0'))
+                {
+                    return Ok(t.into());
+                }
                 match serde_json::from_str::<serde_json::Value>(raw.get()) {
                     Ok(serde_json::Value::Number(n)) => Ok(n.to_string().into()),
                     Ok(serde_json::Value::Bool(b)) => Ok(b.to_string().into()),
@@ -222,13 +231,22 @@ impl<'t, 's> Values<'t, 's> {
         entry: &super::object::Object<'t>,
         cases: &[&'s [Slot<'s>]],
     ) -> Result<(usize, Self), Violation> {
+        // The values of the best case so far and of the case being looked
+        // at, when they fit (else they are looked up again).
+        const KEPT: usize = 16;
         let mut best: Option<(usize, usize)> = None;
+        let mut kept = [None; KEPT];
         let mut missing: Option<(usize, &str)> = None;
         for (i, slots) in cases.iter().enumerate() {
             let mut present = 0;
             let mut lacks = None;
-            for s in slots.iter() {
-                if entry.contains_key(s.key()) {
+            let mut these = [None; KEPT];
+            for (j, s) in slots.iter().enumerate() {
+                let found = entry.get(s.key());
+                if let Some(place) = these.get_mut(j) {
+                    *place = found;
+                }
+                if found.is_some() {
                     present += 1;
                 } else if lacks.is_none()
                     && matches!(
@@ -246,6 +264,7 @@ impl<'t, 's> Values<'t, 's> {
                 None => {
                     if best.is_none_or(|(_, n)| present > n) {
                         best = Some((i, present));
+                        kept = these;
                     }
                 }
                 Some(key) => {
@@ -266,7 +285,11 @@ impl<'t, 's> Values<'t, 's> {
         let slots = cases[case];
         let mut fields = Fields::new(slots.len());
         for (j, s) in slots.iter().enumerate() {
-            fields.set(j, entry.get(s.key()));
+            let found = match kept.get(j) {
+                Some(found) => *found,
+                None => entry.get(s.key()),
+            };
+            fields.set(j, found);
         }
         Ok((
             case,
