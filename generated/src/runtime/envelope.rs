@@ -124,14 +124,41 @@ impl<E> Response<E> {
         if suspect(json) {
             parse_json(json)?;
         }
-        let (ok, logs, object) = match starts_as(json) {
+        // Entries are typed as they are read; `None` starts the items over
+        // (a later `logs` key replaces an earlier one).
+        let mut entries = Vec::new();
+        let mut rejected = Vec::new();
+        let mut position = 0;
+        let mut each = |item: Option<Item<'_>>| match item {
+            None => {
+                entries.clear();
+                rejected.clear();
+                position = 0;
+            }
+            Some(item) => {
+                match item {
+                    Item::Object(fields) => entries.push(entry(&fields)),
+                    Item::Other(value) => rejected.push((position, value)),
+                }
+                position += 1;
+            }
+        };
+        let (ok, object) = match starts_as(json) {
             Some(b'[') => {
-                let items =
-                    read_with(json, ItemsSeed { depth: 1 }).map_err(|e| invalid(json, e))?;
-                (true, items, None)
+                let mut items = |i| each(Some(i));
+                read_with(
+                    json,
+                    ItemsSeed {
+                        depth: 1,
+                        each: &mut items,
+                    },
+                )
+                .map_err(|e| invalid(json, e))?;
+                (true, None)
             }
             Some(b'{') => {
-                let (o, logs) = read_with(json, TopSeed).map_err(|e| invalid(json, e))?;
+                let (o, logs) =
+                    read_with(json, TopSeed { each: &mut each }).map_err(|e| invalid(json, e))?;
                 let ok = match o.get("ok") {
                     Some(raw) => match raw.to_value() {
                         Value::Bool(b) => b,
@@ -144,14 +171,10 @@ impl<E> Response<E> {
                     },
                     None => logs.is_some(),
                 };
-                let logs = match logs {
-                    None | Some(Logs::Null) => Vec::new(),
-                    Some(Logs::Items(items)) => items,
-                    Some(Logs::Other(kind)) => {
-                        return Err(malformed(format!("`logs` is {kind}, not an array")))
-                    }
-                };
-                (ok, logs, Some(o))
+                if let Some(Logs::Other(kind)) = logs {
+                    return Err(malformed(format!("`logs` is {kind}, not an array")));
+                }
+                (ok, Some(o))
             }
             _ => {
                 let value = parse_json(json)?;
@@ -161,14 +184,6 @@ impl<E> Response<E> {
                 )));
             }
         };
-        let mut entries = Vec::with_capacity(logs.len());
-        let mut rejected = Vec::new();
-        for (i, item) in logs.into_iter().enumerate() {
-            match item {
-                Item::Object(fields) => entries.push(entry(&fields)),
-                Item::Other(value) => rejected.push((i, value)),
-            }
-        }
         let object = object.unwrap_or_default();
         let value = |k: &str| object.get(k).map(Raw::to_value);
         let paging = value("paging")
@@ -197,9 +212,9 @@ impl<E> Response<E> {
 }
 
 /// A response's `logs`.
-enum Logs<'t> {
-    /// An array: its items.
-    Items(Vec<Item<'t>>),
+enum Logs {
+    /// An array, whose items went to the caller.
+    Items,
     /// `null`.
     Null,
     /// Anything else: what it is.
@@ -208,17 +223,20 @@ enum Logs<'t> {
 
 /// Reads a response object: `logs` item by item, the other keys as raw
 /// values.
-struct TopSeed;
+struct TopSeed<'a, 'de> {
+    /// What to do with each item of `logs`; `None` before each `logs`.
+    each: &'a mut dyn FnMut(Option<Item<'de>>),
+}
 
-impl<'de> DeserializeSeed<'de> for TopSeed {
-    type Value = (Object<'de>, Option<Logs<'de>>);
+impl<'de> DeserializeSeed<'de> for TopSeed<'_, 'de> {
+    type Value = (Object<'de>, Option<Logs>);
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for TopSeed {
-    type Value = (Object<'de>, Option<Logs<'de>>);
+impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
+    type Value = (Object<'de>, Option<Logs>);
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
@@ -227,7 +245,10 @@ impl<'de> Visitor<'de> for TopSeed {
         let mut logs = None;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             if key == "logs" {
-                logs = Some(map.next_value_seed(LogsSeed)?);
+                (self.each)(None);
+                logs = Some(map.next_value_seed(LogsSeed {
+                    each: &mut *self.each,
+                })?);
             } else {
                 let raw: &'de RawValue = map.next_value()?;
                 if too_deep(raw, 1) {
@@ -241,22 +262,30 @@ impl<'de> Visitor<'de> for TopSeed {
 }
 
 /// Reads a response's `logs`.
-struct LogsSeed;
+struct LogsSeed<'a, 'de> {
+    each: &'a mut dyn FnMut(Option<Item<'de>>),
+}
 
-impl<'de> DeserializeSeed<'de> for LogsSeed {
-    type Value = Logs<'de>;
+impl<'de> DeserializeSeed<'de> for LogsSeed<'_, 'de> {
+    type Value = Logs;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for LogsSeed {
-    type Value = Logs<'de>;
+impl<'de> Visitor<'de> for LogsSeed<'_, 'de> {
+    type Value = Logs;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of entries")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        ItemsSeed { depth: 2 }.visit_seq(seq).map(Logs::Items)
+        let mut items = |i| (self.each)(Some(i));
+        ItemsSeed {
+            depth: 2,
+            each: &mut items,
+        }
+        .visit_seq(seq)
+        .map(|()| Logs::Items)
     }
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
         Ok(Logs::Null)
@@ -571,6 +600,18 @@ mod tests {
         let r = Response::parse(r#"[{"a": 1}, 42, {"b": 2}]"#, |m| m.keys().count()).unwrap();
         assert_eq!((r.entries.len(), r.rejected.len()), (2, 1));
         assert_eq!(r.rejected[0].0, 1);
+        // As in a `serde_json::Map`, the last `logs` counts.
+        let r = Response::parse(
+            r#"{"ok": true, "logs": [{"a": 1}, 2], "logs": [{"b": 2}, {"c": 3}]}"#,
+            |m| m.keys().count(),
+        )
+        .unwrap();
+        assert_eq!((r.entries.len(), r.rejected.len()), (2, 0));
+        let r = Response::parse(r#"{"logs": [{"a": 1}], "logs": null}"#, |m| {
+            m.keys().count()
+        })
+        .unwrap();
+        assert!(r.ok && r.entries.is_empty());
         assert_eq!(
             Response::parse("{", |m| m.keys().count()).unwrap_err().code,
             Code::RecordMalformed

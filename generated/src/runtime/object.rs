@@ -331,34 +331,34 @@ pub enum Item<'t> {
 }
 
 /// Reads the items of an array nested `depth` deep in its document (1: the
-/// document itself).
-#[derive(Debug, Clone, Copy)]
-pub struct ItemsSeed {
+/// document itself), handing each to `each` as soon as it is read.
+pub struct ItemsSeed<'a, 'de> {
     /// The array's depth in its document.
     pub depth: usize,
+    /// What to do with each item.
+    pub each: &'a mut dyn FnMut(Item<'de>),
 }
 
-impl<'de> DeserializeSeed<'de> for ItemsSeed {
-    type Value = Vec<Item<'de>>;
+impl<'de> DeserializeSeed<'de> for ItemsSeed<'_, 'de> {
+    type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for ItemsSeed {
-    type Value = Vec<Item<'de>>;
+impl<'de> Visitor<'de> for ItemsSeed<'_, 'de> {
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON array")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         let item = ItemSeed {
             depth: self.depth + 1,
         };
         while let Some(i) = seq.next_element_seed(item)? {
-            items.push(i);
+            (self.each)(i);
         }
-        Ok(items)
+        Ok(())
     }
 }
 
