@@ -857,7 +857,7 @@ proptest! {
         prop_assert_eq!(parsed.entries.len(), n);
         let logs = received["logs"].as_array().expect("logs");
         for (entry, fields) in parsed.entries.iter().zip(logs) {
-            prop_assert_eq!(Some(&entry.fields), fields.as_object());
+            prop_assert_eq!(Some(&entry.fields()), fields.as_object());
             let violations = entry.validate();
             let unread = entry.event.as_ref().is_some_and(|e| e.is_err());
             if unread || entry.action.known().is_none() {

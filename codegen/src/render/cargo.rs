@@ -52,7 +52,7 @@ indicatif = {{ version = "0.18", optional = true }}
 memchr = "2"
 regex-lite = "0.1"
 serde = {{ version = "1", features = ["derive"], optional = true }}
-serde_json = {{ version = "1", features = ["preserve_order"], optional = true }}
+serde_json = {{ version = "1", features = ["preserve_order", "raw_value"], optional = true }}
 
 [[bin]]
 name = "auditcat"

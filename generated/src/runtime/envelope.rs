@@ -5,9 +5,16 @@
 //! These are the record shapes the catalog's `record` sections describe; the
 //! events inside them are the generated modules' business.
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::object::{read_with, starts_as, suspect, too_deep, Item, ItemsSeed, Key, Object};
 use super::time::Timestamp;
+use super::values::Raw;
 use super::violation::{Code, Violation};
 
 /// What kind of JSON value `v` is, for messages: values themselves are not
@@ -111,49 +118,76 @@ pub struct Response<E> {
 }
 
 impl<E> Response<E> {
-    /// Parses one JSON document, typing each entry with `entry`.
-    pub fn parse(json: &str, entry: impl Fn(Map<String, Value>) -> E) -> Result<Self, Violation> {
-        let value = parse_json(json)?;
-        let (ok, logs, object) = match value {
-            Value::Array(items) => (true, items, None),
-            Value::Object(mut o) => {
-                let ok = match o.get("ok") {
-                    Some(Value::Bool(b)) => *b,
-                    None => o.contains_key("logs"),
-                    Some(other) => {
-                        return Err(malformed(format!("`ok` is {}, not a boolean", kind(other))))
-                    }
-                };
-                let logs = match o.remove("logs") {
-                    Some(Value::Array(items)) => items,
-                    None | Some(Value::Null) => Vec::new(),
-                    Some(other) => {
-                        return Err(malformed(format!(
-                            "`logs` is {}, not an array",
-                            kind(&other)
-                        )))
-                    }
-                };
-                (ok, logs, Some(o))
+    /// Parses one JSON document, typing each entry with `entry` (given the
+    /// entry's keys and values, read without copying).
+    pub fn parse(json: &str, entry: impl Fn(&Object<'_>) -> E) -> Result<Self, Violation> {
+        if suspect(json) {
+            parse_json(json)?;
+        }
+        // Entries are typed as they are read; `None` starts the items over
+        // (a later `logs` key replaces an earlier one).
+        let mut entries = Vec::new();
+        let mut rejected = Vec::new();
+        let mut position = 0;
+        let mut each = |item: Option<Item<'_>>| match item {
+            None => {
+                entries.clear();
+                rejected.clear();
+                position = 0;
             }
-            other => {
-                return Err(malformed(format!(
-                    "a response is an object or an array, not {}",
-                    kind(&other)
-                )))
+            Some(item) => {
+                match item {
+                    Item::Object(fields) => entries.push(entry(&fields)),
+                    Item::Other(value) => rejected.push((position, value)),
+                }
+                position += 1;
             }
         };
-        let mut entries = Vec::with_capacity(logs.len());
-        let mut rejected = Vec::new();
-        for (i, item) in logs.into_iter().enumerate() {
-            match item {
-                Value::Object(fields) => entries.push(entry(fields)),
-                other => rejected.push((i, other)),
+        let (ok, object) = match starts_as(json) {
+            Some(b'[') => {
+                let mut items = |i| each(Some(i));
+                read_with(
+                    json,
+                    ItemsSeed {
+                        depth: 1,
+                        each: &mut items,
+                    },
+                )
+                .map_err(|e| invalid(json, e))?;
+                (true, None)
             }
-        }
+            Some(b'{') => {
+                let (o, logs) =
+                    read_with(json, TopSeed { each: &mut each }).map_err(|e| invalid(json, e))?;
+                let ok = match o.get("ok") {
+                    Some(raw) => match raw.to_value() {
+                        Value::Bool(b) => b,
+                        other => {
+                            return Err(malformed(format!(
+                                "`ok` is {}, not a boolean",
+                                kind(&other)
+                            )))
+                        }
+                    },
+                    None => logs.is_some(),
+                };
+                if let Some(Logs::Other(kind)) = logs {
+                    return Err(malformed(format!("`logs` is {kind}, not an array")));
+                }
+                (ok, Some(o))
+            }
+            _ => {
+                let value = parse_json(json)?;
+                return Err(malformed(format!(
+                    "a response is an object or an array, not {}",
+                    kind(&value)
+                )));
+            }
+        };
         let object = object.unwrap_or_default();
-        let paging = object
-            .get("paging")
+        let value = |k: &str| object.get(k).map(Raw::to_value);
+        let paging = value("paging")
+            .as_ref()
             .and_then(Value::as_object)
             .map(|p| Paging {
                 count: count(p.get("count")),
@@ -162,9 +196,9 @@ impl<E> Response<E> {
                 pages: count(p.get("pages")),
             });
         let error = (!ok).then(|| ApiError {
-            code: text(object.get("error")).unwrap_or_default(),
-            needed: text(object.get("needed")),
-            provided: text(object.get("provided")),
+            code: text(value("error").as_ref()).unwrap_or_default(),
+            needed: text(value("needed").as_ref()),
+            provided: text(value("provided").as_ref()),
         });
         Ok(Response {
             ok,
@@ -172,8 +206,117 @@ impl<E> Response<E> {
             rejected,
             paging,
             error,
-            warning: text(object.get("warning")),
+            warning: text(value("warning").as_ref()),
         })
+    }
+}
+
+/// A response's `logs`.
+enum Logs {
+    /// An array, whose items went to the caller.
+    Items,
+    /// `null`.
+    Null,
+    /// Anything else: what it is.
+    Other(&'static str),
+}
+
+/// Reads a response object: `logs` item by item, the other keys as raw
+/// values.
+struct TopSeed<'a, 'de> {
+    /// What to do with each item of `logs`; `None` before each `logs`.
+    each: &'a mut dyn FnMut(Option<Item<'de>>),
+}
+
+impl<'de> DeserializeSeed<'de> for TopSeed<'_, 'de> {
+    type Value = (Object<'de>, Option<Logs>);
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
+    type Value = (Object<'de>, Option<Logs>);
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = Object::default();
+        let mut logs = None;
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            if key == "logs" {
+                (self.each)(None);
+                logs = Some(map.next_value_seed(LogsSeed {
+                    each: &mut *self.each,
+                })?);
+            } else {
+                let raw: &'de RawValue = map.next_value()?;
+                if too_deep(raw, 1) {
+                    return Err(serde::de::Error::custom("recursion limit exceeded"));
+                }
+                object.push(key, Raw::Json(raw));
+            }
+        }
+        Ok((object, logs))
+    }
+}
+
+/// Reads a response's `logs`.
+struct LogsSeed<'a, 'de> {
+    each: &'a mut dyn FnMut(Option<Item<'de>>),
+}
+
+impl<'de> DeserializeSeed<'de> for LogsSeed<'_, 'de> {
+    type Value = Logs;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LogsSeed<'_, 'de> {
+    type Value = Logs;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of entries")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = |i| (self.each)(Some(i));
+        ItemsSeed {
+            depth: 2,
+            each: &mut items,
+        }
+        .visit_seq(seq)
+        .map(|()| Logs::Items)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Logs::Null)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, Value>()?.is_some() {}
+        Ok(Logs::Other("an object"))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Logs::Other("a boolean"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Logs::Other("a number"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Logs::Other("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Logs::Other("a number"))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Logs::Other("a string"))
+    }
+}
+
+/// The error for a document that did not read: the message a
+/// `serde_json::Value` parse gives, the same whichever way it was read.
+fn invalid(json: &str, e: serde_json::Error) -> Violation {
+    match parse_json(json) {
+        Err(v) => v,
+        Ok(_) => malformed(format!("invalid JSON: {e}")),
     }
 }
 
@@ -203,8 +346,12 @@ pub struct Attributes {
     pub object_id: Option<String>,
     /// `"operation"`: a refinement.
     pub operation: Option<String>,
-    /// Every attribute of the event, as received (`tenantId`, `account`, ...).
-    pub fields: Map<String, Value>,
+    /// The JSON text of the object that holds the event's attributes, as
+    /// received: the record itself when flat, else its message (decoded when
+    /// the message is a JSON string). [`fields`](Self::fields) reads it, with
+    /// its `data` merged in; [`with_fields`](Self::with_fields) without
+    /// copying.
+    pub message: String,
     /// The record's time, when the record gives one that can be read.
     pub time: Option<Timestamp>,
     /// The record's time as written.
@@ -218,24 +365,36 @@ pub struct Attributes {
 }
 
 impl Attributes {
-    /// Parses one JSON document.
-    pub fn parse(json: &str) -> Result<Attributes, Violation> {
-        Attributes::from_value(parse_json(json)?)
-    }
-
-    /// Reads a parsed document: a flat attribute object, a Neo v1 record
+    /// Parses one JSON document: a flat attribute object, a Neo v1 record
     /// (`Message`) or a Cloud Foundry v2 record (`message`), the message being
     /// an object or a JSON string, with its `data` merged in likewise.
-    pub fn from_value(value: Value) -> Result<Attributes, Violation> {
-        let Value::Object(mut record) = value else {
+    pub fn parse(json: &str) -> Result<Attributes, Violation> {
+        Attributes::parse_with(json, |attributes, _| attributes)
+    }
+
+    /// [`parse`](Self::parse), handing `f` the attributes and, read without
+    /// copying, their [`fields`](Self::fields): what identifying the event
+    /// needs, without reading the message again.
+    pub fn parse_with<R>(
+        json: &str,
+        f: impl FnOnce(Attributes, &Object<'_>) -> R,
+    ) -> Result<R, Violation> {
+        if starts_as(json) != Some(b'{') {
+            let value = parse_json(json)?;
             return Err(malformed(format!(
                 "a record is a JSON object, not {}",
                 kind(&value)
             )));
-        };
-        let get = |k: &str| match record.get(k) {
-            Some(Value::String(s)) => Some(s.trim().to_owned()),
-            other => text(other).map(|s| s.trim().to_owned()),
+        }
+        if suspect(json) {
+            parse_json(json)?;
+        }
+        let record = Object::parse(json).map_err(|e| invalid(json, e))?;
+        let get = |k: &str| {
+            record.get(k).and_then(|raw| match raw.string() {
+                Some(s) => Some(s.trim().to_owned()),
+                None => text(Some(&raw.to_value())).map(|s| s.trim().to_owned()),
+            })
         };
         let (shape, message, time_text, user, tenant, category) = if record.contains_key("Message")
         {
@@ -250,7 +409,7 @@ impl Attributes {
         } else if record.contains_key("message")
             && ["message_uuid", "format_version", "category", "time"]
                 .iter()
-                .any(|k| record.contains_key(*k))
+                .any(|k| record.contains_key(k))
         {
             (
                 Shape::CfV2,
@@ -263,14 +422,78 @@ impl Attributes {
         } else {
             (Shape::Flat, None, None, None, None, None)
         };
-        let mut fields = match (shape, message) {
-            (Shape::Flat, _) => record,
-            (_, Some(m)) => match record.remove(m) {
-                Some(m) => into_object(m, "message")?,
-                None => Map::new(),
+        let decoded: String;
+        let (message, fields) = match message.map(|m| record.get(m)) {
+            None => (json.trim(), record),
+            Some(None) => ("{}", Object::default()),
+            Some(Some(raw)) => match raw.first_byte() {
+                Some(b'{') => {
+                    let text = raw_text(raw);
+                    (text, Object::parse(text).map_err(|e| invalid(json, e))?)
+                }
+                Some(b'"') => {
+                    decoded = raw.string().unwrap_or_default().into_owned();
+                    match Object::parse(&decoded) {
+                        Ok(o) if !suspect(&decoded) || parse_json(&decoded).is_ok() => {
+                            (decoded.as_str(), o)
+                        }
+                        _ => {
+                            return Err(malformed(
+                                "`message` is a string that does not hold a JSON object",
+                            ))
+                        }
+                    }
+                }
+                _ => {
+                    return Err(malformed(format!(
+                        "`message` is {}, not an object",
+                        kind(&raw.to_value())
+                    )))
+                }
             },
-            (_, None) => Map::new(),
         };
+        Ok(merged(fields, |fields| {
+            let string = |k: &str| match fields.get(k) {
+                Some(raw) => match raw.string() {
+                    Some(s) => Some(s.into_owned()),
+                    None => text(Some(&raw.to_value())),
+                },
+                None => None,
+            };
+            let attributes = Attributes {
+                shape,
+                action: string("action"),
+                key: string("key"),
+                object_id: string("objectID"),
+                operation: string("operation"),
+                time: time_text.as_deref().and_then(|t| Timestamp::parse(t).ok()),
+                time_text,
+                user,
+                tenant,
+                category,
+                message: message.to_owned(),
+            };
+            f(attributes, fields)
+        }))
+    }
+
+    /// Reads a parsed document; see [`parse`](Self::parse).
+    pub fn from_value(value: Value) -> Result<Attributes, Violation> {
+        match value {
+            Value::Object(_) => Attributes::parse(&value.to_string()),
+            other => Err(malformed(format!(
+                "a record is a JSON object, not {}",
+                kind(&other)
+            ))),
+        }
+    }
+
+    /// Every attribute of the event, as received (`tenantId`, `account`,
+    /// ...): the message object's, and those of its `data` (an object, or a
+    /// string holding one) that it does not have itself.
+    pub fn fields(&self) -> Map<String, Value> {
+        let mut fields: Map<String, Value> =
+            serde_json::from_str(&self.message).unwrap_or_default();
         if let Some(data) = fields.remove("data") {
             if let Ok(data) = into_object(data, "data") {
                 for (k, v) in data {
@@ -278,36 +501,64 @@ impl Attributes {
                 }
             }
         }
-        let field = |k: &str| text(fields.get(k));
-        Ok(Attributes {
-            shape,
-            action: field("action"),
-            key: field("key"),
-            object_id: field("objectID"),
-            operation: field("operation"),
-            time: time_text.as_deref().and_then(|t| Timestamp::parse(t).ok()),
-            time_text,
-            user,
-            tenant,
-            category,
-            fields,
-        })
+        fields
     }
+
+    /// Calls `f` with the attributes of [`fields`](Self::fields), read
+    /// without copying them.
+    pub fn with_fields<R>(&self, f: impl FnOnce(&Object<'_>) -> R) -> R {
+        merged(Object::parse(&self.message).unwrap_or_default(), f)
+    }
+
+    /// Replaces every string attribute of [`fields`](Self::fields) by what
+    /// `f` makes of it (the message object is written again, `data`
+    /// merged in).
+    pub fn map_strings(&mut self, f: impl Fn(&str) -> String) {
+        let mut fields = self.fields();
+        for value in fields.values_mut() {
+            if let Value::String(text) = value {
+                *text = f(text);
+            }
+        }
+        self.message = Value::Object(fields).to_string();
+    }
+}
+
+/// The JSON text of a value of a parsed object.
+fn raw_text(raw: Raw<'_>) -> &str {
+    match raw {
+        Raw::Json(r) => r.get(),
+        Raw::Text(t) => t,
+    }
+}
+
+/// `fields` with its `data` (an object, or a string holding one) merged
+/// in under it (`data` that is neither is dropped).
+fn merged<R>(mut fields: Object<'_>, f: impl FnOnce(&Object<'_>) -> R) -> R {
+    let data = fields.remove("data");
+    let decoded;
+    let data = match data {
+        Some(data) if data.first_byte() == Some(b'{') => Object::parse(raw_text(data)).ok(),
+        Some(data) if data.first_byte() == Some(b'"') => {
+            decoded = data.string().unwrap_or_default();
+            Object::parse(&decoded)
+                .ok()
+                .filter(|_| !suspect(&decoded) || parse_json(&decoded).is_ok())
+        }
+        _ => None,
+    };
+    let fields = match data {
+        Some(data) => fields.merge_under(data),
+        None => fields,
+    };
+    f(&fields)
 }
 
 /// An object, or a string holding one, taken by value (no copy).
 fn into_object(value: Value, what: &str) -> Result<Map<String, Value>, Violation> {
     match value {
         Value::Object(o) => Ok(o),
-        other => object_of(&other, what),
-    }
-}
-
-/// An object, or a string holding one.
-fn object_of(value: &Value, what: &str) -> Result<Map<String, Value>, Violation> {
-    match value {
-        Value::Object(o) => Ok(o.clone()),
-        Value::String(s) => match serde_json::from_str(s) {
+        Value::String(s) => match serde_json::from_str(&s) {
             Ok(Value::Object(o)) => Ok(o),
             _ => Err(malformed(format!(
                 "`{what}` is a string that does not hold a JSON object"
@@ -315,7 +566,7 @@ fn object_of(value: &Value, what: &str) -> Result<Map<String, Value>, Violation>
         },
         other => Err(malformed(format!(
             "`{what}` is {}, not an object",
-            kind(other)
+            kind(&other)
         ))),
     }
 }
@@ -336,18 +587,33 @@ mod tests {
 
     #[test]
     fn slack_responses() {
-        let r = Response::parse(r#"{"ok": true, "logs": [{"a": 1}], "paging": {"count": 1, "total": "3", "page": 1, "pages": 3}}"#, |m| m.len()).unwrap();
+        let r = Response::parse(r#"{"ok": true, "logs": [{"a": 1}], "paging": {"count": 1, "total": "3", "page": 1, "pages": 3}}"#, |m| m.keys().count()).unwrap();
         assert_eq!(r.entries, [1]);
         assert_eq!(r.paging.unwrap().total, Some(3));
-        let r = Response::parse(r#"{"ok": false, "error": "invalid_auth"}"#, |m| m.len()).unwrap();
+        let r = Response::parse(r#"{"ok": false, "error": "invalid_auth"}"#, |m| {
+            m.keys().count()
+        })
+        .unwrap();
         assert_eq!(r.error.unwrap().code, "invalid_auth");
-        let r = Response::parse(r#"[{"a": 1}, {"b": 2, "c": 3}]"#, |m| m.len()).unwrap();
+        let r = Response::parse(r#"[{"a": 1}, {"b": 2, "c": 3}]"#, |m| m.keys().count()).unwrap();
         assert_eq!(r.entries, [1, 2]);
-        let r = Response::parse(r#"[{"a": 1}, 42, {"b": 2}]"#, |m| m.len()).unwrap();
+        let r = Response::parse(r#"[{"a": 1}, 42, {"b": 2}]"#, |m| m.keys().count()).unwrap();
         assert_eq!((r.entries.len(), r.rejected.len()), (2, 1));
         assert_eq!(r.rejected[0].0, 1);
+        // As in a `serde_json::Map`, the last `logs` counts.
+        let r = Response::parse(
+            r#"{"ok": true, "logs": [{"a": 1}, 2], "logs": [{"b": 2}, {"c": 3}]}"#,
+            |m| m.keys().count(),
+        )
+        .unwrap();
+        assert_eq!((r.entries.len(), r.rejected.len()), (2, 0));
+        let r = Response::parse(r#"{"logs": [{"a": 1}], "logs": null}"#, |m| {
+            m.keys().count()
+        })
+        .unwrap();
+        assert!(r.ok && r.entries.is_empty());
         assert_eq!(
-            Response::parse("{", |m| m.len()).unwrap_err().code,
+            Response::parse("{", |m| m.keys().count()).unwrap_err().code,
             Code::RecordMalformed
         );
     }
@@ -373,7 +639,10 @@ mod tests {
         let cf = Attributes::parse(r#"{"message_uuid":" m ","time":"2026-11-20T09:15:02Z","org_id":"-","message":{"data":"{\"action\":\"create\",\"key\":\"Creating platform client: c2\",\"account\":\"a\"}"}}"#).unwrap();
         assert_eq!(cf.shape, Shape::CfV2);
         assert_eq!(cf.action.as_deref(), Some("create"));
-        assert_eq!(cf.fields.get("account").and_then(Value::as_str), Some("a"));
+        assert_eq!(
+            cf.fields().get("account").and_then(Value::as_str),
+            Some("a")
+        );
         assert!(Attributes::parse("[]").is_err());
     }
 }

@@ -13,6 +13,8 @@ pub mod csv;
 pub mod envelope;
 pub mod names;
 #[cfg(feature = "json")]
+pub mod object;
+#[cfg(feature = "json")]
 pub mod output;
 #[cfg(feature = "json")]
 pub mod rules;

@@ -12,14 +12,26 @@ use super::time::Timestamp;
 use super::value::{self, Kind};
 use super::violation::{Code, Violation};
 
-/// A raw value: complement text, or a JSON value.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A raw value: complement text, or a JSON value's text.
+#[derive(Debug, Clone, Copy)]
 pub enum Raw<'t> {
     /// Text from a complement, exactly as logged.
     Text(&'t str),
-    /// A JSON value of an entry.
+    /// A JSON value of an entry, as written.
     #[cfg(feature = "json")]
-    Json(&'t serde_json::Value),
+    Json(&'t serde_json::value::RawValue),
+}
+
+impl PartialEq for Raw<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Raw::Text(a), Raw::Text(b)) => a == b,
+            #[cfg(feature = "json")]
+            (Raw::Json(a), Raw::Json(b)) => a.get() == b.get(),
+            #[cfg(feature = "json")]
+            _ => false,
+        }
+    }
 }
 
 impl<'t> Raw<'t> {
@@ -30,16 +42,30 @@ impl<'t> Raw<'t> {
         match self {
             Raw::Text(t) => Ok(t.into()),
             #[cfg(feature = "json")]
-            Raw::Json(v) => match v {
-                serde_json::Value::String(s) => Ok(s.as_str().into()),
-                serde_json::Value::Number(n) => Ok(n.to_string().into()),
-                serde_json::Value::Bool(b) => Ok(b.to_string().into()),
-                other => Err(wrong(
-                    key,
-                    &other.to_string(),
-                    "a JSON string, number or boolean",
-                )),
-            },
+            Raw::Json(raw) => {
+                if let Some(s) = self.string() {
+                    return Ok(s);
+                }
+                // A whole number that fits a u64 is written back as it is
+                // read: no need to parse and print it.
+                let t = raw.get();
+                if (1..=19).contains(&t.len())
+                    && t.bytes().all(|b| b.is_ascii_digit())
+                    && (t == "0" || !t.starts_with('0'))
+                {
+                    return Ok(t.into());
+                }
+                match serde_json::from_str::<serde_json::Value>(raw.get()) {
+                    Ok(serde_json::Value::Number(n)) => Ok(n.to_string().into()),
+                    Ok(serde_json::Value::Bool(b)) => Ok(b.to_string().into()),
+                    Ok(other) => Err(wrong(
+                        key,
+                        &other.to_string(),
+                        "a JSON string, number or boolean",
+                    )),
+                    Err(_) => Err(wrong(key, raw.get(), "a JSON string, number or boolean")),
+                }
+            }
         }
     }
 }
@@ -199,17 +225,24 @@ impl<'t, 's> Values<'t, 's> {
     /// the one with the most of its keys present.
     #[cfg(feature = "json")]
     pub fn from_json(
-        entry: &'t serde_json::Map<String, serde_json::Value>,
+        entry: &super::object::Object<'t>,
         cases: &[&'s [Slot<'s>]],
     ) -> Result<(usize, Self), Violation> {
-        let mut best: Option<(usize, usize, Fields<'t>)> = None;
+        // The values of the best case so far and of the case being looked
+        // at, when they fit (else they are looked up again).
+        const KEPT: usize = 16;
+        let mut best: Option<(usize, usize)> = None;
+        let mut kept = [None; KEPT];
         let mut missing: Option<(usize, &str)> = None;
         for (i, slots) in cases.iter().enumerate() {
-            let mut fields = Fields::new(slots.len());
             let mut present = 0;
             let mut lacks = None;
+            let mut these = [None; KEPT];
             for (j, s) in slots.iter().enumerate() {
                 let found = entry.get(s.key());
+                if let Some(place) = these.get_mut(j) {
+                    *place = found;
+                }
                 if found.is_some() {
                     present += 1;
                 } else if lacks.is_none()
@@ -223,12 +256,12 @@ impl<'t, 's> Values<'t, 's> {
                 {
                     lacks = Some(s.key());
                 }
-                fields.set(j, found.map(Raw::Json));
             }
             match lacks {
                 None => {
-                    if best.as_ref().is_none_or(|(_, n, _)| present > *n) {
-                        best = Some((i, present, fields));
+                    if best.is_none_or(|(_, n)| present > n) {
+                        best = Some((i, present));
+                        kept = these;
                     }
                 }
                 Some(key) => {
@@ -238,7 +271,7 @@ impl<'t, 's> Values<'t, 's> {
                 }
             }
         }
-        let Some((case, _, fields)) = best else {
+        let Some((case, _)) = best else {
             let key = missing.map_or("", |(_, k)| k);
             return Err(Violation::new(
                 Code::PropertyMissing,
@@ -246,10 +279,19 @@ impl<'t, 's> Values<'t, 's> {
                 format!("required field `{key}` is missing"),
             ));
         };
+        let slots = cases[case];
+        let mut fields = Fields::new(slots.len());
+        for (j, s) in slots.iter().enumerate() {
+            let found = match kept.get(j) {
+                Some(found) => *found,
+                None => entry.get(s.key()),
+            };
+            fields.set(j, found);
+        }
         Ok((
             case,
             Values {
-                keys: Keys::Slots(cases[case]),
+                keys: Keys::Slots(slots),
                 fields,
                 groups: Vec::new(),
             },

@@ -330,9 +330,7 @@ mod m_authorization_code {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -426,9 +424,7 @@ mod m_authorization_code {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -527,9 +523,7 @@ mod m_access_token {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -623,9 +617,7 @@ mod m_access_token {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -719,9 +711,7 @@ mod m_access_token {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -815,9 +805,7 @@ mod m_access_token {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -911,9 +899,7 @@ mod m_access_token {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -1012,9 +998,7 @@ mod m_refresh_token {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -1105,9 +1089,7 @@ mod m_oauth_client {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -1192,9 +1174,7 @@ mod m_oauth_client {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -1279,9 +1259,7 @@ mod m_oauth_client {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -1371,9 +1349,7 @@ mod m_platform_client {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -1458,9 +1434,7 @@ mod m_platform_client {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -1545,9 +1519,7 @@ mod m_platform_client {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -1625,9 +1597,7 @@ mod m_platform_client {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -1695,9 +1665,7 @@ mod m_platform_client {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -1765,9 +1733,7 @@ mod m_platform_client {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -1835,9 +1801,7 @@ mod m_platform_client {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -1972,7 +1936,7 @@ impl Event {
     /// Reads an entry of `action` from its JSON fields.
     pub fn from_entry(
         action: Action,
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        entry: &rt::object::Object<'_>,
     ) -> Result<Event, Violation> {
         match action {
             Action::IssueOauthAuthorizationCode => {
@@ -2387,20 +2351,41 @@ impl std::fmt::Debug for Record {
 impl Record {
     /// Identifies one record's attributes.
     pub fn identify(attributes: Attributes) -> Record {
-        let found = rt::rules::identify(RULES, &attributes);
+        let (identified, placeholder) = attributes
+            .with_fields(|fields| Record::identification(&attributes, fields));
+        Record {
+            attributes,
+            identified,
+            placeholder,
+        }
+    }
+    /// Identifies `attributes`, whose fields are `fields`.
+    fn identify_in(attributes: Attributes, fields: &rt::object::Object<'_>) -> Record {
+        let (identified, placeholder) = Record::identification(&attributes, fields);
+        Record {
+            attributes,
+            identified,
+            placeholder,
+        }
+    }
+    /// What the rules make of `attributes`, whose fields are `fields`.
+    fn identification(
+        attributes: &Attributes,
+        fields: &rt::object::Object<'_>,
+    ) -> (Identified, Option<(&'static str, String)>) {
+        let found = rt::rules::identify(RULES, attributes);
         let placeholder = found
             .first()
             .map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
+        let read = |event: Action, property: &'static str, text: &str| {
+            let mut entry = fields.clone();
+            entry.insert(property, rt::values::Raw::Text(text));
+            Event::from_entry(event, &entry)
+        };
         let identified = match found.as_slice() {
             [] => Identified::Unidentified,
             [(rule, placeholder)] => {
-                let mut entry = attributes.fields.clone();
-                entry
-                    .insert(
-                        rule.placeholder.to_owned(),
-                        rt::serde_json::Value::String((*placeholder).to_owned()),
-                    );
-                Identified::Event(Event::from_entry(rule.event, &entry))
+                Identified::Event(read(rule.event, rule.placeholder, placeholder))
             }
             many => {
                 let mut candidates: Vec<Action> = many
@@ -2411,13 +2396,7 @@ impl Record {
                 candidates.dedup();
                 if let [only] = candidates.as_slice() {
                     let (rule, placeholder) = many[0];
-                    let mut entry = attributes.fields.clone();
-                    entry
-                        .insert(
-                            rule.placeholder.to_owned(),
-                            rt::serde_json::Value::String(placeholder.to_owned()),
-                        );
-                    Identified::Event(Event::from_entry(*only, &entry))
+                    Identified::Event(read(*only, rule.placeholder, placeholder))
                 } else {
                     Identified::Ambiguous {
                         candidates,
@@ -2427,11 +2406,7 @@ impl Record {
                 }
             }
         };
-        Record {
-            attributes,
-            identified,
-            placeholder,
-        }
+        (identified, placeholder)
     }
     /// The placeholder's text when it is a secret longer than may be
     /// logged, with the part that may be shown.
@@ -2455,11 +2430,7 @@ impl Record {
         {
             *text = cut(text);
         }
-        for value in attributes.fields.values_mut() {
-            if let rt::serde_json::Value::String(text) = value {
-                *text = cut(text);
-            }
-        }
+        attributes.map_strings(cut);
         Record::identify(attributes)
     }
     /// Every violation of the record, at once.
@@ -2596,11 +2567,8 @@ pub fn read_outputs(
             };
             for item in items {
                 let raw = item.to_string();
-                match Attributes::from_value(item) {
-                    Ok(attributes) => {
-                        let record = Record::identify(attributes);
-                        sink.emit(|n| record.to_output(n, doc.line, raw));
-                    }
+                match Attributes::parse_with(&raw, Record::identify_in) {
+                    Ok(record) => sink.emit(|n| record.to_output(n, doc.line, raw)),
                     Err(v) => sink.broken(doc.line, raw, v),
                 }
             }
@@ -2610,7 +2578,7 @@ pub fn read_outputs(
 /// Parses one JSON document (flat attributes, or a Neo or Cloud
 /// Foundry retrieval record) and identifies its event.
 pub fn classify(json: &str) -> Result<Record, Violation> {
-    Attributes::parse(json).map(Record::identify)
+    Attributes::parse_with(json, Record::identify_in)
 }
 /// Classifies a file of records: one JSON document (an array is
 /// read record by record), or one per line. Each comes with the line

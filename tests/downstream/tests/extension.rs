@@ -82,8 +82,7 @@ fn only_the_selected_sources_and_artifacts_are_generated() {
 #[test]
 fn deprecation_reaches_the_rust_items() {
     let generated = std::fs::read_to_string(concat!(env!("OUT_DIR"), "/auditcat.rs")).unwrap();
-    assert!(
-        generated.contains("#[deprecated(\n        since = \"1.1.0\"")
-            || generated.contains("#[deprecated(since = \"1.1.0\"")
-    );
+    // However the printer breaks and indents the attribute.
+    let compact: String = generated.split_whitespace().collect();
+    assert!(compact.contains("#[deprecated(since=\"1.1.0\""));
 }

@@ -1078,7 +1078,7 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
             } else {
                 quote! {
                     /// Reads the entry's fields.
-                    pub fn from_entry(entry: &rt::serde_json::Map<String, rt::serde_json::Value>) -> Result<Self, Violation> {
+                    pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
                         let (case, v) = Values::from_json(entry, Self::CASES)?;
                         Self::read(case, &v)
                     }
@@ -1211,7 +1211,7 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
     } else {
         quote! {
             /// Reads an entry of `action` from its JSON fields.
-            pub fn from_entry(action: Action, entry: &rt::serde_json::Map<String, rt::serde_json::Value>) -> Result<Event, Violation> {
+            pub fn from_entry(action: Action, entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
                 match action { #(Action::#ids => #ids::from_entry(entry).map(Self::#ids),)* }
             }
         }

@@ -333,20 +333,45 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
             pub action: Known<Action>,
             /// The typed entry when the action is known, or why it cannot be read.
             pub event: Option<Result<Event, Violation>>,
-            /// The entry's fields, as received.
-            pub fields: rt::serde_json::Map<String, rt::serde_json::Value>,
+            /// The entry's JSON text: its keys and values as received, in
+            /// compact form; [`Entry::fields`] reads it.
+            pub json: String,
         }
 
         impl Entry {
-            /// Types one entry.
+            /// Types one entry given as a map of its fields.
             pub fn from_fields(fields: rt::serde_json::Map<String, rt::serde_json::Value>) -> Entry {
-                let action = match fields.get(ACTION_FIELD) {
-                    Some(rt::serde_json::Value::String(s)) => Known::parse(s),
-                    Some(other) => Known::Unknown(other.to_string()),
+                let json = rt::serde_json::Value::Object(fields).to_string();
+                match rt::object::Object::parse(&json) {
+                    Ok(object) => Entry::from_object(&object),
+                    Err(_) => Entry { action: Known::Unknown(String::new()), event: None, json },
+                }
+            }
+
+            /// Types one entry given as JSON text: an object.
+            pub fn from_json(json: &str) -> Result<Entry, Violation> {
+                match rt::object::Object::parse(json) {
+                    Ok(object) => Ok(Entry::from_object(&object)),
+                    Err(e) => Err(Violation::new(Code::RecordMalformed, "", format!("an entry is a JSON object: {e}"))),
+                }
+            }
+
+            /// Types one entry from its fields.
+            pub fn from_object(object: &rt::object::Object<'_>) -> Entry {
+                let action = match object.get(ACTION_FIELD) {
+                    Some(raw) => match raw.string() {
+                        Some(s) => Known::parse(&s),
+                        None => Known::Unknown(raw.to_value().to_string()),
+                    },
                     None => Known::Unknown(String::new()),
                 };
-                let event = action.known().map(|a| Event::from_entry(a, &fields));
-                Entry { action, event, fields }
+                let event = action.known().map(|a| Event::from_entry(a, object));
+                Entry { action, event, json: object.to_json() }
+            }
+
+            /// The entry's fields, as received.
+            pub fn fields(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+                rt::serde_json::from_str(&self.json).unwrap_or_default()
             }
 
             /// Every violation of the entry, at once: unknown actions, fields
@@ -361,12 +386,13 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
                 match &self.event {
                     Some(Ok(event)) => {
                         let slots = event.slots();
-                        for key in self.fields.keys() {
+                        let object = rt::object::Object::parse(&self.json).unwrap_or_default();
+                        for key in object.keys() {
                             let known = key == ACTION_FIELD || slots.iter().any(|s| s.key() == key);
                             if !known {
                                 out.push(Violation::new(
                                     Code::PropertyUnexpected,
-                                    key.as_str(),
+                                    key,
                                     format!("`{key}` does not belong to a `{}` entry of this kind", event.action()),
                                 ));
                             }
@@ -387,10 +413,11 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
                     Some(Ok(e)) => (e.case().map(str::to_owned), e.properties()),
                     _ => (None, rt::serde_json::Map::new()),
                 };
+                let object = rt::object::Object::parse(&self.json).unwrap_or_default();
                 let text = |key: Option<&str>| {
-                    key.and_then(|k| self.fields.get(k)).map(|v| match v {
-                        rt::serde_json::Value::String(s) => s.clone(),
-                        other => other.to_string(),
+                    key.and_then(|k| object.get(k)).map(|v| match v.string() {
+                        Some(s) => s.into_owned(),
+                        None => v.to_value().to_string(),
                     })
                 };
                 rt::output::Output {
@@ -444,7 +471,7 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
                         ),
                         None => {
                             let Some(entry) = entries.next() else { break };
-                            let raw = rt::serde_json::Value::Object(entry.fields.clone()).to_string();
+                            let raw = rt::serde_json::Value::Object(entry.fields()).to_string();
                             sink.emit(|record| entry.to_output(record, doc.line, raw));
                         }
                     }
@@ -458,7 +485,7 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
         /// Parses one response document (an object with `logs`, or a bare
         /// array of entries) into typed entries.
         pub fn parse_response(json: &str) -> Result<Response, Violation> {
-            rt::envelope::Response::parse(json, Entry::from_fields)
+            rt::envelope::Response::parse(json, Entry::from_object)
         }
 
         /// Parses a file of responses: one JSON document, or one per line
@@ -594,24 +621,40 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
         impl Record {
             /// Identifies one record's attributes.
             pub fn identify(attributes: Attributes) -> Record {
-                let found = rt::rules::identify(RULES, &attributes);
+                let (identified, placeholder) =
+                    attributes.with_fields(|fields| Record::identification(&attributes, fields));
+                Record { attributes, identified, placeholder }
+            }
+
+            /// Identifies `attributes`, whose fields are `fields`.
+            fn identify_in(attributes: Attributes, fields: &rt::object::Object<'_>) -> Record {
+                let (identified, placeholder) = Record::identification(&attributes, fields);
+                Record { attributes, identified, placeholder }
+            }
+
+            /// What the rules make of `attributes`, whose fields are `fields`.
+            fn identification(
+                attributes: &Attributes,
+                fields: &rt::object::Object<'_>,
+            ) -> (Identified, Option<(&'static str, String)>) {
+                let found = rt::rules::identify(RULES, attributes);
                 let placeholder = found.first().map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
+                // The event's fields: the record's, and the placeholder's property.
+                let read = |event: Action, property: &'static str, text: &str| {
+                    let mut entry = fields.clone();
+                    entry.insert(property, rt::values::Raw::Text(text));
+                    Event::from_entry(event, &entry)
+                };
                 let identified = match found.as_slice() {
                     [] => Identified::Unidentified,
-                    [(rule, placeholder)] => {
-                        let mut entry = attributes.fields.clone();
-                        entry.insert(rule.placeholder.to_owned(), rt::serde_json::Value::String((*placeholder).to_owned()));
-                        Identified::Event(Event::from_entry(rule.event, &entry))
-                    }
+                    [(rule, placeholder)] => Identified::Event(read(rule.event, rule.placeholder, placeholder)),
                     many => {
                         let mut candidates: Vec<Action> = many.iter().map(|(r, _)| r.event).collect();
                         candidates.sort();
                         candidates.dedup();
                         if let [only] = candidates.as_slice() {
                             let (rule, placeholder) = many[0];
-                            let mut entry = attributes.fields.clone();
-                            entry.insert(rule.placeholder.to_owned(), rt::serde_json::Value::String(placeholder.to_owned()));
-                            Identified::Event(Event::from_entry(*only, &entry))
+                            Identified::Event(read(*only, rule.placeholder, placeholder))
                         } else {
                             Identified::Ambiguous {
                                 candidates,
@@ -621,7 +664,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                         }
                     }
                 };
-                Record { attributes, identified, placeholder }
+                (identified, placeholder)
             }
 
             /// The placeholder's text when it is a secret longer than may be
@@ -643,11 +686,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                 for text in [&mut attributes.key, &mut attributes.object_id].into_iter().flatten() {
                     *text = cut(text);
                 }
-                for value in attributes.fields.values_mut() {
-                    if let rt::serde_json::Value::String(text) = value {
-                        *text = cut(text);
-                    }
-                }
+                attributes.map_strings(cut);
                 Record::identify(attributes)
             }
 
@@ -753,11 +792,8 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                 };
                 for item in items {
                     let raw = item.to_string();
-                    match Attributes::from_value(item) {
-                        Ok(attributes) => {
-                            let record = Record::identify(attributes);
-                            sink.emit(|n| record.to_output(n, doc.line, raw));
-                        }
+                    match Attributes::parse_with(&raw, Record::identify_in) {
+                        Ok(record) => sink.emit(|n| record.to_output(n, doc.line, raw)),
                         Err(v) => sink.broken(doc.line, raw, v),
                     }
                 }
@@ -767,7 +803,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
         /// Parses one JSON document (flat attributes, or a Neo or Cloud
         /// Foundry retrieval record) and identifies its event.
         pub fn classify(json: &str) -> Result<Record, Violation> {
-            Attributes::parse(json).map(Record::identify)
+            Attributes::parse_with(json, Record::identify_in)
         }
 
         /// Classifies a file of records: one JSON document (an array is

@@ -141,9 +141,7 @@ mod m_items {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -242,9 +240,7 @@ mod m_items {
             ],
         ];
         /// Reads the entry's fields.
-        pub fn from_entry(
-            entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
-        ) -> Result<Self, Violation> {
+        pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
             Self::read(case, &v)
         }
@@ -337,7 +333,7 @@ impl Event {
     /// Reads an entry of `action` from its JSON fields.
     pub fn from_entry(
         action: Action,
-        entry: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        entry: &rt::object::Object<'_>,
     ) -> Result<Event, Violation> {
         match action {
             Action::Created => Created::from_entry(entry).map(Self::Created),
@@ -406,21 +402,63 @@ pub struct Entry {
     pub action: Known<Action>,
     /// The typed entry when the action is known, or why it cannot be read.
     pub event: Option<Result<Event, Violation>>,
-    /// The entry's fields, as received.
-    pub fields: rt::serde_json::Map<String, rt::serde_json::Value>,
+    /// The entry's JSON text: its keys and values as received, in
+    /// compact form; [`Entry::fields`] reads it.
+    pub json: String,
 }
 impl Entry {
-    /// Types one entry.
+    /// Types one entry given as a map of its fields.
     pub fn from_fields(
         fields: rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Entry {
-        let action = match fields.get(ACTION_FIELD) {
-            Some(rt::serde_json::Value::String(s)) => Known::parse(s),
-            Some(other) => Known::Unknown(other.to_string()),
+        let json = rt::serde_json::Value::Object(fields).to_string();
+        match rt::object::Object::parse(&json) {
+            Ok(object) => Entry::from_object(&object),
+            Err(_) => {
+                Entry {
+                    action: Known::Unknown(String::new()),
+                    event: None,
+                    json,
+                }
+            }
+        }
+    }
+    /// Types one entry given as JSON text: an object.
+    pub fn from_json(json: &str) -> Result<Entry, Violation> {
+        match rt::object::Object::parse(json) {
+            Ok(object) => Ok(Entry::from_object(&object)),
+            Err(e) => {
+                Err(
+                    Violation::new(
+                        Code::RecordMalformed,
+                        "",
+                        format!("an entry is a JSON object: {e}"),
+                    ),
+                )
+            }
+        }
+    }
+    /// Types one entry from its fields.
+    pub fn from_object(object: &rt::object::Object<'_>) -> Entry {
+        let action = match object.get(ACTION_FIELD) {
+            Some(raw) => {
+                match raw.string() {
+                    Some(s) => Known::parse(&s),
+                    None => Known::Unknown(raw.to_value().to_string()),
+                }
+            }
             None => Known::Unknown(String::new()),
         };
-        let event = action.known().map(|a| Event::from_entry(a, &fields));
-        Entry { action, event, fields }
+        let event = action.known().map(|a| Event::from_entry(a, object));
+        Entry {
+            action,
+            event,
+            json: object.to_json(),
+        }
+    }
+    /// The entry's fields, as received.
+    pub fn fields(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        rt::serde_json::from_str(&self.json).unwrap_or_default()
     }
     /// Every violation of the entry, at once: unknown actions, fields
     /// the case does not have (kept, and reported), wrong values.
@@ -450,14 +488,15 @@ impl Entry {
         match &self.event {
             Some(Ok(event)) => {
                 let slots = event.slots();
-                for key in self.fields.keys() {
+                let object = rt::object::Object::parse(&self.json).unwrap_or_default();
+                for key in object.keys() {
                     let known = key == ACTION_FIELD
                         || slots.iter().any(|s| s.key() == key);
                     if !known {
                         out.push(
                             Violation::new(
                                 Code::PropertyUnexpected,
-                                key.as_str(),
+                                key,
                                 format!(
                                     "`{key}` does not belong to a `{}` entry of this kind",
                                     event.action()
@@ -481,11 +520,12 @@ impl Entry {
             Some(Ok(e)) => (e.case().map(str::to_owned), e.properties()),
             _ => (None, rt::serde_json::Map::new()),
         };
+        let object = rt::object::Object::parse(&self.json).unwrap_or_default();
         let text = |key: Option<&str>| {
-            key.and_then(|k| self.fields.get(k))
-                .map(|v| match v {
-                    rt::serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
+            key.and_then(|k| object.get(k))
+                .map(|v| match v.string() {
+                    Some(s) => s.into_owned(),
+                    None => v.to_value().to_string(),
                 })
         };
         rt::output::Output {
@@ -552,7 +592,7 @@ pub fn read_outputs(
                     }
                     None => {
                         let Some(entry) = entries.next() else { break };
-                        let raw = rt::serde_json::Value::Object(entry.fields.clone())
+                        let raw = rt::serde_json::Value::Object(entry.fields())
                             .to_string();
                         sink.emit(|record| entry.to_output(record, doc.line, raw));
                     }
@@ -566,7 +606,7 @@ pub type Response = rt::envelope::Response<Entry>;
 /// Parses one response document (an object with `logs`, or a bare
 /// array of entries) into typed entries.
 pub fn parse_response(json: &str) -> Result<Response, Violation> {
-    rt::envelope::Response::parse(json, Entry::from_fields)
+    rt::envelope::Response::parse(json, Entry::from_object)
 }
 /// Parses a file of responses: one JSON document, or one per line
 /// (as saved page by page). Each comes with the line it starts on; a

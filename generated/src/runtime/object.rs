@@ -1,0 +1,466 @@
+//! A JSON object read without copying: its keys and the JSON text of its
+//! values, borrowed from the input.
+//!
+//! Typing an entry only needs a few of its values, by key; building a
+//! `serde_json::Map` of every value first (a string, a hash and a node per
+//! field) costs more than the whole typed parse. An [`Object`] scans the text
+//! once and keeps slices; a value is decoded when it is read.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::values::Raw;
+
+/// The keys of a JSON object in order of appearance, each with its value's
+/// JSON text (or, for values added by the caller, plain text).
+///
+/// A key may appear more than once (JSON allows it); as in
+/// `serde_json::Map`, the last value wins.
+#[derive(Debug, Clone, Default)]
+pub struct Object<'t> {
+    entries: Vec<(Cow<'t, str>, Raw<'t>)>,
+}
+
+impl<'t> Object<'t> {
+    /// Reads the JSON object `json` (the whole text, surrounding whitespace
+    /// allowed); anything else is an error.
+    pub fn parse(json: &'t str) -> Result<Self, serde_json::Error> {
+        read_with(json, ObjectSeed { depth: 1 })
+    }
+
+    /// The object as compact JSON text: its keys and values as received,
+    /// without the whitespace between them.
+    pub fn to_json(&self) -> String {
+        let size: usize = self
+            .entries
+            .iter()
+            .map(|(k, v)| k.len() + raw_len(*v) + 4)
+            .sum();
+        let mut out = String::with_capacity(size + 2);
+        out.push('{');
+        for (i, (k, v)) in self.entries.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match k {
+                // Borrowed keys had no escapes, so need none.
+                Cow::Borrowed(k) => {
+                    out.push('"');
+                    out.push_str(k);
+                    out.push('"');
+                }
+                Cow::Owned(k) => out.push_str(&Value::from(k.as_str()).to_string()),
+            }
+            out.push(':');
+            match v {
+                Raw::Json(raw) => out.push_str(raw.get()),
+                Raw::Text(t) => out.push_str(&Value::from(*t).to_string()),
+            }
+        }
+        out.push('}');
+        out
+    }
+
+    /// The value of `key`: its last occurrence.
+    pub fn get(&self, key: &str) -> Option<Raw<'t>> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|(k, _)| same(k, key))
+            .map(|(_, v)| *v)
+    }
+
+    /// Whether the object has `key`.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| same(k, key))
+    }
+
+    /// Each key once, in order of first appearance (as `serde_json::Map`
+    /// with `preserve_order` lists them).
+    pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(i, (k, _))| !self.entries[..*i].iter().any(|(e, _)| e == k))
+            .map(|(_, (k, _))| k.as_ref())
+    }
+
+    /// Sets `key` to `value`, over any value it had.
+    pub fn insert(&mut self, key: &'t str, value: Raw<'t>) {
+        self.entries.push((Cow::Borrowed(key), value));
+    }
+
+    /// Adds `key` with `value`, over any value it had.
+    pub fn push(&mut self, key: Cow<'t, str>, value: Raw<'t>) {
+        self.entries.push((key, value));
+    }
+
+    /// Removes every occurrence of `key`, returning the value that counted
+    /// (the last).
+    pub fn remove(&mut self, key: &str) -> Option<Raw<'t>> {
+        let found = self.get(key);
+        if found.is_some() {
+            self.entries.retain(|(k, _)| k != key);
+        }
+        found
+    }
+
+    /// Adds the keys of `under` that this object does not have, as
+    /// `serde_json::Map::entry(k).or_insert(v)` would (this object's values
+    /// win).
+    pub fn merge_under(self, under: Object<'t>) -> Object<'t> {
+        let mut entries = under.entries;
+        entries.extend(self.entries);
+        Object { entries }
+    }
+
+    /// Number of key occurrences.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the object has no keys.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// How deep `serde_json` lets a document nest arrays and objects: deeper
+/// ones are refused (its recursion limit).
+const DEPTH_LIMIT: usize = 127;
+
+/// Whether the JSON text `json` nests arrays and objects more than `limit`
+/// deep.
+fn nests_deeper(json: &str, limit: usize) -> bool {
+    let b = json.as_bytes();
+    if !matches!(b.first(), Some(b'[' | b'{')) {
+        return false;
+    }
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() {
+                    match b[i] {
+                        b'\\' => i += 2,
+                        b'"' => break,
+                        _ => i += 1,
+                    }
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether `raw`, a value of an object or array nested `depth` deep in its
+/// document (1: the document itself), nests deeper than `serde_json` allows
+/// the whole document.
+pub fn too_deep(raw: &RawValue, depth: usize) -> bool {
+    nests_deeper(raw.get(), DEPTH_LIMIT.saturating_sub(depth))
+}
+
+/// Whether the JSON text `json` may be one that `serde_json` refuses as a
+/// `Value` although [`Object`] reads it: the `\u` escapes of values kept as
+/// raw text are not decoded, and a lone surrogate is an error. `true` when
+/// a string has a surrogate escape at all; the caller then asks
+/// `serde_json` for the verdict.
+pub fn suspect(json: &str) -> bool {
+    // A backslash escaping a backslash counts too: a false alarm costs a
+    // check, never a wrong answer.
+    let b = json.as_bytes();
+    json.match_indices('\\').any(|(i, _)| {
+        b.get(i + 1) == Some(&b'u')
+            && matches!(b.get(i + 2), Some(b'd' | b'D'))
+            && matches!(b.get(i + 3), Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'))
+    })
+}
+
+/// `a == b`, looking at the length and first byte before calling `memcmp`.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
+/// What kind of JSON value a raw value is, by its first character.
+pub fn starts_as(json: &str) -> Option<u8> {
+    json.trim_start_matches([' ', '\t', '\n', '\r'])
+        .bytes()
+        .next()
+}
+
+impl<'t> Raw<'t> {
+    /// The value as a string: complement text, or a JSON string decoded
+    /// (borrowed when it has no escapes); `None` for other JSON values and
+    /// for a string that does not decode.
+    pub fn string(self) -> Option<Cow<'t, str>> {
+        match self {
+            Raw::Text(t) => Some(Cow::Borrowed(t)),
+            Raw::Json(raw) => json_string(raw.get()),
+        }
+    }
+
+    /// The value as a `serde_json::Value` (text becomes a JSON string).
+    pub fn to_value(self) -> Value {
+        match self {
+            Raw::Text(t) => Value::String(t.to_owned()),
+            Raw::Json(raw) => serde_json::from_str(raw.get()).unwrap_or(Value::Null),
+        }
+    }
+
+    /// Whether the value is JSON `null`.
+    pub fn is_null(self) -> bool {
+        matches!(self, Raw::Json(raw) if raw.get() == "null")
+    }
+
+    /// The first character of the value's JSON text (`b'{'`, `b'"'`, ...);
+    /// `b'"'` for text.
+    pub fn first_byte(self) -> Option<u8> {
+        match self {
+            Raw::Text(_) => Some(b'"'),
+            // serde_json's raw values start at the value, not before.
+            Raw::Json(raw) => raw.get().as_bytes().first().copied(),
+        }
+    }
+}
+
+fn raw_len(raw: Raw<'_>) -> usize {
+    match raw {
+        Raw::Text(t) => t.len() + 2,
+        Raw::Json(r) => r.get().len(),
+    }
+}
+
+/// A JSON string's text, decoded; borrowed when it has no escapes.
+fn json_string(json: &str) -> Option<Cow<'_, str>> {
+    let inner = json.strip_prefix('"')?.strip_suffix('"')?;
+    if !inner.contains('\\') {
+        return Some(Cow::Borrowed(inner));
+    }
+    serde_json::from_str::<String>(json).ok().map(Cow::Owned)
+}
+
+/// A key of a JSON object, borrowed from the input when it has no escapes.
+pub struct Key<'t>(pub Cow<'t, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Reads an object nested `depth` deep in its document (1: the document
+/// itself), refusing values that nest deeper than `serde_json` allows in
+/// all (it does not count inside values read as raw text).
+#[derive(Debug, Clone, Copy)]
+pub struct ObjectSeed {
+    /// The object's depth in its document.
+    pub depth: usize,
+}
+
+impl ObjectSeed {
+    fn read<'de, A: MapAccess<'de>>(self, mut map: A) -> Result<Object<'de>, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(16));
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            let v: &'de RawValue = map.next_value()?;
+            if too_deep(v, self.depth) {
+                return Err(serde::de::Error::custom("recursion limit exceeded"));
+            }
+            entries.push((k, Raw::Json(v)));
+        }
+        Ok(Object { entries })
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed {
+    type Value = Object<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ObjectSeed {
+    type Value = Object<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.read(map)
+    }
+}
+
+/// An item of a JSON array of entries: an object, read as an [`Object`],
+/// or any other value.
+#[derive(Debug, Clone)]
+pub enum Item<'t> {
+    /// An object.
+    Object(Object<'t>),
+    /// Anything else, parsed.
+    Other(Value),
+}
+
+/// Reads the items of an array nested `depth` deep in its document (1: the
+/// document itself), handing each to `each` as soon as it is read.
+pub struct ItemsSeed<'a, 'de> {
+    /// The array's depth in its document.
+    pub depth: usize,
+    /// What to do with each item.
+    pub each: &'a mut dyn FnMut(Item<'de>),
+}
+
+impl<'de> DeserializeSeed<'de> for ItemsSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemsSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let item = ItemSeed {
+            depth: self.depth + 1,
+        };
+        while let Some(i) = seq.next_element_seed(item)? {
+            (self.each)(i);
+        }
+        Ok(())
+    }
+}
+
+/// Reads one [`Item`] nested `depth` deep.
+#[derive(Debug, Clone, Copy)]
+struct ItemSeed {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ItemSeed {
+    type Value = Item<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemSeed {
+    type Value = Item<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        ObjectSeed { depth: self.depth }.read(map).map(Item::Object)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element::<Value>()? {
+            items.push(v);
+        }
+        Ok(Item::Other(Value::Array(items)))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Item::Other(Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Item::Other(Value::from(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Item::Other(Value::from(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Item::Other(Value::from(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Item::Other(Value::String(v.to_owned())))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Item::Other(Value::Null))
+    }
+}
+
+/// Reads the whole text `json` with `seed` (surrounding whitespace allowed).
+pub fn read_with<'de, S: DeserializeSeed<'de>>(
+    json: &'de str,
+    seed: S,
+) -> Result<S::Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let value = seed.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_values_and_duplicates() {
+        let o = Object::parse(r#" {"a": 1, "b\u0021": "x\"y", "a": "z", "c": null} "#).unwrap();
+        assert_eq!(o.keys().collect::<Vec<_>>(), ["a", "b!", "c"]);
+        assert_eq!(o.get("a").and_then(Raw::string).as_deref(), Some("z"));
+        assert_eq!(o.get("b!").and_then(Raw::string).as_deref(), Some("x\"y"));
+        assert!(o.get("c").is_some_and(Raw::is_null));
+        assert_eq!(o.get("d"), None);
+        assert!(Object::parse("[1]").is_err());
+        assert!(Object::parse("{").is_err());
+        assert!(!suspect(r#"{"a": [[{"b": "]]][\"\u00e9"}]]}"#));
+        assert!(suspect(r#"{"a": "\uD800"}"#));
+        // An escaped backslash before `u` is a false alarm, which is allowed.
+        assert!(!suspect(r#"{"a": "\\\\"}"#));
+        assert!(!nests_deeper(r#"[[{"b": "]]]["}]]"#, 3));
+        assert!(nests_deeper(r#"[[{"b": "]]]["}]]"#, 2));
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(126), "]".repeat(126));
+        assert!(Object::parse(&deep).is_ok());
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(127), "]".repeat(127));
+        assert!(Object::parse(&deep).is_err());
+        let o = Object::parse(r#"{"a\"b": [1, 2], "c": "d"}"#).unwrap();
+        assert_eq!(o.to_json(), r#"{"a\"b":[1, 2],"c":"d"}"#);
+    }
+
+    #[test]
+    fn merging_keeps_the_objects_values() {
+        let top = Object::parse(r#"{"a": 1, "data": 2}"#).unwrap();
+        let under = Object::parse(r#"{"a": 3, "b": 4}"#).unwrap();
+        let mut merged = top.merge_under(under);
+        assert_eq!(
+            merged.remove("data").map(Raw::to_value),
+            Some(Value::from(2))
+        );
+        assert_eq!(merged.get("a").map(Raw::to_value), Some(Value::from(1)));
+        assert_eq!(merged.get("b").map(Raw::to_value), Some(Value::from(4)));
+        merged.insert("a", Raw::Text("t"));
+        assert_eq!(merged.get("a").and_then(Raw::string).as_deref(), Some("t"));
+    }
+}
