@@ -72,7 +72,7 @@ impl<'t> Raw<'t> {
 
 /// Slots whose values [`Values`] keeps on the stack; a case with more keeps
 /// them in a `Vec`.
-const INLINE: usize = 8;
+const INLINE: usize = 12;
 
 /// The byte range of each slot's value in a complement, if present.
 type Spans = [Option<(usize, usize)>; INLINE];
