@@ -185,7 +185,7 @@ fn parse(input: &Input) -> Result<ExitCode, Fatal> {
     let mut failed: Option<io::Error> = None;
     read(input, &mut |record| {
         if failed.is_none() {
-            let written = serde_json::to_writer(&mut out, &record.to_json())
+            let written = serde_json::to_writer(&mut out, &record)
                 .map_err(io::Error::from)
                 .and_then(|()| out.write_all(b"\n"));
             if let Err(e) = written {

@@ -69,47 +69,85 @@ impl Output {
 
     /// The JSON object written for the record.
     pub fn to_json(&self) -> Value {
-        let mut o = Map::new();
-        let opt = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
-        o.insert("record".into(), self.record.into());
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+/// Written field by field, in the order of [`Output::to_json`], without
+/// building a [`Value`] first (what `auditcat parse` writes).
+impl serde::Serialize for Output {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut o = s.serialize_map(None)?;
+        o.serialize_entry("record", &self.record)?;
         if let Some(line) = self.line {
-            o.insert("line".into(), line.into());
+            o.serialize_entry("line", &line)?;
         }
-        o.insert("source".into(), self.source.into());
-        o.insert("module".into(), opt(&self.module));
-        o.insert("action".into(), opt(&self.action));
+        o.serialize_entry("source", self.source)?;
+        o.serialize_entry("module", &self.module)?;
+        o.serialize_entry("action", &self.action)?;
         if !self.candidates.is_empty() {
-            o.insert("candidates".into(), self.candidates.clone().into());
+            o.serialize_entry("candidates", &self.candidates)?;
         }
-        o.insert("case".into(), opt(&self.case));
-        o.insert("level".into(), opt(&self.level));
-        o.insert("result".into(), opt(&self.result));
-        o.insert("time".into(), opt(&self.time));
-        o.insert("user".into(), opt(&self.user));
-        o.insert("service".into(), opt(&self.service));
-        o.insert("properties".into(), Value::Object(self.properties.clone()));
-        o.insert("raw".into(), self.raw.clone().into());
+        o.serialize_entry("case", &self.case)?;
+        o.serialize_entry("level", &self.level)?;
+        o.serialize_entry("result", &self.result)?;
+        o.serialize_entry("time", &self.time)?;
+        o.serialize_entry("user", &self.user)?;
+        o.serialize_entry("service", &self.service)?;
+        o.serialize_entry("properties", &self.properties)?;
+        o.serialize_entry("raw", &self.raw)?;
         if !self.extra.is_empty() {
-            let extra: Map<String, Value> = self
-                .extra
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                .collect();
-            o.insert("extra".into(), Value::Object(extra));
+            o.serialize_entry("extra", &Extra(&self.extra))?;
         }
-        let violations = self
-            .violations
-            .iter()
-            .map(|v| {
-                let mut m = Map::new();
-                m.insert("code".into(), v.code.as_str().into());
-                m.insert("path".into(), v.path.clone().into());
-                m.insert("message".into(), v.message.clone().into());
-                Value::Object(m)
-            })
-            .collect();
-        o.insert("violations".into(), Value::Array(violations));
-        Value::Object(o)
+        o.serialize_entry("violations", &Violations(&self.violations))?;
+        o.end()
+    }
+}
+
+/// Unknown columns as one object: a header that repeats keeps its first
+/// place and its last value, as a JSON object built by inserting would.
+struct Extra<'a>(&'a [(String, String)]);
+
+impl serde::Serialize for Extra<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut o = s.serialize_map(None)?;
+        for (i, (key, _)) in self.0.iter().enumerate() {
+            if self.0[..i].iter().any(|(k, _)| k == key) {
+                continue;
+            }
+            let last = self.0[i..].iter().rev().find(|(k, _)| k == key);
+            o.serialize_entry(key, &last.map_or("", |(_, v)| v.as_str()))?;
+        }
+        o.end()
+    }
+}
+
+/// Violations as `{code, path, message}` objects.
+struct Violations<'a>(&'a [Violation]);
+
+impl serde::Serialize for Violations<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut list = s.serialize_seq(Some(self.0.len()))?;
+        for v in self.0 {
+            list.serialize_element(&ViolationObject(v))?;
+        }
+        list.end()
+    }
+}
+
+struct ViolationObject<'a>(&'a Violation);
+
+impl serde::Serialize for ViolationObject<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut o = s.serialize_map(Some(3))?;
+        o.serialize_entry("code", self.0.code.as_str())?;
+        o.serialize_entry("path", &self.0.path)?;
+        o.serialize_entry("message", &self.0.message)?;
+        o.end()
     }
 }
 
@@ -454,5 +492,23 @@ mod tests {
         assert_eq!(v["line"], 7);
         assert_eq!(v["violations"][0]["code"], "record_malformed");
         assert_eq!(v["properties"], Value::Object(Map::new()));
+    }
+
+    #[test]
+    fn written_in_a_fixed_order_with_repeated_headers_merged() {
+        let mut o = Output::broken("kintone", 1, None, "x".into(), not_json("bad"));
+        o.module = Some("App".into());
+        o.candidates = vec!["a".into(), "b".into()];
+        o.extra = vec![
+            ("Note".into(), "1".into()),
+            ("Other".into(), "2".into()),
+            ("Note".into(), "3".into()),
+        ];
+        let text = serde_json::to_string(&o).unwrap();
+        assert_eq!(
+            text,
+            r#"{"record":1,"source":"kintone","module":"App","action":null,"candidates":["a","b"],"case":null,"level":null,"result":null,"time":null,"user":null,"service":null,"properties":{},"raw":"x","extra":{"Note":"3","Other":"2"},"violations":[{"code":"record_malformed","path":"","message":"bad"}]}"#
+        );
+        assert_eq!(o.to_json().to_string(), text);
     }
 }

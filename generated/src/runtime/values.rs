@@ -104,6 +104,9 @@ impl<'s> Keys<'s> {
 
 /// The value of each slot, if present.
 #[derive(Debug, Clone)]
+// The inline variant is the point: no allocation for the common case, and a
+// `Values` lives on the stack only while one record is read.
+#[allow(clippy::large_enum_variant)]
 enum Fields<'t> {
     Inline([Option<Raw<'t>>; INLINE]),
     Heap(Vec<Option<Raw<'t>>>),
