@@ -382,77 +382,24 @@ impl<'t> Greedy<'t, '_, '_> {
         slot: usize,
         index: usize,
         keys: &[&str],
-        mut pos: usize,
+        pos: usize,
         out: &mut Vec<Token<'t>>,
     ) -> Option<usize> {
-        let text = self.text;
-        for (k, key) in keys.iter().enumerate() {
-            if !starts_key(&text[pos..], key) {
-                return None;
-            }
-            let start = pos + key.len() + 2;
-            let end = match keys.get(k + 1) {
-                Some(next) => self
-                    .separators
-                    .commas()
-                    .find(|&c| c >= start && starts_key(&text[c + SEP.len()..], next))?,
-                None => {
-                    let mut from = start;
-                    loop {
-                        let i = from + text[from..].find(')')?;
-                        let after = &text[i + 1..];
-                        let next_group = after
-                            .strip_prefix(", (")
-                            .is_some_and(|r| starts_key(r, keys[0]));
-                        if after.is_empty()
-                            || next_group
-                            || (after.starts_with(SEP)
-                                && self.may_start(slot + 1, i + 1 + SEP.len()))
-                        {
-                            break i;
-                        }
-                        from = i + 1;
-                    }
-                }
-            };
-            out.push(token(slot, Some(index), key, text, start, end));
-            pos = if k + 1 < keys.len() {
-                end + SEP.len()
-            } else {
-                end + 1
-            };
-        }
-        Some(pos)
+        read_group(
+            self.text,
+            &self.slots[slot + 1..],
+            slot,
+            index,
+            keys,
+            pos,
+            out,
+        )
+        .ok()
     }
 
-    /// Whether an item of `slot..` may start at `at`, as [`Run::may_start`].
+    /// Whether an item of `slot..` may start at `at`.
     fn may_start(&self, slot: usize, at: usize) -> bool {
-        let rest = &self.text[at..];
-        for s in &self.slots[slot..] {
-            match *s {
-                Slot::Field {
-                    key,
-                    optional,
-                    bare,
-                } => {
-                    if bare || starts_key(rest, key) {
-                        return true;
-                    }
-                    if !optional {
-                        return false;
-                    }
-                }
-                Slot::Group { min, .. } => {
-                    if rest.starts_with('(') {
-                        return true;
-                    }
-                    if min > 0 {
-                        return false;
-                    }
-                }
-            }
-        }
-        false
+        may_start(self.text, &self.slots[slot..], at)
     }
 
     /// Whether a required item's key appears nowhere it could start (the
@@ -709,71 +656,24 @@ impl<'t, 'a> Run<'t, '_, 'a> {
         slot: usize,
         index: usize,
         keys: &[&'a str],
-        mut pos: usize,
+        pos: usize,
         out: &mut Vec<Token<'t>>,
     ) -> Option<usize> {
-        let text = self.text;
-        for (k, key) in keys.iter().enumerate() {
-            let rest = &text[pos..];
-            let Some(after) = rest.strip_prefix(*key).and_then(|r| r.strip_prefix(": ")) else {
-                self.furthest_group(pos, key);
-                return None;
-            };
-            let start = pos + (rest.len() - after.len());
-            let end = if let Some(next) = keys.get(k + 1) {
-                let mut from = start;
-                let found = loop {
-                    let Some(i) = find_sep(&text[from..]) else {
-                        break None;
-                    };
-                    let at = from + i;
-                    let rest = &text[at + SEP.len()..];
-                    if rest
-                        .strip_prefix(*next)
-                        .is_some_and(|r| r.starts_with(": "))
-                    {
-                        break Some(at);
-                    }
-                    from = at + 1;
-                };
-                match found {
-                    Some(end) => end,
-                    None => {
-                        let close = text[start..].find(')').map_or(text.len(), |i| start + i);
-                        self.furthest_group(close, next);
-                        return None;
-                    }
-                }
-            } else {
-                // The last value ends at the `)` that closes the group: the
-                // first `)` followed by the end, by the next group
-                // (`, (first key: `) or by an item that may follow the
-                // groups. A name like `Leads (old), archived` has other `)`s.
-                let mut from = start;
-                loop {
-                    let i = from + text[from..].find(')')?;
-                    let after = &text[i + 1..];
-                    let next_group = after
-                        .strip_prefix(", (")
-                        .and_then(|r| r.strip_prefix(keys[0]))
-                        .is_some_and(|r| r.starts_with(": "));
-                    if after.is_empty()
-                        || next_group
-                        || (after.starts_with(SEP) && self.may_start(slot + 1, i + 1 + SEP.len()))
-                    {
-                        break i;
-                    }
-                    from = i + 1;
-                }
-            };
-            out.push(token(slot, Some(index), key, text, start, end));
-            pos = if k + 1 < keys.len() {
-                end + SEP.len()
-            } else {
-                end + 1
-            };
-        }
-        Some(pos)
+        read_group(
+            self.text,
+            &self.slots[slot + 1..],
+            slot,
+            index,
+            keys,
+            pos,
+            out,
+        )
+        .map_err(|stop| {
+            if let Some((at, key)) = stop {
+                self.furthest_group(at, key);
+            }
+        })
+        .ok()
     }
 
     fn furthest_group(&mut self, pos: usize, key: &'a str) {
@@ -812,33 +712,103 @@ impl<'t, 'a> Run<'t, '_, 'a> {
 
     /// Whether an item of `slot..` may start at `pos`.
     fn may_start(&self, slot: usize, pos: usize) -> bool {
-        let rest = &self.text[pos..];
-        for s in &self.slots[slot..] {
-            match *s {
-                Slot::Field {
-                    key,
-                    optional,
-                    bare,
-                } => {
-                    if bare || rest.strip_prefix(key).is_some_and(|r| r.starts_with(": ")) {
-                        return true;
-                    }
-                    if !optional {
-                        return false;
-                    }
+        may_start(self.text, &self.slots[slot..], pos)
+    }
+}
+
+/// Whether an item of `slots` (the ones that may come next, in order) may
+/// start at `at`: its key, a bare value or a group's `(`, past optional ones.
+fn may_start(text: &str, slots: &[Slot<'_>], at: usize) -> bool {
+    let rest = &text[at..];
+    for s in slots {
+        match *s {
+            Slot::Field {
+                key,
+                optional,
+                bare,
+            } => {
+                if bare || starts_key(rest, key) {
+                    return true;
                 }
-                Slot::Group { min, .. } => {
-                    if rest.starts_with('(') {
-                        return true;
-                    }
-                    if min > 0 {
-                        return false;
-                    }
+                if !optional {
+                    return false;
+                }
+            }
+            Slot::Group { min, .. } => {
+                if rest.starts_with('(') {
+                    return true;
+                }
+                if min > 0 {
+                    return false;
                 }
             }
         }
-        false
     }
+    false
+}
+
+/// Reads one group of slot `slot` (occurrence `index`) from just after its
+/// `(`, each value into `out`; the offset just after its `)`, or where it
+/// stopped and the key it wanted there (`None` when no `)` closes the group
+/// at all). `after` are the slots that may
+/// follow the groups. Nothing here backtracks: a value ends at the first
+/// `, ` followed by the next key, the last at the `)` that closes the group.
+fn read_group<'t, 'k>(
+    text: &'t str,
+    after: &[Slot<'_>],
+    slot: usize,
+    index: usize,
+    keys: &[&'k str],
+    mut pos: usize,
+    out: &mut Vec<Token<'t>>,
+) -> Result<usize, Option<(usize, &'k str)>> {
+    for (k, key) in keys.iter().enumerate() {
+        if !starts_key(&text[pos..], key) {
+            return Err(Some((pos, key)));
+        }
+        let start = pos + key.len() + 2;
+        let end = if let Some(next) = keys.get(k + 1) {
+            let found = separators(&text[start..])
+                .map(|c| start + c)
+                .find(|&c| starts_key(&text[c + SEP.len()..], next));
+            match found {
+                Some(end) => end,
+                None => {
+                    let close = text[start..].find(')').map_or(text.len(), |i| start + i);
+                    return Err(Some((close, next)));
+                }
+            }
+        } else {
+            // The last value ends at the `)` that closes the group: the
+            // first `)` followed by the end, by the next group
+            // (`, (first key: `) or by an item that may follow the
+            // groups. A name like `Leads (old), archived` has other `)`s.
+            let mut from = start;
+            loop {
+                let Some(i) = text[from..].find(')').map(|i| from + i) else {
+                    return Err(None);
+                };
+                let rest = &text[i + 1..];
+                let next_group = rest
+                    .strip_prefix(", (")
+                    .is_some_and(|r| starts_key(r, keys[0]));
+                if rest.is_empty()
+                    || next_group
+                    || (rest.starts_with(SEP) && may_start(text, after, i + 1 + SEP.len()))
+                {
+                    break i;
+                }
+                from = i + 1;
+            }
+        };
+        out.push(token(slot, Some(index), key, text, start, end));
+        pos = if k + 1 < keys.len() {
+            end + SEP.len()
+        } else {
+            end + 1
+        };
+    }
+    Ok(pos)
 }
 
 fn token<'t>(
