@@ -231,21 +231,14 @@ impl<'t, 's> Values<'t, 's> {
         entry: &super::object::Object<'t>,
         cases: &[&'s [Slot<'s>]],
     ) -> Result<(usize, Self), Violation> {
-        // The values of the best case so far and of the case being looked
-        // at, when they fit (else they are looked up again).
-        const KEPT: usize = 16;
-        let mut best: Option<(usize, usize)> = None;
-        let mut kept = [None; KEPT];
+        let mut best: Option<(usize, usize, Fields<'t>)> = None;
         let mut missing: Option<(usize, &str)> = None;
         for (i, slots) in cases.iter().enumerate() {
+            let mut fields = Fields::new(slots.len());
             let mut present = 0;
             let mut lacks = None;
-            let mut these = [None; KEPT];
             for (j, s) in slots.iter().enumerate() {
                 let found = entry.get(s.key());
-                if let Some(place) = these.get_mut(j) {
-                    *place = found;
-                }
                 if found.is_some() {
                     present += 1;
                 } else if lacks.is_none()
@@ -259,12 +252,12 @@ impl<'t, 's> Values<'t, 's> {
                 {
                     lacks = Some(s.key());
                 }
+                fields.set(j, found);
             }
             match lacks {
                 None => {
-                    if best.is_none_or(|(_, n)| present > n) {
-                        best = Some((i, present));
-                        kept = these;
+                    if best.as_ref().is_none_or(|(_, n, _)| present > *n) {
+                        best = Some((i, present, fields));
                     }
                 }
                 Some(key) => {
@@ -274,7 +267,7 @@ impl<'t, 's> Values<'t, 's> {
                 }
             }
         }
-        let Some((case, _)) = best else {
+        let Some((case, _, fields)) = best else {
             let key = missing.map_or("", |(_, k)| k);
             return Err(Violation::new(
                 Code::PropertyMissing,
@@ -282,19 +275,10 @@ impl<'t, 's> Values<'t, 's> {
                 format!("required field `{key}` is missing"),
             ));
         };
-        let slots = cases[case];
-        let mut fields = Fields::new(slots.len());
-        for (j, s) in slots.iter().enumerate() {
-            let found = match kept.get(j) {
-                Some(found) => *found,
-                None => entry.get(s.key()),
-            };
-            fields.set(j, found);
-        }
         Ok((
             case,
             Values {
-                keys: Keys::Slots(slots),
+                keys: Keys::Slots(cases[case]),
                 fields,
                 groups: Vec::new(),
             },
