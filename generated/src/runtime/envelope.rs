@@ -492,16 +492,7 @@ impl Attributes {
     /// ...): the message object's, and those of its `data` (an object, or a
     /// string holding one) that it does not have itself.
     pub fn fields(&self) -> Map<String, Value> {
-        let mut fields: Map<String, Value> =
-            serde_json::from_str(&self.message).unwrap_or_default();
-        if let Some(data) = fields.remove("data") {
-            if let Ok(data) = into_object(data, "data") {
-                for (k, v) in data {
-                    fields.entry(k).or_insert(v);
-                }
-            }
-        }
-        fields
+        self.with_fields(|fields| fields.to_map())
     }
 
     /// Calls `f` with the attributes of [`fields`](Self::fields), read
@@ -552,23 +543,6 @@ fn merged<R>(mut fields: Object<'_>, f: impl FnOnce(&Object<'_>) -> R) -> R {
         None => fields,
     };
     f(&fields)
-}
-
-/// An object, or a string holding one, taken by value (no copy).
-fn into_object(value: Value, what: &str) -> Result<Map<String, Value>, Violation> {
-    match value {
-        Value::Object(o) => Ok(o),
-        Value::String(s) => match serde_json::from_str(&s) {
-            Ok(Value::Object(o)) => Ok(o),
-            _ => Err(malformed(format!(
-                "`{what}` is a string that does not hold a JSON object"
-            ))),
-        },
-        other => Err(malformed(format!(
-            "`{what}` is {}, not an object",
-            kind(&other)
-        ))),
-    }
 }
 
 #[cfg(test)]

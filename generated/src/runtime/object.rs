@@ -91,7 +91,7 @@ impl<'t> Object<'t> {
 
     /// Sets `key` to `value`, over any value it had.
     pub fn insert(&mut self, key: &'t str, value: Raw<'t>) {
-        self.entries.push((Cow::Borrowed(key), value));
+        self.push(Cow::Borrowed(key), value);
     }
 
     /// Adds `key` with `value`, over any value it had.
@@ -109,13 +109,24 @@ impl<'t> Object<'t> {
         found
     }
 
-    /// Adds the keys of `under` that this object does not have, as
-    /// `serde_json::Map::entry(k).or_insert(v)` would (this object's values
-    /// win).
-    pub fn merge_under(self, under: Object<'t>) -> Object<'t> {
-        let mut entries = under.entries;
-        entries.extend(self.entries);
-        Object { entries }
+    /// Adds the keys of `under` that this object does not have, after its
+    /// own, as `serde_json::Map::entry(k).or_insert(v)` would (this object's
+    /// values win).
+    pub fn merge_under(mut self, under: Object<'t>) -> Object<'t> {
+        for (k, v) in under.entries {
+            if !self.contains_key(&k) {
+                self.entries.push((k, v));
+            }
+        }
+        self
+    }
+
+    /// The object as a `serde_json::Map`: each key once, in order of first
+    /// appearance, with its value that counts.
+    pub fn to_map(&self) -> serde_json::Map<String, Value> {
+        self.keys()
+            .map(|k| (k.to_owned(), self.get(k).map_or(Value::Null, Raw::to_value)))
+            .collect()
     }
 
     /// Number of key occurrences.
@@ -454,6 +465,7 @@ mod tests {
         let top = Object::parse(r#"{"a": 1, "data": 2}"#).unwrap();
         let under = Object::parse(r#"{"a": 3, "b": 4}"#).unwrap();
         let mut merged = top.merge_under(under);
+        assert_eq!(merged.keys().collect::<Vec<_>>(), ["a", "data", "b"]);
         assert_eq!(
             merged.remove("data").map(Raw::to_value),
             Some(Value::from(2))
