@@ -43,9 +43,20 @@ impl<'a> Namespace<'a> {
 
 /// The identifier of a module: its service joins its name where the source has services.
 pub(crate) fn module_ident(m: &ir::Module) -> String {
+    type_name(&module_words(m))
+}
+
+/// The Rust module holding a module's actions: `m_` and the words of
+/// [`module_ident`] in snake case, so the check of module identifiers keeps
+/// these distinct too.
+pub(crate) fn module_mod(m: &ir::Module) -> String {
+    format!("m_{}", field_name(&module_words(m)))
+}
+
+fn module_words(m: &ir::Module) -> String {
     match &m.service {
-        Some(s) => type_name(&format!("{s} {}", m.name)),
-        None => type_name(&m.name),
+        Some(s) => format!("{s} {}", m.name),
+        None => m.name.clone(),
     }
 }
 

@@ -948,7 +948,7 @@ impl fmt::Display for Target {
     }
 }
 /// The actions of module `App management`.
-mod m_app_management {
+mod m_kintone_app_management {
     use super::*;
     /// `App update`: An app's settings are changed, either in App Settings or in one of the switches of Misc Settings (comments, change history, duplicate record, bulk deletion).
     ///
@@ -2930,9 +2930,9 @@ mod m_app_management {
         }
     }
 }
-pub use m_app_management::*;
+pub use m_kintone_app_management::*;
 /// The actions of module `System administration`.
-mod m_system_administration {
+mod m_kintone_system_administration {
     use super::*;
     /// `Template download`: An app is downloaded as an app template.
     ///
@@ -3109,9 +3109,9 @@ mod m_system_administration {
         }
     }
 }
-pub use m_system_administration::*;
+pub use m_kintone_system_administration::*;
 /// The actions of module `System Administration`.
-mod m_system_administration_1 {
+mod m_common_system_administration {
     use super::*;
     /// `add oauth client`: An OAuth client is added.
     ///
@@ -4019,9 +4019,9 @@ mod m_system_administration_1 {
         }
     }
 }
-pub use m_system_administration_1::*;
+pub use m_common_system_administration::*;
 /// The actions of module `Integrations`.
-mod m_integrations {
+mod m_common_integrations {
     use super::*;
     /// `authorize integration`: The integration with an external service is allowed, or an OAuth client is authorized, together with the scopes it receives.
     ///
@@ -4138,9 +4138,9 @@ mod m_integrations {
         }
     }
 }
-pub use m_integrations::*;
+pub use m_common_integrations::*;
 /// The actions of module `Space management`.
-mod m_space_management {
+mod m_kintone_space_management {
     use super::*;
     /// `Space add`: A space or guest space is created.
     ///
@@ -4735,9 +4735,9 @@ mod m_space_management {
         }
     }
 }
-pub use m_space_management::*;
+pub use m_kintone_space_management::*;
 /// The actions of module `Space operation`.
-mod m_space_operation {
+mod m_kintone_space_operation {
     use super::*;
     /// `Space join`: A user joins a space.
     ///
@@ -5375,9 +5375,9 @@ mod m_space_operation {
         }
     }
 }
-pub use m_space_operation::*;
+pub use m_kintone_space_operation::*;
 /// The actions of module `Space template`.
-mod m_space_template {
+mod m_kintone_space_template {
     use super::*;
     /// `Space Template add`: A space template is created.
     ///
@@ -5477,7 +5477,7 @@ mod m_space_template {
         }
     }
 }
-pub use m_space_template::*;
+pub use m_kintone_space_template::*;
 /// An event of any action, with its typed complement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

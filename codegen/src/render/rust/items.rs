@@ -5,7 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc, field_ident, type_ident};
-use crate::check::names::module_ident;
+use crate::check::names::{module_ident, module_mod};
 use crate::ident::{group_type_name, type_name};
 use crate::ir::{self, ComplementFormat, PropertyType};
 
@@ -847,7 +847,6 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
     let mut all = TokenStream::new();
     let text = source.complement == ComplementFormat::Text;
     let has_levels = !source.levels.is_empty();
-    let mut names = std::collections::BTreeSet::new();
     for module in &source.modules {
         let mut out = TokenStream::new();
         for action in &module.actions {
@@ -1159,18 +1158,7 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
         // Each module's actions in a Rust module of their own (re-exported):
         // rustc compiles a module's items together, so a large catalog is
         // compiled in parallel pieces instead of one.
-        let base = format!("m_{}", crate::ident::field_name(&module.name));
-        let name = (0..)
-            .map(|n| {
-                if n == 0 {
-                    base.clone()
-                } else {
-                    format!("{base}_{n}")
-                }
-            })
-            .find(|n| names.insert(n.clone()))
-            .expect("an unused name");
-        let name = format_ident!("{name}");
+        let name = format_ident!("{}", module_mod(module));
         let mdoc = doc(&format!("The actions of module `{}`.", module.name));
         all.extend(quote! {
             #mdoc

@@ -328,7 +328,7 @@ impl fmt::Display for Visibility {
     }
 }
 /// The actions of module `Project management`.
-mod m_project_management {
+mod m_core_project_management {
     use super::*;
     /// `Project add`: A project is created.
     ///
@@ -751,9 +751,9 @@ mod m_project_management {
         }
     }
 }
-pub use m_project_management::*;
+pub use m_core_project_management::*;
 /// The actions of module `Member operation`.
-mod m_member_operation {
+mod m_extra_member_operation {
     use super::*;
     /// `Member join`: A member joins a project.
     ///
@@ -865,7 +865,7 @@ mod m_member_operation {
         }
     }
 }
-pub use m_member_operation::*;
+pub use m_extra_member_operation::*;
 /// An event of any action, with its typed complement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
