@@ -357,9 +357,7 @@ impl<R: Read> CsvReader<R> {
             headers: &self.headers,
         }))
     }
-}
 
-impl<R: Read> CsvReader<R> {
     /// Whether every field of the record in `buf` starts and ends on a
     /// character boundary of `text`, the whole record as checked UTF-8: then
     /// every field is UTF-8 too.

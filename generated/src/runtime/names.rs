@@ -172,6 +172,32 @@ impl<T: Catalogued> serde::Serialize for Known<T> {
 mod tests {
     use super::*;
 
+    /// Two members whose names differ in case only, as members of two
+    /// modules may.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Twin {
+        Upper,
+        Lower,
+    }
+
+    impl Catalogued for Twin {
+        const ALL: &'static [Self] = &[Twin::Upper, Twin::Lower];
+        fn name(self) -> &'static str {
+            match self {
+                Twin::Upper => "App Delete",
+                Twin::Lower => "app delete",
+            }
+        }
+    }
+
+    #[test]
+    fn an_exact_name_wins_over_an_earlier_forgiving_match() {
+        assert_eq!(Twin::find("app delete"), Some(Twin::Lower));
+        assert_eq!(Twin::find("App Delete"), Some(Twin::Upper));
+        assert_eq!(Twin::find(" APP DELETE "), Some(Twin::Upper));
+        assert_eq!(Twin::find("app deleted"), None);
+    }
+
     #[test]
     fn names_match_as_logged() {
         assert!(matches("App update", "App update"));

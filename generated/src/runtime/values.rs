@@ -530,4 +530,32 @@ mod tests {
         let (case, _) = Values::from_text("app id: 1, template name: T", &[short, long]).unwrap();
         assert_eq!(case, 0);
     }
+
+    /// A case with more slots than [`INLINE`] keeps its values in a `Vec`,
+    /// and reads the same.
+    #[test]
+    fn many_slots_spill_to_the_heap() {
+        const KEYS: [&str; 14] = [
+            "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12", "k13",
+        ];
+        let slots: Vec<Slot<'static>> = KEYS
+            .iter()
+            .map(|&key| Slot::Field {
+                key,
+                optional: false,
+                bare: false,
+            })
+            .collect();
+        let text = KEYS
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k}: {i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (_, v) = Values::from_text(&text, &[&slots]).unwrap();
+        assert!(matches!(v.fields, Fields::Heap(_)));
+        assert_eq!(v.id(0).unwrap(), 0);
+        assert_eq!(v.id(13).unwrap(), 13);
+        assert_eq!(v.text(12).unwrap(), "12");
+    }
 }
