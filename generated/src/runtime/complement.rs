@@ -365,7 +365,16 @@ impl<'t> Greedy<'t, '_, '_> {
         let text = self.text;
         let mut count = 0;
         while max.is_none_or(|m| count < m) && text[pos..].starts_with('(') {
-            pos = self.group(slot, count, keys, pos + 1, out)?;
+            pos = read_group(
+                text,
+                &self.slots[slot + 1..],
+                slot,
+                count,
+                keys,
+                pos + 1,
+                out,
+            )
+            .ok()?;
             count += 1;
             if text[pos..].starts_with(", (") {
                 pos += SEP.len();
@@ -374,27 +383,6 @@ impl<'t> Greedy<'t, '_, '_> {
             }
         }
         Some((count, pos))
-    }
-
-    /// Reads one group from just after its `(`, as [`Run::group`] does.
-    fn group(
-        &self,
-        slot: usize,
-        index: usize,
-        keys: &[&str],
-        pos: usize,
-        out: &mut Vec<Token<'t>>,
-    ) -> Option<usize> {
-        read_group(
-            self.text,
-            &self.slots[slot + 1..],
-            slot,
-            index,
-            keys,
-            pos,
-            out,
-        )
-        .ok()
     }
 
     /// Whether an item of `slot..` may start at `at`.
