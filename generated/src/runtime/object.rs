@@ -67,11 +67,17 @@ impl<'t> Object<'t> {
 
     /// The value of `key`: its last occurrence.
     pub fn get(&self, key: &str) -> Option<Raw<'t>> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|(k, _)| same(k, key))
-            .map(|(_, v)| *v)
+        self.value_at(self.position(key)?)
+    }
+
+    /// The index of `key`'s last occurrence, for [`value_at`](Self::value_at).
+    pub fn position(&self, key: &str) -> Option<usize> {
+        self.entries.iter().rposition(|(k, _)| same(k, key))
+    }
+
+    /// The value at `index` (an index from [`position`](Self::position)).
+    pub fn value_at(&self, index: usize) -> Option<Raw<'t>> {
+        self.entries.get(index).map(|(_, v)| *v)
     }
 
     /// Whether the object has `key`.

@@ -7,7 +7,7 @@
 
 use std::str::FromStr;
 
-use super::complement::{fit, fit_plain, Miss, Plain, Separators, Slot, Token};
+use super::complement::{fit, fit_plain, may_fit, Miss, Plain, Separators, Slot, Token};
 use super::time::Timestamp;
 use super::value::{self, Kind};
 use super::violation::{Code, Violation};
@@ -35,6 +35,23 @@ impl PartialEq for Raw<'_> {
 }
 
 impl<'t> Raw<'t> {
+    /// Complement text of ASCII digits whose number fits a `u64`, read in
+    /// one pass: the common case of [`Values::id`], which checks and parses
+    /// anything else (and says why it fails).
+    fn digits(self) -> Option<u64> {
+        let Raw::Text(t) = self else { return None };
+        if t.is_empty() {
+            return None;
+        }
+        t.bytes().try_fold(0u64, |n, b| {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                return None;
+            }
+            n.checked_mul(10)?.checked_add(u64::from(digit))
+        })
+    }
+
     /// The value as text: complement text, or a JSON string, number or boolean.
     /// `key` names the value in the error of a JSON value that is no scalar.
     #[cfg_attr(not(feature = "json"), allow(unused_variables))]
@@ -74,14 +91,12 @@ impl<'t> Raw<'t> {
 /// them in a `Vec`.
 const INLINE: usize = 12;
 
-/// The byte range of each slot's value in a complement, if present.
-type Spans = [Option<(usize, usize)>; INLINE];
-
 /// The raw values of one case, by slot; see the module docs.
 #[derive(Debug, Clone)]
 pub struct Values<'t, 's> {
     keys: Keys<'s>,
-    fields: Fields<'t>,
+    source: Source<'t>,
+    fields: Fields,
     /// The values of every group occurrence, in order.
     groups: Vec<Token<'t>>,
 }
@@ -102,17 +117,29 @@ impl<'s> Keys<'s> {
     }
 }
 
-/// The value of each slot, if present.
+/// What the values were read from.
+#[derive(Debug, Clone, Copy)]
+enum Source<'t> {
+    /// A complement: a value is a byte range of it.
+    Text(&'t str),
+    /// A JSON entry: a value is the index of one of its keys.
+    #[cfg(feature = "json")]
+    Object(&'t super::object::Object<'t>),
+}
+
+/// Where each slot's value is in the [`Source`], if present: `(start, end)`
+/// of a complement's bytes, or `(i, i)` for an entry's `i`-th key. Places,
+/// not values, so that a `Values` stays small and is built where it lives.
 #[derive(Debug, Clone)]
 // The inline variant is the point: no allocation for the common case, and a
 // `Values` lives on the stack only while one record is read.
 #[allow(clippy::large_enum_variant)]
-enum Fields<'t> {
-    Inline([Option<Raw<'t>>; INLINE]),
-    Heap(Vec<Option<Raw<'t>>>),
+enum Fields {
+    Inline([Option<(usize, usize)>; INLINE]),
+    Heap(Vec<Option<(usize, usize)>>),
 }
 
-impl<'t> Fields<'t> {
+impl Fields {
     fn new(slots: usize) -> Self {
         if slots <= INLINE {
             Fields::Inline([None; INLINE])
@@ -121,20 +148,20 @@ impl<'t> Fields<'t> {
         }
     }
 
-    fn get(&self, slot: usize) -> Option<Raw<'t>> {
+    fn get(&self, slot: usize) -> Option<(usize, usize)> {
         match self {
             Fields::Inline(a) => a.get(slot).copied().flatten(),
             Fields::Heap(v) => v.get(slot).copied().flatten(),
         }
     }
 
-    fn set(&mut self, slot: usize, raw: Option<Raw<'t>>) {
-        let place = match self {
+    fn set(&mut self, slot: usize, place: (usize, usize)) {
+        let field = match self {
             Fields::Inline(a) => a.get_mut(slot),
             Fields::Heap(v) => v.get_mut(slot),
         };
-        if let Some(place) = place {
-            *place = raw;
+        if let Some(field) = field {
+            *field = Some(place);
         }
     }
 }
@@ -176,12 +203,13 @@ impl<'t, 's> Values<'t, 's> {
         let slots = cases[case];
         let mut values = Values {
             keys: Keys::Slots(slots),
+            source: Source::Text(text),
             fields: Fields::new(slots.len()),
             groups: Vec::new(),
         };
         for t in tokens {
             match t.group {
-                None => values.fields.set(t.slot, Some(Raw::Text(t.value))),
+                None => values.fields.set(t.slot, span(&t)),
                 Some(_) => values.groups.push(t),
             }
         }
@@ -191,56 +219,72 @@ impl<'t, 's> Values<'t, 's> {
     /// [`from_text`](Self::from_text) without backtracking, and without
     /// allocating but for group values, when the first reading of every case
     /// tells ([`fit_plain`]); `None` leaves the complement to the tokenizer.
+    /// The first case's reading goes straight into the result; a later case
+    /// that reads more is swapped in. Of several cases, those whose required
+    /// keys are not all there are passed over without reading.
+    #[inline]
     fn from_plain_text(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Option<(usize, Self)> {
         let separators = Separators::find(text)?;
-        let mut best: Option<(usize, usize, Spans)> = None;
-        let mut spans = [None; INLINE];
-        // Group values of the best case so far, and of the case being tried.
-        let (mut groups, mut trying) = (Vec::new(), Vec::new());
-        for (i, slots) in cases.iter().enumerate() {
-            match fit_plain(text, &separators, slots, &mut spans, &mut trying) {
-                Plain::Fits(read) => {
-                    if best.is_none_or(|(_, most, _)| read > most) {
-                        best = Some((i, read, spans));
-                        std::mem::swap(&mut groups, &mut trying);
+        let several = cases.len() > 1;
+        let mut values = Values {
+            keys: Keys::Slots(cases.first()?),
+            source: Source::Text(text),
+            fields: Fields::Inline([None; INLINE]),
+            groups: Vec::new(),
+        };
+        let Fields::Inline(spans) = &mut values.fields else {
+            return None;
+        };
+        let read = |slots, spans: &mut _, groups: &mut _| {
+            if several && !may_fit(text, &separators, slots) {
+                Plain::Fails
+            } else {
+                fit_plain(text, &separators, slots, spans, groups)
+            }
+        };
+        let mut best = match read(cases[0], spans, &mut values.groups) {
+            Plain::Fits(read) => Some((0, read)),
+            Plain::Fails => None,
+            Plain::Unsure => return None,
+        };
+        if several {
+            let (mut trying, mut groups) = ([None; INLINE], Vec::new());
+            for (i, slots) in cases.iter().enumerate().skip(1) {
+                match read(slots, &mut trying, &mut groups) {
+                    Plain::Fits(read) => {
+                        if best.is_none_or(|(_, most)| read > most) {
+                            best = Some((i, read));
+                            std::mem::swap(spans, &mut trying);
+                            std::mem::swap(&mut values.groups, &mut groups);
+                        }
                     }
+                    Plain::Fails => {}
+                    Plain::Unsure => return None,
                 }
-                Plain::Fails => {}
-                Plain::Unsure => return None,
             }
         }
-        let (case, _, spans) = best?;
-        let mut fields = [None; INLINE];
-        for (field, span) in fields.iter_mut().zip(spans) {
-            *field = span.map(|(start, end)| Raw::Text(&text[start..end]));
-        }
-        Some((
-            case,
-            Values {
-                keys: Keys::Slots(cases[case]),
-                fields: Fields::Inline(fields),
-                groups,
-            },
-        ))
+        let (case, _) = best?;
+        values.keys = Keys::Slots(cases[case]);
+        Some((case, values))
     }
 
     /// Picks the case of `cases` whose required keys `entry` has, preferring
     /// the one with the most of its keys present.
     #[cfg(feature = "json")]
     pub fn from_json(
-        entry: &super::object::Object<'t>,
+        entry: &'t super::object::Object<'t>,
         cases: &[&'s [Slot<'s>]],
     ) -> Result<(usize, Self), Violation> {
-        let mut best: Option<(usize, usize, Fields<'t>)> = None;
+        let mut best: Option<(usize, usize, Fields)> = None;
         let mut missing: Option<(usize, &str)> = None;
         for (i, slots) in cases.iter().enumerate() {
             let mut fields = Fields::new(slots.len());
             let mut present = 0;
             let mut lacks = None;
             for (j, s) in slots.iter().enumerate() {
-                let found = entry.get(s.key());
-                if found.is_some() {
+                if let Some(at) = entry.position(s.key()) {
                     present += 1;
+                    fields.set(j, (at, at));
                 } else if lacks.is_none()
                     && matches!(
                         s,
@@ -252,7 +296,6 @@ impl<'t, 's> Values<'t, 's> {
                 {
                     lacks = Some(s.key());
                 }
-                fields.set(j, found);
             }
             match lacks {
                 None => {
@@ -279,14 +322,25 @@ impl<'t, 's> Values<'t, 's> {
             case,
             Values {
                 keys: Keys::Slots(cases[case]),
+                source: Source::Object(entry),
                 fields,
                 groups: Vec::new(),
             },
         ))
     }
 
+    /// The raw value of `slot`, if present.
+    fn get(&self, slot: usize) -> Option<Raw<'t>> {
+        let (start, end) = self.fields.get(slot)?;
+        match self.source {
+            Source::Text(text) => text.get(start..end).map(Raw::Text),
+            #[cfg(feature = "json")]
+            Source::Object(entry) => entry.value_at(start),
+        }
+    }
+
     fn raw(&self, slot: usize) -> Result<Raw<'t>, Violation> {
-        self.fields.get(slot).ok_or_else(|| {
+        self.get(slot).ok_or_else(|| {
             let key = self.key(slot);
             Violation::new(Code::PropertyMissing, key, format!("`{key}` is missing"))
         })
@@ -314,6 +368,9 @@ impl<'t, 's> Values<'t, 's> {
     /// A numeric identifier: digits, or a JSON number.
     pub fn id(&self, slot: usize) -> Result<u64, Violation> {
         let raw = self.raw(slot)?;
+        if let Some(id) = raw.digits() {
+            return Ok(id);
+        }
         let text = raw.text(self.key(slot))?;
         if Kind::Id.accepts(&text) {
             text.parse()
@@ -409,14 +466,15 @@ impl<'t, 's> Values<'t, 's> {
         let mut items = self.groups.iter().filter(|t| t.slot == slot).peekable();
         while let Some(first) = items.next() {
             let mut fields = Fields::new(keys.len());
-            fields.set(0, Some(Raw::Text(first.value)));
+            fields.set(0, span(first));
             let mut k = 0;
             while let Some(t) = items.next_if(|t| t.group == first.group) {
                 k += 1;
-                fields.set(k, Some(Raw::Text(t.value)));
+                fields.set(k, span(t));
             }
             out.push(read(&Values {
                 keys: Keys::Names(keys),
+                source: self.source,
                 fields,
                 groups: Vec::new(),
             })?);
@@ -435,6 +493,11 @@ impl<'t, 's> Values<'t, 's> {
             Ok(None)
         }
     }
+}
+
+/// The byte range of a token's value in its complement.
+fn span(t: &Token<'_>) -> (usize, usize) {
+    (t.offset, t.offset + t.value.len())
 }
 
 fn wrong(key: &str, text: &str, expected: &str) -> Violation {
