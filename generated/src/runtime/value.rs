@@ -154,7 +154,29 @@ pub fn check_length(text: &str, max: usize) -> Result<(), Problem> {
 
 /// Splits a list value on `separator`, trimming the spaces around items.
 pub fn split_list<'t>(text: &'t str, separator: &'t str) -> impl Iterator<Item = &'t str> + 't {
-    text.split(separator).map(str::trim)
+    let mut chars = separator.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Split::Char(text.split(c)),
+        _ => Split::Str(text.split(separator)),
+    }
+    .map(str::trim)
+}
+
+/// A split on one character (a `memchr` search) or on a longer text (a
+/// substring search, costly to set up for the short lists of a record).
+enum Split<'t> {
+    Char(std::str::Split<'t, char>),
+    Str(std::str::Split<'t, &'t str>),
+}
+
+impl<'t> Iterator for Split<'t> {
+    type Item = &'t str;
+    fn next(&mut self) -> Option<&'t str> {
+        match self {
+            Split::Char(s) => s.next(),
+            Split::Str(s) => s.next(),
+        }
+    }
 }
 
 /// Displays list items joined by a separator (`", "`).
