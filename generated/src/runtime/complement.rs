@@ -11,6 +11,8 @@
 use std::collections::HashSet;
 use std::fmt;
 
+use super::words;
+
 /// One expected part of a complement, in log order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slot<'a> {
@@ -198,34 +200,10 @@ fn separators(text: &str) -> impl Iterator<Item = usize> + '_ {
     memchr::memchr_iter(b',', bytes).filter(move |&comma| bytes.get(comma + 1) == Some(&b' '))
 }
 
-/// The first `,` in `bytes`, eight bytes at a time (values are too short
-/// for `memchr`'s setup to pay): a word's bytes that equal `,` are the zero
-/// bytes of `word ^ ",,,,,,,,"`, and the lowest set bit of the classic
-/// zero-byte test marks the first of them exactly.
-fn find_comma(bytes: &[u8]) -> Option<usize> {
-    const COMMAS: u64 = u64::from_le_bytes([b','; 8]);
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-    let mut words = bytes.chunks_exact(8);
-    for (i, w) in words.by_ref().enumerate() {
-        let x = word(w) ^ COMMAS;
-        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
-        if zeros != 0 {
-            return Some(i * 8 + (zeros.trailing_zeros() / 8) as usize);
-        }
-    }
-    let done = bytes.len() - words.remainder().len();
-    words
-        .remainder()
-        .iter()
-        .position(|&b| b == b',')
-        .map(|p| done + p)
-}
-
 /// The comma of the first `, ` separator at or after `from`.
 fn next_separator(bytes: &[u8], mut from: usize) -> Option<usize> {
     loop {
-        let comma = from + find_comma(bytes.get(from..)?)?;
+        let comma = from + words::find(bytes.get(from..)?, b',')?;
         if bytes.get(comma + 1) == Some(&b' ') {
             return Some(comma);
         }
@@ -291,28 +269,7 @@ fn starts_key(rest: &str, key: &str) -> bool {
     let Some((head, tail)) = rest.split_at_checked(key.len()) else {
         return false;
     };
-    tail.starts_with(b": ") && same_bytes(head, key)
-}
-
-/// `a == b` for slices of equal length, a word at a time.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let (mut a_words, mut b_words) = (a.chunks_exact(8), b.chunks_exact(8));
-    a_words
-        .by_ref()
-        .zip(b_words.by_ref())
-        .all(|(x, y)| word(x) == word(y))
-        && a_words
-            .remainder()
-            .iter()
-            .zip(b_words.remainder())
-            .all(|(x, y)| x == y)
-}
-
-/// Eight bytes as one number.
-fn word(bytes: &[u8]) -> u64 {
-    let mut w = [0; 8];
-    w.copy_from_slice(bytes);
-    u64::from_le_bytes(w)
+    tail.starts_with(b": ") && words::same(head, key)
 }
 
 /// The fast path of [`fit`]: one reading, every value ending at the first
@@ -932,30 +889,8 @@ fn describe_next(slots: &[Slot<'_>], slot: usize) -> String {
 mod tests {
     use super::*;
 
-    /// The word-at-a-time scans agree with byte-by-byte ones at every
-    /// length and position, around bytes near `,` and with high bits set.
     #[test]
-    fn word_scans_agree_with_byte_scans() {
-        let fill = [b'a', b'+', b'-', b'.', 0xac, 0x80, 0xff, 0x00, b' '];
-        for len in 0..40 {
-            for f in fill {
-                for at in 0..=len {
-                    let mut bytes = vec![f; len];
-                    if at < len {
-                        bytes[at] = b',';
-                    }
-                    let expected = bytes.iter().position(|&b| b == b',');
-                    assert_eq!(find_comma(&bytes), expected, "{bytes:?}");
-                    let mut other = bytes.clone();
-                    for i in 0..len {
-                        other[i] ^= 1;
-                        assert_eq!(same_bytes(&bytes, &other), bytes == other);
-                        other[i] ^= 1;
-                    }
-                    assert!(same_bytes(&bytes, &other));
-                }
-            }
-        }
+    fn keys_start_with_colon_and_space() {
         assert!(starts_key("app id: 3", "app id"));
         assert!(!starts_key("app id:3", "app id"));
         assert!(!starts_key("app i", "app id"));

@@ -22,6 +22,7 @@ pub mod time;
 pub mod value;
 pub mod values;
 pub mod violation;
+mod words;
 
 /// The JSON library generated code uses, re-exported so that a crate
 /// generating its own modules needs no dependency of its own.

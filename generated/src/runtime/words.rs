@@ -1,0 +1,130 @@
+//! Byte scans eight bytes at a time, for the short texts of one record
+//! (values, keys, JSON strings), where the setup of `memchr` or `memcmp`
+//! costs more than the scan itself.
+//!
+//! A word's bytes equal to `b` are the zero bytes of `word ^ [b; 8]`. The
+//! classic tests below set the high bit of such bytes; bits above the first
+//! one found may be false alarms (a borrow), but the lowest set bit marks
+//! the first such byte exactly, which is all a search needs.
+
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// Eight bytes as one number, byte 0 lowest.
+fn word(bytes: &[u8]) -> u64 {
+    let mut w = [0; 8];
+    w.copy_from_slice(bytes);
+    u64::from_le_bytes(w)
+}
+
+/// The high bit of the bytes of `w` equal to `b` (lowest one exact).
+fn equal(w: u64, b: u8) -> u64 {
+    let x = w ^ u64::from_le_bytes([b; 8]);
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+#[cfg(feature = "json")]
+/// The high bit of the bytes of `w` below `n`, for `n <= 0x80` (lowest one
+/// exact).
+fn below(w: u64, n: u8) -> u64 {
+    w.wrapping_sub(u64::from_le_bytes([n; 8])) & !w & HIGHS
+}
+
+/// The first byte of `bytes` that `marks` marks in its word, or that `is`
+/// accepts in the tail shorter than a word.
+fn first(bytes: &[u8], marks: impl Fn(u64) -> u64, is: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut words = bytes.chunks_exact(8);
+    for (i, w) in words.by_ref().enumerate() {
+        let m = marks(word(w));
+        if m != 0 {
+            return Some(i * 8 + (m.trailing_zeros() / 8) as usize);
+        }
+    }
+    let done = bytes.len() - words.remainder().len();
+    words
+        .remainder()
+        .iter()
+        .position(|&b| is(b))
+        .map(|p| done + p)
+}
+
+/// The first `byte` in `bytes`.
+pub fn find(bytes: &[u8], byte: u8) -> Option<usize> {
+    first(bytes, |w| equal(w, byte), |b| b == byte)
+}
+
+#[cfg(feature = "json")]
+/// The first byte in `bytes` that ends a run of plain JSON string text: a
+/// `"`, a `\` or a control character.
+pub fn find_string_end(bytes: &[u8]) -> Option<usize> {
+    first(
+        bytes,
+        |w| equal(w, b'"') | equal(w, b'\\') | below(w, 0x20),
+        |b| b == b'"' || b == b'\\' || b < 0x20,
+    )
+}
+
+/// `a == b`, a word at a time.
+pub fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a_words, mut b_words) = (a.chunks_exact(8), b.chunks_exact(8));
+    a_words
+        .by_ref()
+        .zip(b_words.by_ref())
+        .all(|(x, y)| word(x) == word(y))
+        && a_words
+            .remainder()
+            .iter()
+            .zip(b_words.remainder())
+            .all(|(x, y)| x == y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The word scans agree with byte-by-byte ones at every length and
+    /// position, among bytes near the ones sought and with high bits set.
+    #[test]
+    fn agree_with_byte_scans() {
+        let fill = [
+            b'a', b'+', b'-', b'.', b'!', b'#', b'[', b']', 0x1f, 0x20, 0xac, 0xdc, 0x80, 0xff,
+            0x00, b' ',
+        ];
+        let sought = [b',', b'"', b'\\', 0x01, 0x1f];
+        for len in 0..40 {
+            for f in fill {
+                for s in sought {
+                    for at in 0..=len {
+                        let mut bytes = vec![f; len];
+                        if at < len {
+                            bytes[at] = s;
+                        }
+                        let plain = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+                        assert_eq!(
+                            find(&bytes, b','),
+                            bytes.iter().position(|&b| b == b','),
+                            "{bytes:?}"
+                        );
+                        #[cfg(feature = "json")]
+                        assert_eq!(
+                            find_string_end(&bytes),
+                            bytes.iter().position(|&b| plain(b)),
+                            "{bytes:?}"
+                        );
+                        let mut other = bytes.clone();
+                        for i in 0..len {
+                            other[i] ^= 1;
+                            assert_eq!(same(&bytes, &other), bytes == other);
+                            other[i] ^= 1;
+                        }
+                        assert!(same(&bytes, &other));
+                        assert!(len == 0 || !same(&bytes, &other[1..]));
+                    }
+                }
+            }
+        }
+    }
+}
