@@ -13,6 +13,7 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::object::{read_with, starts_as, suspect, too_deep, Item, ItemsSeed, Key, Object};
+use super::scan;
 use super::time::Timestamp;
 use super::values::Raw;
 use super::violation::{Code, Violation};
@@ -143,8 +144,34 @@ impl<E> Response<E> {
                 position += 1;
             }
         };
-        let (ok, object) = match starts_as(json) {
-            Some(b'[') => {
+        let shape = starts_as(json);
+        if !matches!(shape, Some(b'[' | b'{')) {
+            let value = parse_json(json)?;
+            return Err(malformed(format!(
+                "a response is an object or an array, not {}",
+                kind(&value)
+            )));
+        }
+        // One pass with the scanner; serde_json where it gives up (it
+        // decides and words the errors).
+        let scanned = scan::document(json, "logs", &mut |item| {
+            each(item.map(|item| match item {
+                scan::Item::Object(entries) => Item::Object(Object::from_entries(entries)),
+                scan::Item::Other(text) => {
+                    Item::Other(serde_json::from_str(text).unwrap_or(Value::Null))
+                }
+            }))
+        });
+        let (object, logs) = match scanned {
+            Some((entries, under)) => (
+                Object::from_entries(entries),
+                under.map(|under| match under {
+                    scan::Under::Items => Logs::Items,
+                    scan::Under::Value(text) => Logs::of(text),
+                }),
+            ),
+            None if shape == Some(b'[') => {
+                each(None);
                 let mut items = |i| each(Some(i));
                 read_with(
                     json,
@@ -154,37 +181,29 @@ impl<E> Response<E> {
                     },
                 )
                 .map_err(|e| invalid(json, e))?;
-                (true, None)
+                (Object::default(), None)
             }
-            Some(b'{') => {
-                let (o, logs) =
-                    read_with(json, TopSeed { each: &mut each }).map_err(|e| invalid(json, e))?;
-                let ok = match o.get("ok") {
-                    Some(raw) => match raw.to_value() {
-                        Value::Bool(b) => b,
-                        other => {
-                            return Err(malformed(format!(
-                                "`ok` is {}, not a boolean",
-                                kind(&other)
-                            )))
-                        }
-                    },
-                    None => logs.is_some(),
-                };
-                if let Some(Logs::Other(kind)) = logs {
-                    return Err(malformed(format!("`logs` is {kind}, not an array")));
-                }
-                (ok, Some(o))
-            }
-            _ => {
-                let value = parse_json(json)?;
-                return Err(malformed(format!(
-                    "a response is an object or an array, not {}",
-                    kind(&value)
-                )));
+            None => {
+                each(None);
+                read_with(json, TopSeed { each: &mut each }).map_err(|e| invalid(json, e))?
             }
         };
-        let object = object.unwrap_or_default();
+        let ok = match object.get("ok") {
+            _ if shape == Some(b'[') => true,
+            Some(raw) => match raw.to_value() {
+                Value::Bool(b) => b,
+                other => {
+                    return Err(malformed(format!(
+                        "`ok` is {}, not a boolean",
+                        kind(&other)
+                    )))
+                }
+            },
+            None => logs.is_some(),
+        };
+        if let Some(Logs::Other(kind)) = logs {
+            return Err(malformed(format!("`logs` is {kind}, not an array")));
+        }
         let value = |k: &str| object.get(k).map(Raw::to_value);
         let paging = value("paging")
             .as_ref()
@@ -221,6 +240,19 @@ enum Logs {
     Other(&'static str),
 }
 
+impl Logs {
+    /// What `logs` is when it is not an array, by its JSON text.
+    fn of(text: &str) -> Logs {
+        match text.as_bytes().first() {
+            Some(b'n') => Logs::Null,
+            Some(b'{') => Logs::Other("an object"),
+            Some(b't' | b'f') => Logs::Other("a boolean"),
+            Some(b'"') => Logs::Other("a string"),
+            _ => Logs::Other("a number"),
+        }
+    }
+}
+
 /// Reads a response object: `logs` item by item, the other keys as raw
 /// values.
 struct TopSeed<'a, 'de> {
@@ -254,7 +286,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
                 if too_deep(raw, 1) {
                     return Err(serde::de::Error::custom("recursion limit exceeded"));
                 }
-                object.push(key, Raw::Json(raw));
+                object.push(key, Raw::Json(raw.get()));
             }
         }
         Ok((object, logs))
@@ -518,7 +550,7 @@ impl Attributes {
 /// The JSON text of a value of a parsed object.
 fn raw_text(raw: Raw<'_>) -> &str {
     match raw {
-        Raw::Json(r) => r.get(),
+        Raw::Json(r) => r,
         Raw::Text(t) => t,
     }
 }

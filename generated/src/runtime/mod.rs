@@ -18,6 +18,8 @@ pub mod object;
 pub mod output;
 #[cfg(feature = "json")]
 pub mod rules;
+#[cfg(feature = "json")]
+pub mod scan;
 pub mod time;
 pub mod value;
 pub mod values;

@@ -29,7 +29,15 @@ impl<'t> Object<'t> {
     /// Reads the JSON object `json` (the whole text, surrounding whitespace
     /// allowed); anything else is an error.
     pub fn parse(json: &'t str) -> Result<Self, serde_json::Error> {
+        if let Some(entries) = super::scan::object(json) {
+            return Ok(Object::from_entries(entries));
+        }
         read_with(json, ObjectSeed { depth: 1 })
+    }
+
+    /// The object of these keys and values, in this order.
+    pub fn from_entries(entries: Vec<(Cow<'t, str>, Raw<'t>)>) -> Self {
+        Object { entries }
     }
 
     /// The object as compact JSON text: its keys and values as received,
@@ -57,7 +65,7 @@ impl<'t> Object<'t> {
             }
             out.push(':');
             match v {
-                Raw::Json(raw) => out.push_str(raw.get()),
+                Raw::Json(raw) => out.push_str(raw),
                 Raw::Text(t) => out.push_str(&Value::from(*t).to_string()),
             }
         }
@@ -98,6 +106,14 @@ impl<'t> Object<'t> {
     /// Sets `key` to `value`, over any value it had.
     pub fn insert(&mut self, key: &'t str, value: Raw<'t>) {
         self.push(Cow::Borrowed(key), value);
+    }
+
+    /// A copy of the object with `key` set to `value`, allocated once.
+    pub fn with(&self, key: &'t str, value: Raw<'t>) -> Object<'t> {
+        let mut entries = Vec::with_capacity(self.entries.len() + 1);
+        entries.extend_from_slice(&self.entries);
+        entries.push((Cow::Borrowed(key), value));
+        Object { entries }
     }
 
     /// Adds `key` with `value`, over any value it had.
@@ -201,7 +217,7 @@ pub fn suspect(json: &str) -> bool {
     // A backslash escaping a backslash counts too: a false alarm costs a
     // check, never a wrong answer.
     let b = json.as_bytes();
-    json.match_indices('\\').any(|(i, _)| {
+    memchr::memchr_iter(b'\\', b).any(|i| {
         b.get(i + 1) == Some(&b'u')
             && matches!(b.get(i + 2), Some(b'd' | b'D'))
             && matches!(b.get(i + 3), Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'))
@@ -228,7 +244,7 @@ impl<'t> Raw<'t> {
     pub fn string(self) -> Option<Cow<'t, str>> {
         match self {
             Raw::Text(t) => Some(Cow::Borrowed(t)),
-            Raw::Json(raw) => json_string(raw.get()),
+            Raw::Json(raw) => json_string(raw),
         }
     }
 
@@ -236,13 +252,13 @@ impl<'t> Raw<'t> {
     pub fn to_value(self) -> Value {
         match self {
             Raw::Text(t) => Value::String(t.to_owned()),
-            Raw::Json(raw) => serde_json::from_str(raw.get()).unwrap_or(Value::Null),
+            Raw::Json(raw) => serde_json::from_str(raw).unwrap_or(Value::Null),
         }
     }
 
     /// Whether the value is JSON `null`.
     pub fn is_null(self) -> bool {
-        matches!(self, Raw::Json(raw) if raw.get() == "null")
+        matches!(self, Raw::Json("null"))
     }
 
     /// The first character of the value's JSON text (`b'{'`, `b'"'`, ...);
@@ -251,7 +267,7 @@ impl<'t> Raw<'t> {
         match self {
             Raw::Text(_) => Some(b'"'),
             // serde_json's raw values start at the value, not before.
-            Raw::Json(raw) => raw.get().as_bytes().first().copied(),
+            Raw::Json(raw) => raw.as_bytes().first().copied(),
         }
     }
 }
@@ -259,17 +275,53 @@ impl<'t> Raw<'t> {
 fn raw_len(raw: Raw<'_>) -> usize {
     match raw {
         Raw::Text(t) => t.len() + 2,
-        Raw::Json(r) => r.get().len(),
+        Raw::Json(r) => r.len(),
     }
 }
 
 /// A JSON string's text, decoded; borrowed when it has no escapes.
 fn json_string(json: &str) -> Option<Cow<'_, str>> {
     let inner = json.strip_prefix('"')?.strip_suffix('"')?;
-    if !inner.contains('\\') {
+    let Some(first) = memchr::memchr(b'\\', inner.as_bytes()) else {
         return Some(Cow::Borrowed(inner));
+    };
+    match unescape(inner, first) {
+        Some(decoded) => Some(Cow::Owned(decoded)),
+        None => serde_json::from_str::<String>(json).ok().map(Cow::Owned),
     }
-    serde_json::from_str::<String>(json).ok().map(Cow::Owned)
+}
+
+/// The text of a JSON string (without its quotes, first `\\` at `first`)
+/// with its one-character escapes decoded, a run of plain bytes at a time;
+/// `None` at a `\\u` escape, which serde_json decodes (surrogate pairs and
+/// all). The text is a raw value serde_json has read, so every escape is
+/// well formed.
+fn unescape(inner: &str, first: usize) -> Option<String> {
+    let bytes = inner.as_bytes();
+    let mut out = Vec::with_capacity(inner.len());
+    let (mut from, mut at) = (0, first);
+    loop {
+        out.extend_from_slice(&bytes[from..at]);
+        out.push(match bytes.get(at + 1)? {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            _ => return None,
+        });
+        from = at + 2;
+        match memchr::memchr(b'\\', &bytes[from..]) {
+            Some(i) => at = from + i,
+            None => break,
+        }
+    }
+    out.extend_from_slice(&bytes[from..]);
+    // Only ASCII escapes were replaced by ASCII: still UTF-8.
+    String::from_utf8(out).ok()
 }
 
 /// A key of a JSON object, borrowed from the input when it has no escapes.
@@ -314,7 +366,7 @@ impl ObjectSeed {
             if too_deep(v, self.depth) {
                 return Err(serde::de::Error::custom("recursion limit exceeded"));
             }
-            entries.push((k, Raw::Json(v)));
+            entries.push((k, Raw::Json(v.get())));
         }
         Ok(Object { entries })
     }
@@ -464,6 +516,41 @@ mod tests {
         assert!(Object::parse(&deep).is_err());
         let o = Object::parse(r#"{"a\"b": [1, 2], "c": "d"}"#).unwrap();
         assert_eq!(o.to_json(), r#"{"a\"b":[1, 2],"c":"d"}"#);
+    }
+
+    /// One-character escapes are decoded here, `\\u` escapes by serde_json:
+    /// the same text either way.
+    #[test]
+    fn strings_decode_as_serde_json_decodes_them() {
+        let pieces = [
+            "a",
+            "é",
+            "\\\"",
+            "\\\\",
+            "\\/",
+            "\\b",
+            "\\f",
+            "\\n",
+            "\\r",
+            "\\t",
+            "\\u00e9",
+            "\\ud83d\\ude00",
+            "{\\\"k\\\":1}",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let json = format!("\"{a}{b}{c}\"");
+                    let expected: String = serde_json::from_str(&json).unwrap();
+                    assert_eq!(
+                        json_string(&json).as_deref(),
+                        Some(expected.as_str()),
+                        "{json}"
+                    );
+                }
+            }
+        }
+        assert_eq!(json_string("\"plain\""), Some(Cow::Borrowed("plain")));
     }
 
     #[test]

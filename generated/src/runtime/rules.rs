@@ -52,22 +52,33 @@ pub fn identify<'r, 'a, A: Copy>(
     rules: &'r [Rule<A>],
     attrs: &'a Attributes,
 ) -> Vec<(&'r Rule<A>, &'a str)> {
-    let verb = attrs.action.as_deref();
+    let Some(verb) = attrs.action.as_deref() else {
+        return Vec::new();
+    };
+    let operation = attrs.operation.as_deref();
+    // Each message once, with its leading white space trimmed for the
+    // spellings that differ only there.
+    let key = attrs.key.as_deref().map(|m| (m, m.trim_start()));
+    let object_id = attrs.object_id.as_deref().map(|m| (m, m.trim_start()));
     let mut found: Vec<(&Rule<A>, &str)> = rules
         .iter()
-        .filter(|r| verb == Some(r.verb))
-        .filter(|r| r.operation.is_none() || r.operation == attrs.operation.as_deref())
+        .filter(|r| r.verb == verb)
+        .filter(|r| r.operation.is_none() || r.operation == operation)
         .filter_map(|r| {
-            let message = match r.field {
-                MessageField::Key => attrs.key.as_deref(),
-                MessageField::ObjectId => attrs.object_id.as_deref(),
+            let (message, trimmed) = match r.field {
+                MessageField::Key => key,
+                MessageField::ObjectId => object_id,
             }?;
             r.prefixes
                 .iter()
                 .find_map(|p| {
-                    message
-                        .strip_prefix(p)
-                        .or_else(|| message.trim_start().strip_prefix(p.trim_start()))
+                    message.strip_prefix(p).or_else(|| {
+                        let p_trimmed = p.trim_start();
+                        // The same comparison again unless a side had white
+                        // space to trim.
+                        let differs = trimmed.len() != message.len() || p_trimmed.len() != p.len();
+                        differs.then(|| trimmed.strip_prefix(p_trimmed)).flatten()
+                    })
                 })
                 .map(|placeholder| (r, placeholder.trim()))
         })

@@ -13,45 +13,17 @@ use super::value::{self, Kind};
 use super::violation::{Code, Violation};
 
 /// A raw value: complement text, or a JSON value's text.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Raw<'t> {
     /// Text from a complement, exactly as logged.
     Text(&'t str),
-    /// A JSON value of an entry, as written.
+    /// A JSON value of an entry, its text exactly as written (read by
+    /// serde_json or [`scan`](super::scan), so it is JSON).
     #[cfg(feature = "json")]
-    Json(&'t serde_json::value::RawValue),
-}
-
-impl PartialEq for Raw<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Raw::Text(a), Raw::Text(b)) => a == b,
-            #[cfg(feature = "json")]
-            (Raw::Json(a), Raw::Json(b)) => a.get() == b.get(),
-            #[cfg(feature = "json")]
-            _ => false,
-        }
-    }
+    Json(&'t str),
 }
 
 impl<'t> Raw<'t> {
-    /// Complement text of ASCII digits whose number fits a `u64`, read in
-    /// one pass: the common case of [`Values::id`], which checks and parses
-    /// anything else (and says why it fails).
-    fn digits(self) -> Option<u64> {
-        let Raw::Text(t) = self else { return None };
-        if t.is_empty() {
-            return None;
-        }
-        t.bytes().try_fold(0u64, |n, b| {
-            let digit = b.wrapping_sub(b'0');
-            if digit > 9 {
-                return None;
-            }
-            n.checked_mul(10)?.checked_add(u64::from(digit))
-        })
-    }
-
     /// The value as text: complement text, or a JSON string, number or boolean.
     /// `key` names the value in the error of a JSON value that is no scalar.
     #[cfg_attr(not(feature = "json"), allow(unused_variables))]
@@ -65,14 +37,14 @@ impl<'t> Raw<'t> {
                 }
                 // A whole number that fits a u64 is written back as it is
                 // read: no need to parse and print it.
-                let t = raw.get();
+                let t = raw;
                 if (1..=19).contains(&t.len())
                     && t.bytes().all(|b| b.is_ascii_digit())
                     && (t == "0" || !t.starts_with('0'))
                 {
                     return Ok(t.into());
                 }
-                match serde_json::from_str::<serde_json::Value>(raw.get()) {
+                match serde_json::from_str::<serde_json::Value>(raw) {
                     Ok(serde_json::Value::Number(n)) => Ok(n.to_string().into()),
                     Ok(serde_json::Value::Bool(b)) => Ok(b.to_string().into()),
                     Ok(other) => Err(wrong(
@@ -80,7 +52,7 @@ impl<'t> Raw<'t> {
                         &other.to_string(),
                         "a JSON string, number or boolean",
                     )),
-                    Err(_) => Err(wrong(key, raw.get(), "a JSON string, number or boolean")),
+                    Err(_) => Err(wrong(key, raw, "a JSON string, number or boolean")),
                 }
             }
         }
@@ -368,10 +340,10 @@ impl<'t, 's> Values<'t, 's> {
     /// A numeric identifier: digits, or a JSON number.
     pub fn id(&self, slot: usize) -> Result<u64, Violation> {
         let raw = self.raw(slot)?;
-        if let Some(id) = raw.digits() {
+        let text = raw.text(self.key(slot))?;
+        if let Some(id) = digits(&text) {
             return Ok(id);
         }
-        let text = raw.text(self.key(slot))?;
         if Kind::Id.accepts(&text) {
             text.parse()
                 .map_err(|_| wrong(self.key(slot), &text, "a numeric id of at most 20 digits"))
@@ -493,6 +465,22 @@ impl<'t, 's> Values<'t, 's> {
             Ok(None)
         }
     }
+}
+
+/// ASCII digits whose number fits a `u64`, read in one pass: the common case
+/// of [`Values::id`], which checks and parses anything else (and says why it
+/// fails).
+fn digits(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |n, b| {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
 }
 
 /// The byte range of a token's value in its complement.

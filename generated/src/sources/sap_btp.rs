@@ -2378,8 +2378,7 @@ impl Record {
             .first()
             .map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
         let read = |event: Action, property: &'static str, text: &str| {
-            let mut entry = fields.clone();
-            entry.insert(property, rt::values::Raw::Text(text));
+            let entry = fields.with(property, rt::values::Raw::Text(text));
             Event::from_entry(event, &entry)
         };
         let identified = match found.as_slice() {

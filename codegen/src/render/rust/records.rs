@@ -641,8 +641,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                 let placeholder = found.first().map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
                 // The event's fields: the record's, and the placeholder's property.
                 let read = |event: Action, property: &'static str, text: &str| {
-                    let mut entry = fields.clone();
-                    entry.insert(property, rt::values::Raw::Text(text));
+                    let entry = fields.with(property, rt::values::Raw::Text(text));
                     Event::from_entry(event, &entry)
                 };
                 let identified = match found.as_slice() {

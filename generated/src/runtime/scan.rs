@@ -1,0 +1,447 @@
+//! A fast reader of JSON objects into keys and raw value texts, for the
+//! records sources send (flat objects of strings, numbers and small nested
+//! values).
+//!
+//! It checks the JSON grammar as it goes, byte by byte, exactly as
+//! serde_json does when it reads a value as raw text, and gives up (`None`)
+//! on anything it does not take on: a key with escapes, nesting deeper than
+//! [`DEEPEST`], or anything that is not JSON. The caller then reads the text
+//! with serde_json, which decides and words the error: the two readings
+//! never differ, only in speed (`tests::agrees_with_serde_json`).
+
+use std::borrow::Cow;
+
+use super::values::Raw;
+use super::words;
+
+/// The deepest nesting of arrays and objects inside a value read here. The
+/// limits that count (serde_json's 128, [`super::object`]'s) lie beyond it,
+/// so anything deeper is left to serde_json.
+const DEEPEST: usize = 32;
+
+/// The entries of the JSON object that is the whole of `json` (white space
+/// around it allowed), each key with its value's JSON text; `None` when the
+/// text is not such an object or is beyond this reader.
+pub fn object(json: &str) -> Option<Vec<Entry<'_>>> {
+    let mut s = Scanner {
+        b: json.as_bytes(),
+        text: json,
+        pos: 0,
+    };
+    s.blanks();
+    let entries = s.entries()?;
+    s.blanks();
+    (s.pos == s.b.len()).then_some(entries)
+}
+
+/// One key and its value's text, as an [`Object`](super::object::Object)
+/// keeps them.
+pub type Entry<'t> = (Cow<'t, str>, Raw<'t>);
+
+/// An item of an array [`document`] streams: an object's entries, or any
+/// other value's text.
+#[derive(Debug)]
+pub enum Item<'t> {
+    /// An object.
+    Object(Vec<Entry<'t>>),
+    /// Anything else, as written.
+    Other(&'t str),
+}
+
+/// What the streamed key of [`document`] last held.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Under<'t> {
+    /// An array, whose items went to `each`.
+    Items,
+    /// Any other value, as written.
+    Value(&'t str),
+}
+
+/// Reads the document `json` in one pass, white space around it allowed:
+///
+/// - an array: each item goes to `each` as it is read;
+/// - an object: where its key is `key` and the value an array, that
+///   array's items go to `each` (after `each(None)`, since a later `key`
+///   replaces an earlier one); its other entries are returned, with what
+///   the last `key` held.
+///
+/// `None` where [`object`] gives up, possibly after some items went to
+/// `each`: the caller starts over with `each(None)`.
+pub fn document<'t>(
+    json: &'t str,
+    key: &str,
+    each: &mut dyn FnMut(Option<Item<'t>>),
+) -> Option<(Vec<Entry<'t>>, Option<Under<'t>>)> {
+    let mut s = Scanner {
+        b: json.as_bytes(),
+        text: json,
+        pos: 0,
+    };
+    s.blanks();
+    let mut entries = Vec::new();
+    let mut under = None;
+    if s.b.get(s.pos) == Some(&b'[') {
+        s.items(each)?;
+    } else {
+        s.eat(b'{')?;
+        s.blanks();
+        if s.eat(b'}').is_none() {
+            loop {
+                let k = s.key()?;
+                s.blanks();
+                s.eat(b':')?;
+                s.blanks();
+                if k == key {
+                    each(None);
+                    under = Some(if s.b.get(s.pos) == Some(&b'[') {
+                        s.items(each)?;
+                        Under::Items
+                    } else {
+                        Under::Value(s.value(1)?)
+                    });
+                } else {
+                    entries.push((Cow::Borrowed(k), Raw::Json(s.value(1)?)));
+                }
+                s.blanks();
+                match s.next()? {
+                    b',' => s.blanks(),
+                    b'}' => break,
+                    _ => return None,
+                }
+            }
+        }
+    }
+    s.blanks();
+    (s.pos == s.b.len()).then_some((entries, under))
+}
+
+struct Scanner<'t> {
+    b: &'t [u8],
+    text: &'t str,
+    pos: usize,
+}
+
+impl<'t> Scanner<'t> {
+    fn next(&mut self) -> Option<u8> {
+        let c = *self.b.get(self.pos)?;
+        self.pos += 1;
+        Some(c)
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.b.get(self.pos) == Some(&byte)).then(|| self.pos += 1)
+    }
+
+    /// JSON's white space: space, tab, line feed, carriage return.
+    fn blanks(&mut self) {
+        while matches!(self.b.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    /// `{ "key": value, ... }` from `{`, each key borrowed (keys with escapes
+    /// are given up on).
+    fn entries(&mut self) -> Option<Vec<Entry<'t>>> {
+        self.eat(b'{')?;
+        let mut entries = Vec::with_capacity(16);
+        self.blanks();
+        if self.eat(b'}').is_some() {
+            return Some(entries);
+        }
+        loop {
+            let key = self.key()?;
+            self.blanks();
+            self.eat(b':')?;
+            self.blanks();
+            let value = self.value(1)?;
+            entries.push((Cow::Borrowed(key), Raw::Json(value)));
+            self.blanks();
+            match self.next()? {
+                b',' => self.blanks(),
+                b'}' => return Some(entries),
+                _ => return None,
+            }
+        }
+    }
+
+    /// A key without escapes, without its quotes.
+    fn key(&mut self) -> Option<&'t str> {
+        let key = self.string()?;
+        if key.contains('\\') {
+            return None;
+        }
+        key.get(1..key.len() - 1)
+    }
+
+    /// `[ item, ... ]` from `[`, each item to `each` as it is read.
+    fn items(&mut self, each: &mut dyn FnMut(Option<Item<'t>>)) -> Option<()> {
+        self.eat(b'[')?;
+        self.blanks();
+        if self.eat(b']').is_some() {
+            return Some(());
+        }
+        loop {
+            let item = if self.b.get(self.pos) == Some(&b'{') {
+                Item::Object(self.entries()?)
+            } else {
+                Item::Other(self.value(1)?)
+            };
+            each(Some(item));
+            self.blanks();
+            match self.next()? {
+                b',' => self.blanks(),
+                b']' => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+
+    /// One value, nested `depth` deep inside the value being read; its text.
+    fn value(&mut self, depth: usize) -> Option<&'t str> {
+        let start = self.pos;
+        match *self.b.get(self.pos)? {
+            b'"' => {
+                self.string()?;
+            }
+            b'{' | b'[' => self.container(depth)?,
+            b't' => self.word(b"true")?,
+            b'f' => self.word(b"false")?,
+            b'n' => self.word(b"null")?,
+            b'-' | b'0'..=b'9' => self.number()?,
+            _ => return None,
+        }
+        self.text.get(start..self.pos)
+    }
+
+    fn word(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.pos + word.len();
+        (self.b.get(self.pos..end)? == word).then(|| self.pos = end)
+    }
+
+    /// An object or array, its members checked but not kept.
+    fn container(&mut self, depth: usize) -> Option<()> {
+        if depth > DEEPEST {
+            return None;
+        }
+        let close = match self.next()? {
+            b'{' => b'}',
+            _ => b']',
+        };
+        self.blanks();
+        if self.eat(close).is_some() {
+            return Some(());
+        }
+        loop {
+            if close == b'}' {
+                self.string()?;
+                self.blanks();
+                self.eat(b':')?;
+                self.blanks();
+            }
+            self.value(depth + 1)?;
+            self.blanks();
+            match self.next()? {
+                b',' => self.blanks(),
+                c if c == close => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+
+    /// A string from its `"`, escapes checked as serde_json checks them
+    /// when it skips a string (`\u` takes any four hex digits); its text
+    /// with the quotes.
+    fn string(&mut self) -> Option<&'t str> {
+        let start = self.pos;
+        self.eat(b'"')?;
+        loop {
+            self.pos += words::find_string_end(self.b.get(self.pos..)?)?;
+            match self.next()? {
+                b'"' => return self.text.get(start..self.pos),
+                b'\\' => match self.next()? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                    b'u' => {
+                        let hex = self.b.get(self.pos..self.pos + 4)?;
+                        if !hex.iter().all(u8::is_ascii_hexdigit) {
+                            return None;
+                        }
+                        self.pos += 4;
+                    }
+                    _ => return None,
+                },
+                0..=0x1f => return None,
+                _ => {}
+            }
+        }
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    fn number(&mut self) -> Option<()> {
+        self.eat(b'-');
+        match self.next()? {
+            b'0' => {}
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.eat(b'.').is_some() {
+            self.digit()?;
+            self.digits();
+        }
+        if matches!(self.b.get(self.pos), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.b.get(self.pos), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            self.digit()?;
+            self.digits();
+        }
+        // `01` or `1x`: serde_json says why.
+        match self.b.get(self.pos) {
+            Some(c) if c.is_ascii_alphanumeric() || *c == b'.' => None,
+            _ => Some(()),
+        }
+    }
+
+    fn digit(&mut self) -> Option<()> {
+        self.next().filter(u8::is_ascii_digit).map(|_| ())
+    }
+
+    fn digits(&mut self) {
+        while self.b.get(self.pos).is_some_and(u8::is_ascii_digit) {
+            self.pos += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::object::{read_with, Object, ObjectSeed};
+    use super::*;
+    use serde_json::value::RawValue;
+
+    /// On short documents built from every combination of a few pieces,
+    /// this reader and serde_json accept the same ones, with the same keys
+    /// and value texts in the same order.
+    #[test]
+    fn agrees_with_serde_json() {
+        let pieces = [
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            " ",
+            "\n",
+            "\"a\"",
+            "\"b\\\"c\"",
+            "\"\\u00e9\"",
+            "\"\\uZZ\"",
+            "\"\\x\"",
+            "\"\u{1}\"",
+            "\"é\"",
+            "0",
+            "-1",
+            "01",
+            "1.5",
+            "1.",
+            "2e+3",
+            "-0.0E9",
+            "1x",
+            "true",
+            "fals",
+            "null",
+            "nul",
+        ];
+        let mut accepted = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in ["", "}", "]}", "}}", ",\"z\":1}", " } "] {
+                        accepted += agree(&format!("{{\"k\":{a}{b}{c}{d}"));
+                        accepted += agree(&format!(" {{\"k\" : [{a}, {b}]{c}{d}"));
+                        accepted += agree_array(&format!("[{a}{b}{c}{d}"));
+                    }
+                }
+            }
+        }
+        assert!(accepted > 1500, "{accepted}");
+    }
+
+    fn agree(json: &str) -> usize {
+        let slow = read_with(json, ObjectSeed { depth: 1 }).map(|o| o.to_json());
+        let fast = object(json).map(|entries| Object::from_entries(entries).to_json());
+        match (&fast, &slow) {
+            (Some(fast), Ok(slow)) => assert_eq!(fast, slow, "{json:?}"),
+            (None, Err(_)) => {}
+            _ => panic!("{json:?}: this reader {fast:?}, serde_json {slow:?}"),
+        }
+        usize::from(fast.is_some())
+    }
+
+    fn agree_array(json: &str) -> usize {
+        let slow = serde_json::from_str::<Vec<&RawValue>>(json).map(|items| {
+            items
+                .iter()
+                .map(|r| match Object::parse(r.get()) {
+                    Ok(o) => o.to_json(),
+                    Err(_) => r.get().to_owned(),
+                })
+                .collect::<Vec<_>>()
+        });
+        let mut items = Vec::new();
+        let fast = document(json, "", &mut |item| match item {
+            Some(Item::Object(entries)) => items.push(Object::from_entries(entries).to_json()),
+            Some(Item::Other(text)) => items.push(text.to_owned()),
+            None => items.clear(),
+        })
+        .map(|(entries, under)| {
+            assert!(entries.is_empty() && under.is_none());
+            items
+        });
+        match (&fast, &slow) {
+            (Some(fast), Ok(slow)) => assert_eq!(fast, slow, "{json:?}"),
+            (None, Err(_)) => {}
+            _ => panic!("{json:?}: this reader {fast:?}, serde_json {slow:?}"),
+        }
+        usize::from(fast.is_some())
+    }
+
+    /// A response's array goes item by item to `each`, started over at a
+    /// later key of the same name; the other keys are kept.
+    #[test]
+    fn documents_stream_the_array_of_their_key() {
+        let json =
+            r#" {"ok": true, "logs": [{"a": 1}, 2], "x": {"y": []}, "logs": [{"b": "c"}, null]} "#;
+        let mut seen = Vec::new();
+        let (entries, under) = document(json, "logs", &mut |item| match item {
+            Some(Item::Object(entries)) => seen.push(Object::from_entries(entries).to_json()),
+            Some(Item::Other(text)) => seen.push(text.to_owned()),
+            None => seen.clear(),
+        })
+        .unwrap();
+        assert_eq!(seen, [r#"{"b":"c"}"#, "null"]);
+        assert_eq!(under, Some(Under::Items));
+        assert_eq!(
+            Object::from_entries(entries).to_json(),
+            r#"{"ok":true,"x":{"y": []}}"#
+        );
+        let (_, under) = document(r#"{"logs": null}"#, "logs", &mut |_| {}).unwrap();
+        assert_eq!(under, Some(Under::Value("null")));
+        assert!(document(r#"{"logs": [1,]}"#, "logs", &mut |_| {}).is_none());
+    }
+
+    #[test]
+    fn gives_up_on_escaped_keys_and_deep_nesting() {
+        assert!(object(r#"{"a\"b": 1}"#).is_none());
+        assert!(read_with(r#"{"a\"b": 1}"#, ObjectSeed { depth: 1 }).is_ok());
+        let deep = format!(
+            "{{\"a\": {}{}}}",
+            "[".repeat(DEEPEST + 1),
+            "]".repeat(DEEPEST + 1)
+        );
+        assert!(object(&deep).is_none());
+        let fine = format!("{{\"a\": {}{}}}", "[".repeat(DEEPEST), "]".repeat(DEEPEST));
+        assert!(object(&fine).is_some());
+    }
+}
