@@ -8,6 +8,7 @@
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -121,7 +122,7 @@ pub struct Response<E> {
 impl<E> Response<E> {
     /// Parses one JSON document, typing each entry with `entry` (given the
     /// entry's keys and values, read without copying).
-    pub fn parse(json: &str, entry: impl Fn(&Object<'_>) -> E) -> Result<Self, Violation> {
+    pub fn parse<'j>(json: &'j str, entry: impl Fn(&Object<'_>) -> E) -> Result<Self, Violation> {
         if suspect(json) {
             parse_json(json)?;
         }
@@ -130,7 +131,10 @@ impl<E> Response<E> {
         let mut entries = Vec::new();
         let mut rejected = Vec::new();
         let mut position = 0;
-        let mut each = |item: Option<Item<'_>>| match item {
+        // The scanner's buffer for an entry's keys goes back and forth
+        // through here, so that an entry allocates only its typed values.
+        let spare = Cell::new(Vec::new());
+        let mut each = |item: Option<Item<'j>>| match item {
             None => {
                 entries.clear();
                 rejected.clear();
@@ -138,7 +142,10 @@ impl<E> Response<E> {
             }
             Some(item) => {
                 match item {
-                    Item::Object(fields) => entries.push(entry(&fields)),
+                    Item::Object(fields) => {
+                        entries.push(entry(&fields));
+                        spare.set(fields.into_entries());
+                    }
                     Item::Other(value) => rejected.push((position, value)),
                 }
                 position += 1;
@@ -156,7 +163,9 @@ impl<E> Response<E> {
         // decides and words the errors).
         let scanned = scan::document(json, "logs", &mut |item| {
             each(item.map(|item| match item {
-                scan::Item::Object(entries) => Item::Object(Object::from_entries(entries)),
+                scan::Item::Object(read) => {
+                    Item::Object(Object::from_entries(std::mem::replace(read, spare.take())))
+                }
                 scan::Item::Other(text) => {
                     Item::Other(serde_json::from_str(text).unwrap_or(Value::Null))
                 }

@@ -40,6 +40,11 @@ impl<'t> Object<'t> {
         Object { entries }
     }
 
+    /// The keys and values, in order (for reuse of their `Vec`).
+    pub fn into_entries(self) -> Vec<(Cow<'t, str>, Raw<'t>)> {
+        self.entries
+    }
+
     /// The object as compact JSON text: its keys and values as received,
     /// without the whitespace between them.
     pub fn to_json(&self) -> String {

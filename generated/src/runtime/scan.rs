@@ -29,7 +29,8 @@ pub fn object(json: &str) -> Option<Vec<Entry<'_>>> {
         pos: 0,
     };
     s.blanks();
-    let entries = s.entries()?;
+    let mut entries = Vec::new();
+    s.entries(&mut entries)?;
     s.blanks();
     (s.pos == s.b.len()).then_some(entries)
 }
@@ -41,9 +42,11 @@ pub type Entry<'t> = (Cow<'t, str>, Raw<'t>);
 /// An item of an array [`document`] streams: an object's entries, or any
 /// other value's text.
 #[derive(Debug)]
-pub enum Item<'t> {
-    /// An object.
-    Object(Vec<Entry<'t>>),
+pub enum Item<'a, 't> {
+    /// An object's entries, in a buffer the reader reuses for the next
+    /// object: take them, and put back an empty `Vec` (ideally one with
+    /// room) to spare the next object an allocation.
+    Object(&'a mut Vec<Entry<'t>>),
     /// Anything else, as written.
     Other(&'t str),
 }
@@ -70,7 +73,7 @@ pub enum Under<'t> {
 pub fn document<'t>(
     json: &'t str,
     key: &str,
-    each: &mut dyn FnMut(Option<Item<'t>>),
+    each: &mut dyn FnMut(Option<Item<'_, 't>>),
 ) -> Option<(Vec<Entry<'t>>, Option<Under<'t>>)> {
     let mut s = Scanner {
         b: json.as_bytes(),
@@ -139,14 +142,14 @@ impl<'t> Scanner<'t> {
         }
     }
 
-    /// `{ "key": value, ... }` from `{`, each key borrowed (keys with escapes
-    /// are given up on).
-    fn entries(&mut self) -> Option<Vec<Entry<'t>>> {
+    /// `{ "key": value, ... }` from `{` into `entries`, after what they held;
+    /// each key borrowed (keys with escapes are given up on).
+    fn entries(&mut self, entries: &mut Vec<Entry<'t>>) -> Option<()> {
         self.eat(b'{')?;
-        let mut entries = Vec::with_capacity(16);
+        entries.reserve(16);
         self.blanks();
         if self.eat(b'}').is_some() {
-            return Some(entries);
+            return Some(());
         }
         loop {
             let key = self.key()?;
@@ -158,7 +161,7 @@ impl<'t> Scanner<'t> {
             self.blanks();
             match self.next()? {
                 b',' => self.blanks(),
-                b'}' => return Some(entries),
+                b'}' => return Some(()),
                 _ => return None,
             }
         }
@@ -174,19 +177,21 @@ impl<'t> Scanner<'t> {
     }
 
     /// `[ item, ... ]` from `[`, each item to `each` as it is read.
-    fn items(&mut self, each: &mut dyn FnMut(Option<Item<'t>>)) -> Option<()> {
+    fn items(&mut self, each: &mut dyn FnMut(Option<Item<'_, 't>>)) -> Option<()> {
         self.eat(b'[')?;
         self.blanks();
         if self.eat(b']').is_some() {
             return Some(());
         }
+        let mut buffer = Vec::new();
         loop {
-            let item = if self.b.get(self.pos) == Some(&b'{') {
-                Item::Object(self.entries()?)
+            if self.b.get(self.pos) == Some(&b'{') {
+                buffer.clear();
+                self.entries(&mut buffer)?;
+                each(Some(Item::Object(&mut buffer)));
             } else {
-                Item::Other(self.value(1)?)
-            };
-            each(Some(item));
+                each(Some(Item::Other(self.value(1)?)));
+            }
             self.blanks();
             match self.next()? {
                 b',' => self.blanks(),
@@ -391,7 +396,9 @@ mod tests {
         });
         let mut items = Vec::new();
         let fast = document(json, "", &mut |item| match item {
-            Some(Item::Object(entries)) => items.push(Object::from_entries(entries).to_json()),
+            Some(Item::Object(entries)) => {
+                items.push(Object::from_entries(std::mem::take(entries)).to_json())
+            }
             Some(Item::Other(text)) => items.push(text.to_owned()),
             None => items.clear(),
         })
@@ -415,7 +422,9 @@ mod tests {
             r#" {"ok": true, "logs": [{"a": 1}, 2], "x": {"y": []}, "logs": [{"b": "c"}, null]} "#;
         let mut seen = Vec::new();
         let (entries, under) = document(json, "logs", &mut |item| match item {
-            Some(Item::Object(entries)) => seen.push(Object::from_entries(entries).to_json()),
+            Some(Item::Object(entries)) => {
+                seen.push(Object::from_entries(entries.clone()).to_json())
+            }
             Some(Item::Other(text)) => seen.push(text.to_owned()),
             None => seen.clear(),
         })
