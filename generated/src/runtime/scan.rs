@@ -169,11 +169,10 @@ impl<'t> Scanner<'t> {
 
     /// A key without escapes, without its quotes.
     fn key(&mut self) -> Option<&'t str> {
-        let key = self.string()?;
-        if key.contains('\\') {
-            return None;
+        match self.string_escaped()? {
+            (key, false) => key.get(1..key.len() - 1),
+            (_, true) => None,
         }
-        key.get(1..key.len() - 1)
     }
 
     /// `[ item, ... ]` from `[`, each item to `each` as it is read.
@@ -257,25 +256,31 @@ impl<'t> Scanner<'t> {
     /// when it skips a string (`\u` takes any four hex digits); its text
     /// with the quotes.
     fn string(&mut self) -> Option<&'t str> {
+        self.string_escaped().map(|(text, _)| text)
+    }
+
+    /// [`string`](Self::string), and whether it has escapes.
+    fn string_escaped(&mut self) -> Option<(&'t str, bool)> {
         let start = self.pos;
         self.eat(b'"')?;
+        let mut escaped = false;
         loop {
             self.pos += words::find_string_end(self.b.get(self.pos..)?)?;
             match self.next()? {
-                b'"' => return self.text.get(start..self.pos),
+                b'"' => return Some((self.text.get(start..self.pos)?, escaped)),
                 b'\\' => match self.next()? {
-                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => escaped = true,
                     b'u' => {
                         let hex = self.b.get(self.pos..self.pos + 4)?;
                         if !hex.iter().all(u8::is_ascii_hexdigit) {
                             return None;
                         }
                         self.pos += 4;
+                        escaped = true;
                     }
                     _ => return None,
                 },
-                0..=0x1f => return None,
-                _ => {}
+                _ => return None,
             }
         }
     }
