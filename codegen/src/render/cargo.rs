@@ -92,6 +92,12 @@ name = "workload"
 harness = false
 required-features = [{ids}]
 
+# Each parser and its baseline once, for counting instructions (callgrind).
+[[bench]]
+name = "instructions"
+harness = false
+required-features = [{ids}]
+
 [lints]
 workspace = true
 "#

@@ -1,0 +1,151 @@
+//! Each parser and its baseline, run once over the inputs of the `parsers`
+//! bench, each in a function of its own: for counting instructions with
+//! callgrind, figures that do not move with the machine's load as times do.
+//! `instructions.py` runs them all and prints instructions per record.
+//!
+//! ```text
+//! cargo bench -p auditcat --bench instructions --no-run
+//! python3 generated/benches/instructions.py
+//! ```
+//!
+//! Given a name it runs that one; given none (or only flags, as
+//! `cargo bench -- --test` passes) it runs each once, to check they work.
+
+use std::collections::HashMap;
+use std::hint::black_box;
+
+use auditcat::{kintone, sap_btp, slack};
+
+mod common;
+
+/// Records of each input; the same sizes as the `parsers` bench.
+const RECORDS: usize = 10_000;
+const CSV_ROWS: usize = 20_000;
+const SLACK_ENTRIES: usize = 2_000;
+
+/// The inputs, built before anything is counted.
+struct Inputs {
+    entries: Vec<common::KintoneEntry>,
+    csv: Vec<u8>,
+    slack: String,
+    sap_flat: Vec<String>,
+    sap_nested: Vec<String>,
+}
+
+/// A counted function: its name (which callgrind is told to count in), its
+/// records, and the function.
+type Run = (&'static str, usize, fn(&Inputs));
+
+/// Every counted function.
+const RUNS: &[Run] = &[
+    ("kintone_typed", RECORDS, kintone_typed),
+    ("kintone_hashmap", RECORDS, kintone_hashmap),
+    ("csv_typed", CSV_ROWS, csv_typed),
+    ("csv_string_records", CSV_ROWS, csv_string_records),
+    ("slack_typed", SLACK_ENTRIES, slack_typed),
+    ("slack_value", SLACK_ENTRIES, slack_value),
+    ("sap_flat_typed", RECORDS, sap_flat_typed),
+    ("sap_flat_value", RECORDS, sap_flat_value),
+    ("sap_nested_typed", RECORDS, sap_nested_typed),
+    ("sap_nested_value", RECORDS, sap_nested_value),
+];
+
+#[inline(never)]
+fn kintone_typed(i: &Inputs) {
+    for e in &i.entries {
+        black_box(kintone::Event::parse(e.action, black_box(&e.complement)).ok());
+    }
+}
+
+#[inline(never)]
+fn kintone_hashmap(i: &Inputs) {
+    for e in &i.entries {
+        let map: HashMap<String, String> = black_box(&e.complement)
+            .split(", ")
+            .filter_map(|item| item.split_once(": "))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        black_box(map);
+    }
+}
+
+#[inline(never)]
+fn csv_typed(i: &Inputs) {
+    let mut violations = 0;
+    for record in kintone::read_csv(black_box(&i.csv[..])).expect("a header") {
+        violations += record.expect("a row").validate().len();
+    }
+    black_box(violations);
+}
+
+#[inline(never)]
+fn csv_string_records(i: &Inputs) {
+    let fields: usize = csv::Reader::from_reader(black_box(&i.csv[..]))
+        .records()
+        .map(|r| r.expect("a row").len())
+        .sum();
+    black_box(fields);
+}
+
+#[inline(never)]
+fn slack_typed(i: &Inputs) {
+    black_box(slack::parse_response(black_box(&i.slack)).expect("a response"));
+}
+
+#[inline(never)]
+fn slack_value(i: &Inputs) {
+    black_box(serde_json::from_str::<serde_json::Value>(black_box(&i.slack)).expect("JSON"));
+}
+
+// The SAP pairs differ by a constant so that the linker keeps them apart.
+#[inline(never)]
+fn sap_flat_typed(i: &Inputs) {
+    black_box("flat");
+    for r in &i.sap_flat {
+        black_box(sap_btp::classify(black_box(r)).ok());
+    }
+}
+
+#[inline(never)]
+fn sap_flat_value(i: &Inputs) {
+    black_box("flat");
+    for r in &i.sap_flat {
+        black_box(serde_json::from_str::<serde_json::Value>(black_box(r)).ok());
+    }
+}
+
+#[inline(never)]
+fn sap_nested_typed(i: &Inputs) {
+    black_box("nested");
+    for r in &i.sap_nested {
+        black_box(sap_btp::classify(black_box(r)).ok());
+    }
+}
+
+#[inline(never)]
+fn sap_nested_value(i: &Inputs) {
+    black_box("nested");
+    for r in &i.sap_nested {
+        black_box(serde_json::from_str::<serde_json::Value>(black_box(r)).ok());
+    }
+}
+
+fn main() {
+    let names: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let inputs = Inputs {
+        entries: common::kintone_entries(RECORDS, 1),
+        csv: common::kintone_csv(CSV_ROWS, 2),
+        slack: common::slack_response(SLACK_ENTRIES, 3),
+        sap_flat: common::sap_flat(RECORDS, 4),
+        sap_nested: common::sap_nested(RECORDS, 5),
+    };
+    for &(name, records, run) in RUNS {
+        if names.is_empty() || names.iter().any(|n| n == name) {
+            run(&inputs);
+            println!("{name} {records}");
+        }
+    }
+}
