@@ -14,6 +14,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::values::Raw;
+use super::words;
 
 /// The keys of a JSON object in order of appearance, each with its value's
 /// JSON text (or, for values added by the caller, plain text).
@@ -287,7 +288,7 @@ fn raw_len(raw: Raw<'_>) -> usize {
 /// A JSON string's text, decoded; borrowed when it has no escapes.
 fn json_string(json: &str) -> Option<Cow<'_, str>> {
     let inner = json.strip_prefix('"')?.strip_suffix('"')?;
-    let Some(first) = memchr::memchr(b'\\', inner.as_bytes()) else {
+    let Some(first) = words::find(inner.as_bytes(), b'\\') else {
         return Some(Cow::Borrowed(inner));
     };
     match unescape(inner, first) {
@@ -319,7 +320,7 @@ fn unescape(inner: &str, first: usize) -> Option<String> {
             _ => return None,
         });
         from = at + 2;
-        match memchr::memchr(b'\\', &bytes[from..]) {
+        match words::find(&bytes[from..], b'\\') {
             Some(i) => at = from + i,
             None => break,
         }

@@ -80,12 +80,9 @@ impl Timestamp {
                 "empty text is not a date and time; {EXPECTED}"
             )));
         }
-        let fields = match Fields::fixed(trimmed) {
-            Some(fields) => fields,
-            None => Cursor::new(trimmed)
-                .read()
-                .map_err(|detail| TimeError::about(trimmed, &format!("{detail}; {EXPECTED}")))?,
-        };
+        let fields = Cursor::new(trimmed)
+            .read()
+            .map_err(|detail| TimeError::about(trimmed, &format!("{detail}; {EXPECTED}")))?;
         fields
             .check()
             .map_err(|detail| TimeError::about(trimmed, &detail))
@@ -356,17 +353,20 @@ struct Fields<'a> {
 }
 
 impl Fields<'_> {
-    /// The shape of nearly every logged time, `YYYY-MM-DD HH:MM:SS` (`/`
-    /// between the date's parts, or `T` before the time, also), read at its
-    /// fixed places: what [`Cursor::read`] reads from it, without the walk.
+    /// The date and time to the seconds in the shape of nearly every logged
+    /// time, `YYYY-MM-DD HH:MM:SS` (`/` between the date's parts, `T` before
+    /// the time or `.` between its parts also), read at fixed places: what
+    /// [`Cursor::read`] reads from the first 19 bytes, without the walk.
     /// `None` for anything else, which the cursor reads (or explains).
     fn fixed(text: &str) -> Option<Fields<'static>> {
-        let b: &[u8; 19] = text.as_bytes().try_into().ok()?;
+        let b: &[u8; 19] = text.as_bytes().get(..19)?.try_into().ok()?;
         let shaped = matches!(b[4], b'-' | b'/')
             && b[7] == b[4]
             && matches!(b[10], b' ' | b'T' | b't')
-            && b[13] == b':'
-            && b[16] == b':';
+            && matches!(b[13], b':' | b'.')
+            && b[16] == b[13]
+            // A third digit of seconds: the cursor says what is wrong.
+            && !text.as_bytes().get(19).is_some_and(u8::is_ascii_digit);
         let number = |at: usize, len: usize| {
             b[at..at + len].iter().try_fold(0, |n, &d| {
                 d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
@@ -552,6 +552,17 @@ impl<'a> Cursor<'a> {
 
     /// Reads the whole text; the error is the detail for the message.
     fn read(mut self) -> Result<Fields<'a>, String> {
+        match Fields::fixed(self.text) {
+            Some(fields) => {
+                self.pos = 19;
+                self.rest(fields, true)
+            }
+            None => self.walk(),
+        }
+    }
+
+    /// [`read`](Self::read), walking every field.
+    fn walk(mut self) -> Result<Fields<'a>, String> {
         let year = self.number("the year", 4, 4)?;
         let Some(date_sep) = self.eat_any(b"-/") else {
             return Err(format!("expected `-` or `/` {}", self.place()));
@@ -576,19 +587,34 @@ impl<'a> Cursor<'a> {
             return Err(format!("expected `:` or `.` {}", self.place()));
         };
         let minute = self.number("the minutes", 2, 2)?;
-        let (second, nanosecond) = if self.eat(time_sep) {
+        let fields = Fields {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second: 0,
+            nanosecond: 0,
+            offset: None,
+        };
+        if self.eat(time_sep) {
             let second = self.number("the seconds", 2, 2)?;
-            let nanosecond = if self.eat_any(b".,").is_some() {
-                self.fraction()?
-            } else {
-                0
-            };
-            (second, nanosecond)
+            self.rest(Fields { second, ..fields }, true)
         } else if time_sep == b':' {
             // `hh:mm` without seconds, as spreadsheets resave the CSV.
-            (0, 0)
+            self.rest(fields, false)
         } else {
-            return Err(format!("expected `.` and the seconds {}", self.place()));
+            Err(format!("expected `.` and the seconds {}", self.place()))
+        }
+    }
+
+    /// What may follow the minutes (`seconds` false) or the seconds: a
+    /// fraction of a second after the seconds, an offset, then nothing.
+    fn rest(mut self, fields: Fields<'a>, seconds: bool) -> Result<Fields<'a>, String> {
+        let nanosecond = if seconds && self.eat_any(b".,").is_some() {
+            self.fraction()?
+        } else {
+            0
         };
         let offset = self.offset()?;
         if self.pos < self.bytes.len() {
@@ -596,14 +622,9 @@ impl<'a> Cursor<'a> {
             return Err(format!("unexpected `{}` {}", shown(rest), self.place()));
         }
         Ok(Fields {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
             nanosecond,
             offset,
+            ..fields
         })
     }
 
@@ -667,8 +688,9 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
 mod tests {
     use super::*;
 
-    /// The fixed-place reading agrees with the cursor wherever it answers,
-    /// on the common shape and on every one-byte change of it.
+    /// The fixed-place reading agrees with the cursor's walk wherever it
+    /// answers, on common shapes and every one-byte change of them, and so
+    /// does a whole reading (the result or the error) with anything after.
     #[test]
     fn fixed_places_read_as_the_cursor_does() {
         let bytes = [
@@ -690,9 +712,27 @@ mod tests {
             }
             for text in texts {
                 if let Some(fields) = Fields::fixed(&text) {
-                    let walked = Cursor::new(&text).read().expect(&text);
+                    let walked = Cursor::new(&text).walk().expect(&text);
                     assert_eq!(fields.check(), walked.check(), "{text}");
                     answered += 1;
+                }
+                // With whatever follows the seconds, read by both ways.
+                for tail in [
+                    "",
+                    ".5",
+                    ",123456789",
+                    "Z",
+                    "+0900",
+                    " -05:30",
+                    "5",
+                    "x",
+                    ".",
+                    "+99",
+                ] {
+                    let text = format!("{text}{tail}");
+                    let read = Cursor::new(&text).read().and_then(|f| f.check());
+                    let walked = Cursor::new(&text).walk().and_then(|f| f.check());
+                    assert_eq!(read, walked, "{text}");
                 }
             }
         }
