@@ -311,6 +311,20 @@ impl<'t, 's> Values<'t, 's> {
         }
     }
 
+    /// The complement text of `slot` when the values are a complement's
+    /// and few enough to sit on the stack: the common case, read without
+    /// going through [`Raw`].
+    #[inline]
+    fn complement_text(&self, slot: usize) -> Option<&'t str> {
+        match (self.source, &self.fields) {
+            (Source::Text(text), Fields::Inline(spans)) => {
+                let (start, end) = (*spans.get(slot)?)?;
+                text.get(start..end)
+            }
+            _ => None,
+        }
+    }
+
     fn raw(&self, slot: usize) -> Result<Raw<'t>, Violation> {
         self.get(slot).ok_or_else(|| {
             let key = self.key(slot);
@@ -328,6 +342,9 @@ impl<'t, 's> Values<'t, 's> {
 
     /// Free text, a code, a URL or a file name (checked by validation, not here).
     pub fn text(&self, slot: usize) -> Result<String, Violation> {
+        if let Some(text) = self.complement_text(slot) {
+            return Ok(text.to_owned());
+        }
         let raw = self.raw(slot)?;
         Ok(raw.text(self.key(slot))?.into_owned())
     }
@@ -339,6 +356,9 @@ impl<'t, 's> Values<'t, 's> {
 
     /// A numeric identifier: digits, or a JSON number.
     pub fn id(&self, slot: usize) -> Result<u64, Violation> {
+        if let Some(id) = self.complement_text(slot).and_then(digits) {
+            return Ok(id);
+        }
         let raw = self.raw(slot)?;
         let text = raw.text(self.key(slot))?;
         if let Some(id) = digits(&text) {
