@@ -553,6 +553,8 @@ impl<'a> Cursor<'a> {
     /// Reads the whole text; the error is the detail for the message.
     fn read(mut self) -> Result<Fields<'a>, String> {
         match Fields::fixed(self.text) {
+            // Nothing follows the seconds: nothing more to read.
+            Some(fields) if self.bytes.len() == 19 => Ok(fields),
             Some(fields) => {
                 self.pos = 19;
                 self.rest(fields, true)
