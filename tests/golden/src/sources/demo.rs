@@ -36,6 +36,7 @@ use crate::runtime as rt;
 #[allow(unused_imports)]
 use rt::check::Checker;
 use rt::complement::Slot;
+pub use rt::dispatch::Complement;
 #[allow(unused_imports)]
 use rt::names::{catalogued_serde, Catalogued, Known};
 #[allow(unused_imports)]
@@ -377,27 +378,25 @@ mod m_core_project_management {
                 visibility: v.value(2)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for ProjectAdd {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { project_id, project_name, visibility } => {
@@ -417,8 +416,7 @@ mod m_core_project_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { project_id, project_name, visibility } => {
@@ -450,6 +448,17 @@ mod m_core_project_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for ProjectAdd {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::ProjectAdd)
+        }
+        fn eq_event(&self, other: &Event) -> bool {
+            matches!(other, Event::ProjectAdd(o) if PartialEq::eq(self, o))
+        }
+        fn level(&self) -> Level {
+            ProjectAdd::level(self)
         }
     }
     /// `Project tag`: A project's tags are changed.
@@ -491,27 +500,25 @@ mod m_core_project_management {
                 tags: v.opt_list(1, ";")?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for ProjectTag {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { project_id, tags } => {
@@ -527,9 +534,7 @@ mod m_core_project_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -546,6 +551,17 @@ mod m_core_project_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for ProjectTag {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::ProjectTag)
+        }
+        fn eq_event(&self, other: &Event) -> bool {
+            matches!(other, Event::ProjectTag(o) if PartialEq::eq(self, o))
+        }
+        fn level(&self) -> Level {
+            ProjectTag::level(self)
         }
     }
     /// One `(member id: ..., member name: ...)` group of `Project delete`.
@@ -647,20 +663,6 @@ mod m_core_project_management {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self::WithoutMembers { .. } => Some("without members"),
-                Self::WithMembers { .. } => Some("with members"),
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self::WithoutMembers { .. } => 0,
-                Self::WithMembers { .. } => 1,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
@@ -668,9 +670,21 @@ mod m_core_project_management {
                 Self::WithMembers { .. } => Level::Notice,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for ProjectDelete {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::WithoutMembers { .. } => Some("without members"),
+                Self::WithMembers { .. } => Some("with members"),
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::WithoutMembers { .. } => 0,
+                Self::WithMembers { .. } => 1,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::WithoutMembers { project_id, project_name } => {
@@ -716,9 +730,7 @@ mod m_core_project_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -748,6 +760,17 @@ mod m_core_project_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for ProjectDelete {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::ProjectDelete)
+        }
+        fn eq_event(&self, other: &Event) -> bool {
+            matches!(other, Event::ProjectDelete(o) if PartialEq::eq(self, o))
+        }
+        fn level(&self) -> Level {
+            ProjectDelete::level(self)
         }
     }
 }
@@ -802,27 +825,25 @@ mod m_extra_member_operation {
                 member_name: v.text(2)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for MemberJoin {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { project_id, project_name, member_name } => {
@@ -842,9 +863,7 @@ mod m_extra_member_operation {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -864,10 +883,35 @@ mod m_extra_member_operation {
             Ok(())
         }
     }
+    impl Dispatch for MemberJoin {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::MemberJoin)
+        }
+        fn eq_event(&self, other: &Event) -> bool {
+            matches!(other, Event::MemberJoin(o) if PartialEq::eq(self, o))
+        }
+        fn level(&self) -> Level {
+            MemberJoin::level(self)
+        }
+    }
 }
 pub use m_extra_member_operation::*;
+/// What [`Event`] asks of the complement type of each action besides
+/// [`Complement`]: `Event` matches once, to the action's value as a
+/// `&dyn Dispatch`, and calls through it.
+trait Dispatch: Complement + fmt::Display {
+    /// [`Event::parse`] of this action.
+    fn parse_event(complement: &str) -> Result<Event, Violation>
+    where
+        Self: Sized;
+    /// Whether `other` is an event of this action with an equal value.
+    fn eq_event(&self, other: &Event) -> bool;
+    /// The level this case is logged at.
+    fn level(&self) -> Level;
+}
 /// An event of any action, with its typed complement.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Hash)]
+#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `Project add`: A project is created.
@@ -880,80 +924,61 @@ pub enum Event {
     MemberJoin(MemberJoin),
 }
 impl Event {
+    /// The event's action and its complement: the one `match` on the
+    /// variants that everything else goes through.
+    fn dispatch(&self) -> (Action, &dyn Dispatch) {
+        match self {
+            Self::ProjectAdd(e) => (Action::ProjectAdd, e),
+            Self::ProjectTag(e) => (Action::ProjectTag, e),
+            Self::ProjectDelete(e) => (Action::ProjectDelete, e),
+            Self::MemberJoin(e) => (Action::MemberJoin, e),
+        }
+    }
     /// The event's action.
     pub fn action(&self) -> Action {
-        match self {
-            Self::ProjectAdd(_) => Action::ProjectAdd,
-            Self::ProjectTag(_) => Action::ProjectTag,
-            Self::ProjectDelete(_) => Action::ProjectDelete,
-            Self::MemberJoin(_) => Action::MemberJoin,
-        }
+        self.dispatch().0
     }
     /// Parses the complement of an entry of `action`.
     pub fn parse(action: Action, complement: &str) -> Result<Event, Violation> {
-        match action {
-            Action::ProjectAdd => ProjectAdd::parse(complement).map(Self::ProjectAdd),
-            Action::ProjectTag => ProjectTag::parse(complement).map(Self::ProjectTag),
-            Action::ProjectDelete => {
-                ProjectDelete::parse(complement).map(Self::ProjectDelete)
-            }
-            Action::MemberJoin => MemberJoin::parse(complement).map(Self::MemberJoin),
-        }
+        type Reader = fn(&str) -> Result<Event, Violation>;
+        const READERS: [Reader; 4] = [
+            <ProjectAdd as Dispatch>::parse_event,
+            <ProjectTag as Dispatch>::parse_event,
+            <ProjectDelete as Dispatch>::parse_event,
+            <MemberJoin as Dispatch>::parse_event,
+        ];
+        READERS[action as usize](complement)
     }
     /// The case's name, for actions with several.
     pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::ProjectAdd(e) => e.case(),
-            Self::ProjectTag(e) => e.case(),
-            Self::ProjectDelete(e) => e.case(),
-            Self::MemberJoin(e) => e.case(),
-        }
+        self.dispatch().1.case()
     }
     /// The complement slots of the event's case.
     pub fn slots(&self) -> &'static [Slot<'static>] {
-        match self {
-            Self::ProjectAdd(e) => e.slots(),
-            Self::ProjectTag(e) => e.slots(),
-            Self::ProjectDelete(e) => e.slots(),
-            Self::MemberJoin(e) => e.slots(),
-        }
+        self.dispatch().1.slots()
     }
     /// The level this event's case is logged at.
     pub fn level(&self) -> Level {
-        match self {
-            Self::ProjectAdd(e) => e.level(),
-            Self::ProjectTag(e) => e.level(),
-            Self::ProjectDelete(e) => e.level(),
-            Self::MemberJoin(e) => e.level(),
-        }
+        self.dispatch().1.level()
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
-        match self {
-            Self::ProjectAdd(e) => e.validate(),
-            Self::ProjectTag(e) => e.validate(),
-            Self::ProjectDelete(e) => e.validate(),
-            Self::MemberJoin(e) => e.validate(),
-        }
+        self.dispatch().1.validate()
     }
     /// The typed values keyed by their snake_case names.
     pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        match self {
-            Self::ProjectAdd(e) => e.properties(),
-            Self::ProjectTag(e) => e.properties(),
-            Self::ProjectDelete(e) => e.properties(),
-            Self::MemberJoin(e) => e.properties(),
-        }
+        self.dispatch().1.properties()
     }
 }
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.dispatch().1.eq_event(other)
+    }
+}
+impl Eq for Event {}
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::ProjectAdd(e) => e.fmt(f),
-            Self::ProjectTag(e) => e.fmt(f),
-            Self::ProjectDelete(e) => e.fmt(f),
-            Self::MemberJoin(e) => e.fmt(f),
-        }
+        fmt::Display::fmt(self.dispatch().1, f)
     }
 }
 use rt::csv::{Column, CsvError, CsvReader, RowRef};

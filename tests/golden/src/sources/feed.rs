@@ -36,6 +36,7 @@ use crate::runtime as rt;
 #[allow(unused_imports)]
 use rt::check::Checker;
 use rt::complement::Slot;
+pub use rt::dispatch::Complement;
 #[allow(unused_imports)]
 use rt::names::{catalogued_serde, Catalogued, Known};
 #[allow(unused_imports)]
@@ -152,21 +153,19 @@ mod m_items {
                 user: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
+    }
+    impl Complement for Created {
+        fn case(&self) -> Option<&'static str> {
             match self {
                 Self { .. } => None,
             }
         }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
+        fn slots(&self) -> &'static [Slot<'static>] {
             Self::CASES[match self {
                 Self { .. } => 0,
             }]
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { item_id, user } => {
@@ -181,8 +180,7 @@ mod m_items {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { item_id, user } => {
@@ -210,6 +208,17 @@ mod m_items {
                 }
             }
             m
+        }
+    }
+    impl Dispatch for Created {
+        fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
+            Self::from_entry(entry).map(Event::Created)
+        }
+        fn eq_event(&self, other: &Event) -> bool {
+            matches!(other, Event::Created(o) if PartialEq::eq(self, o))
+        }
+        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            Created::to_json(self)
         }
     }
     /// `deleted`: An item is deleted.
@@ -251,21 +260,19 @@ mod m_items {
                 user: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
+    }
+    impl Complement for Deleted {
+        fn case(&self) -> Option<&'static str> {
             match self {
                 Self { .. } => None,
             }
         }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
+        fn slots(&self) -> &'static [Slot<'static>] {
             Self::CASES[match self {
                 Self { .. } => 0,
             }]
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { item_id, user } => {
@@ -280,8 +287,7 @@ mod m_items {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { item_id, user } => {
@@ -311,10 +317,35 @@ mod m_items {
             m
         }
     }
+    impl Dispatch for Deleted {
+        fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
+            Self::from_entry(entry).map(Event::Deleted)
+        }
+        fn eq_event(&self, other: &Event) -> bool {
+            matches!(other, Event::Deleted(o) if PartialEq::eq(self, o))
+        }
+        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            Deleted::to_json(self)
+        }
+    }
 }
 pub use m_items::*;
+/// What [`Event`] asks of the complement type of each action besides
+/// [`Complement`]: `Event` matches once, to the action's value as a
+/// `&dyn Dispatch`, and calls through it.
+trait Dispatch: Complement {
+    /// [`Event::from_entry`] of this action.
+    fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation>
+    where
+        Self: Sized;
+    /// Whether `other` is an event of this action with an equal value.
+    fn eq_event(&self, other: &Event) -> bool;
+    /// The entry's fields in the log's own JSON form.
+    fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value>;
+}
 /// An event of any action, with its typed complement.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Hash)]
+#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `created`: An item is created.
@@ -323,59 +354,57 @@ pub enum Event {
     Deleted(Deleted),
 }
 impl Event {
+    /// The event's action and its complement: the one `match` on the
+    /// variants that everything else goes through.
+    fn dispatch(&self) -> (Action, &dyn Dispatch) {
+        match self {
+            Self::Created(e) => (Action::Created, e),
+            Self::Deleted(e) => (Action::Deleted, e),
+        }
+    }
     /// The event's action.
     pub fn action(&self) -> Action {
-        match self {
-            Self::Created(_) => Action::Created,
-            Self::Deleted(_) => Action::Deleted,
-        }
+        self.dispatch().0
     }
     /// Reads an entry of `action` from its JSON fields.
     pub fn from_entry(
         action: Action,
         entry: &rt::object::Object<'_>,
     ) -> Result<Event, Violation> {
-        match action {
-            Action::Created => Created::from_entry(entry).map(Self::Created),
-            Action::Deleted => Deleted::from_entry(entry).map(Self::Deleted),
-        }
+        type Reader = fn(&rt::object::Object<'_>) -> Result<Event, Violation>;
+        const READERS: [Reader; 2] = [
+            <Created as Dispatch>::event_from_entry,
+            <Deleted as Dispatch>::event_from_entry,
+        ];
+        READERS[action as usize](entry)
     }
     /// The case's name, for actions with several.
     pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::Created(e) => e.case(),
-            Self::Deleted(e) => e.case(),
-        }
+        self.dispatch().1.case()
     }
     /// The complement slots of the event's case.
     pub fn slots(&self) -> &'static [Slot<'static>] {
-        match self {
-            Self::Created(e) => e.slots(),
-            Self::Deleted(e) => e.slots(),
-        }
+        self.dispatch().1.slots()
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
-        match self {
-            Self::Created(e) => e.validate(),
-            Self::Deleted(e) => e.validate(),
-        }
+        self.dispatch().1.validate()
     }
     /// The typed values keyed by their snake_case names.
     pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        match self {
-            Self::Created(e) => e.properties(),
-            Self::Deleted(e) => e.properties(),
-        }
+        self.dispatch().1.properties()
     }
 }
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.dispatch().1.eq_event(other)
+    }
+}
+impl Eq for Event {}
 impl Event {
     /// The entry in the log's own JSON form, action field included.
     pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = match self {
-            Self::Created(e) => e.to_json(),
-            Self::Deleted(e) => e.to_json(),
-        };
+        let mut m = self.dispatch().1.to_json();
         m.insert(
             "event".to_owned(),
             rt::serde_json::Value::String(self.action().name().to_owned()),
