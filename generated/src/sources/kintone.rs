@@ -44,15 +44,21 @@ use rt::value::Kind;
 use rt::values::Values;
 use rt::violation::Violation;
 /// A service that writes to the cybozu.com audit log (Common and kintone) log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Service {
     /// `Common`: Login, account settings and cybozu.com Common Administration.
     Common,
     /// `kintone`: The kintone app platform.
     Kintone,
 }
+impl fmt::Debug for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["Common", "Kintone"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Service {
-    const ALL: &'static [Self] = &[Self::Common, Self::Kintone];
+    const ALL: &'static [Self] = &[Service::Common, Service::Kintone];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["Common", "kintone"];
         NAMES[self as usize]
@@ -75,15 +81,21 @@ impl fmt::Display for Service {
 }
 catalogued_serde!(Service);
 /// A level, as logged; other forms (the Japanese UI's) are its aliases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Level {
     /// `Notice`: Important operations, such as changes to security-relevant settings.
     Notice,
     /// `Information`: Ordinary operations.
     Information,
 }
+impl fmt::Debug for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["Notice", "Information"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Level {
-    const ALL: &'static [Self] = &[Self::Notice, Self::Information];
+    const ALL: &'static [Self] = &[Level::Notice, Level::Information];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["Notice", "Information"];
         NAMES[self as usize]
@@ -110,7 +122,7 @@ impl fmt::Display for Level {
 }
 catalogued_serde!(Level);
 /// The result of the logged operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Outcome {
     /// `SUCCESS`: The operation succeeded.
     Success,
@@ -119,8 +131,18 @@ pub enum Outcome {
     /// `VALIDATION ERROR`: The operation was rejected because its input was invalid.
     ValidationError,
 }
+impl fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 3] = ["Success", "Failed", "ValidationError"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Outcome {
-    const ALL: &'static [Self] = &[Self::Success, Self::Failed, Self::ValidationError];
+    const ALL: &'static [Self] = &[
+        Outcome::Success,
+        Outcome::Failed,
+        Outcome::ValidationError,
+    ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 3] = ["SUCCESS", "FAILED", "VALIDATION ERROR"];
         NAMES[self as usize]
@@ -144,7 +166,7 @@ impl fmt::Display for Outcome {
 }
 catalogued_serde!(Outcome);
 /// A module (feature or screen) of the cybozu.com audit log (Common and kintone) log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Module {
     /// `App management`: Creating, configuring, deleting, restoring and moving apps. (service kintone)
     KintoneAppManagement,
@@ -161,15 +183,29 @@ pub enum Module {
     /// `Space template`: Space templates. (service kintone)
     KintoneSpaceTemplate,
 }
+impl fmt::Debug for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 7] = [
+            "KintoneAppManagement",
+            "KintoneSystemAdministration",
+            "CommonSystemAdministration",
+            "CommonIntegrations",
+            "KintoneSpaceManagement",
+            "KintoneSpaceOperation",
+            "KintoneSpaceTemplate",
+        ];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Module {
     const ALL: &'static [Self] = &[
-        Self::KintoneAppManagement,
-        Self::KintoneSystemAdministration,
-        Self::CommonSystemAdministration,
-        Self::CommonIntegrations,
-        Self::KintoneSpaceManagement,
-        Self::KintoneSpaceOperation,
-        Self::KintoneSpaceTemplate,
+        Module::KintoneAppManagement,
+        Module::KintoneSystemAdministration,
+        Module::CommonSystemAdministration,
+        Module::CommonIntegrations,
+        Module::KintoneSpaceManagement,
+        Module::KintoneSpaceOperation,
+        Module::KintoneSpaceTemplate,
     ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 7] = [
@@ -272,7 +308,7 @@ impl fmt::Display for Module {
 }
 catalogued_serde!(Module);
 /// An action (event type) of the cybozu.com audit log (Common and kintone) log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// `App update`: An app's settings are changed, either in App Settings or in one of the switches of Misc Settings (comments, change history, duplicate record, bulk deletion).
     AppUpdate,
@@ -339,40 +375,79 @@ pub enum Action {
     /// `Space Template add`: A space template is created.
     SpaceTemplateAdd,
 }
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 32] = [
+            "AppUpdate",
+            "AppCreate",
+            "AppCreateFromTemplateFile",
+            "AppDelete",
+            "AppRestore",
+            "AppReportDelete",
+            "AppViewDelete",
+            "AppChangeDiscard",
+            "AppChangeDeployed",
+            "AddSlackIntegration",
+            "AppMoveStarted",
+            "TemplateDownload",
+            "AddOauthClient",
+            "DeleteOauthClient",
+            "DisableIntegration",
+            "EnableIntegration",
+            "UpdateOauthClient",
+            "UpdatePermittedUsers",
+            "UpdateSlackSetting",
+            "GenerateApiToken",
+            "DeleteApiToken",
+            "AuthorizeIntegration",
+            "SpaceAdd",
+            "SpaceUpdate",
+            "SpaceDelete",
+            "SpaceRestore",
+            "SpaceJoin",
+            "SpaceLeave",
+            "SpaceBodyFileDownload",
+            "ThreadBodyFileDownload",
+            "ThreadCommentFileDownload",
+            "SpaceTemplateAdd",
+        ];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Action {
     const ALL: &'static [Self] = &[
-        Self::AppUpdate,
-        Self::AppCreate,
-        Self::AppCreateFromTemplateFile,
-        Self::AppDelete,
-        Self::AppRestore,
-        Self::AppReportDelete,
-        Self::AppViewDelete,
-        Self::AppChangeDiscard,
-        Self::AppChangeDeployed,
-        Self::AddSlackIntegration,
-        Self::AppMoveStarted,
-        Self::TemplateDownload,
-        Self::AddOauthClient,
-        Self::DeleteOauthClient,
-        Self::DisableIntegration,
-        Self::EnableIntegration,
-        Self::UpdateOauthClient,
-        Self::UpdatePermittedUsers,
-        Self::UpdateSlackSetting,
-        Self::GenerateApiToken,
-        Self::DeleteApiToken,
-        Self::AuthorizeIntegration,
-        Self::SpaceAdd,
-        Self::SpaceUpdate,
-        Self::SpaceDelete,
-        Self::SpaceRestore,
-        Self::SpaceJoin,
-        Self::SpaceLeave,
-        Self::SpaceBodyFileDownload,
-        Self::ThreadBodyFileDownload,
-        Self::ThreadCommentFileDownload,
-        Self::SpaceTemplateAdd,
+        Action::AppUpdate,
+        Action::AppCreate,
+        Action::AppCreateFromTemplateFile,
+        Action::AppDelete,
+        Action::AppRestore,
+        Action::AppReportDelete,
+        Action::AppViewDelete,
+        Action::AppChangeDiscard,
+        Action::AppChangeDeployed,
+        Action::AddSlackIntegration,
+        Action::AppMoveStarted,
+        Action::TemplateDownload,
+        Action::AddOauthClient,
+        Action::DeleteOauthClient,
+        Action::DisableIntegration,
+        Action::EnableIntegration,
+        Action::UpdateOauthClient,
+        Action::UpdatePermittedUsers,
+        Action::UpdateSlackSetting,
+        Action::GenerateApiToken,
+        Action::DeleteApiToken,
+        Action::AuthorizeIntegration,
+        Action::SpaceAdd,
+        Action::SpaceUpdate,
+        Action::SpaceDelete,
+        Action::SpaceRestore,
+        Action::SpaceJoin,
+        Action::SpaceLeave,
+        Action::SpaceBodyFileDownload,
+        Action::ThreadBodyFileDownload,
+        Action::ThreadCommentFileDownload,
+        Action::SpaceTemplateAdd,
     ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 32] = [
@@ -1334,8 +1409,8 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppUpdate)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::AppUpdate(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::AppUpdate(self.clone())
         }
         fn level(&self) -> Level {
             AppUpdate::level(self)
@@ -1435,8 +1510,8 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppCreate)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::AppCreate(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::AppCreate(self.clone())
         }
         fn level(&self) -> Level {
             AppCreate::level(self)
@@ -1560,10 +1635,8 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppCreateFromTemplateFile)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::AppCreateFromTemplateFile(o) if PartialEq::eq(self, o)
-            )
+        fn event(&self) -> Event {
+            Event::AppCreateFromTemplateFile(self.clone())
         }
         fn level(&self) -> Level {
             AppCreateFromTemplateFile::level(self)
@@ -1771,8 +1844,8 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppDelete)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::AppDelete(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::AppDelete(self.clone())
         }
         fn level(&self) -> Level {
             AppDelete::level(self)
@@ -1980,8 +2053,8 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppRestore)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::AppRestore(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::AppRestore(self.clone())
         }
         fn level(&self) -> Level {
             AppRestore::level(self)
@@ -2108,8 +2181,8 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppReportDelete)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::AppReportDelete(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::AppReportDelete(self.clone())
         }
         fn level(&self) -> Level {
             AppReportDelete::level(self)
@@ -2236,8 +2309,8 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppViewDelete)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::AppViewDelete(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::AppViewDelete(self.clone())
         }
         fn level(&self) -> Level {
             AppViewDelete::level(self)
@@ -2337,8 +2410,8 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppChangeDiscard)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::AppChangeDiscard(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::AppChangeDiscard(self.clone())
         }
         fn level(&self) -> Level {
             AppChangeDiscard::level(self)
@@ -2438,8 +2511,8 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppChangeDeployed)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::AppChangeDeployed(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::AppChangeDeployed(self.clone())
         }
         fn level(&self) -> Level {
             AppChangeDeployed::level(self)
@@ -2563,8 +2636,8 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AddSlackIntegration)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::AddSlackIntegration(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::AddSlackIntegration(self.clone())
         }
         fn level(&self) -> Level {
             AddSlackIntegration::level(self)
@@ -3006,8 +3079,8 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppMoveStarted)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::AppMoveStarted(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::AppMoveStarted(self.clone())
         }
         fn level(&self) -> Level {
             AppMoveStarted::level(self)
@@ -3193,8 +3266,8 @@ mod m_kintone_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::TemplateDownload)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::TemplateDownload(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::TemplateDownload(self.clone())
         }
         fn level(&self) -> Level {
             TemplateDownload::level(self)
@@ -3310,8 +3383,8 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AddOauthClient)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::AddOauthClient(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::AddOauthClient(self.clone())
         }
         fn level(&self) -> Level {
             AddOauthClient::level(self)
@@ -3422,8 +3495,8 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::DeleteOauthClient)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::DeleteOauthClient(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::DeleteOauthClient(self.clone())
         }
         fn level(&self) -> Level {
             DeleteOauthClient::level(self)
@@ -3531,8 +3604,8 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::DisableIntegration)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::DisableIntegration(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::DisableIntegration(self.clone())
         }
         fn level(&self) -> Level {
             DisableIntegration::level(self)
@@ -3640,8 +3713,8 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::EnableIntegration)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::EnableIntegration(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::EnableIntegration(self.clone())
         }
         fn level(&self) -> Level {
             EnableIntegration::level(self)
@@ -3752,8 +3825,8 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::UpdateOauthClient)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::UpdateOauthClient(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::UpdateOauthClient(self.clone())
         }
         fn level(&self) -> Level {
             UpdateOauthClient::level(self)
@@ -3861,8 +3934,8 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::UpdatePermittedUsers)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::UpdatePermittedUsers(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::UpdatePermittedUsers(self.clone())
         }
         fn level(&self) -> Level {
             UpdatePermittedUsers::level(self)
@@ -3962,8 +4035,8 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::UpdateSlackSetting)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::UpdateSlackSetting(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::UpdateSlackSetting(self.clone())
         }
         fn level(&self) -> Level {
             UpdateSlackSetting::level(self)
@@ -4084,8 +4157,8 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::GenerateApiToken)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::GenerateApiToken(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::GenerateApiToken(self.clone())
         }
         fn level(&self) -> Level {
             GenerateApiToken::level(self)
@@ -4175,8 +4248,8 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::DeleteApiToken)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::DeleteApiToken(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::DeleteApiToken(self.clone())
         }
         fn level(&self) -> Level {
             DeleteApiToken::level(self)
@@ -4302,8 +4375,8 @@ mod m_common_integrations {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AuthorizeIntegration)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::AuthorizeIntegration(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::AuthorizeIntegration(self.clone())
         }
         fn level(&self) -> Level {
             AuthorizeIntegration::level(self)
@@ -4408,8 +4481,8 @@ mod m_kintone_space_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceAdd)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::SpaceAdd(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::SpaceAdd(self.clone())
         }
         fn level(&self) -> Level {
             SpaceAdd::level(self)
@@ -4509,8 +4582,8 @@ mod m_kintone_space_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceUpdate)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::SpaceUpdate(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::SpaceUpdate(self.clone())
         }
         fn level(&self) -> Level {
             SpaceUpdate::level(self)
@@ -4718,8 +4791,8 @@ mod m_kintone_space_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceDelete)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::SpaceDelete(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::SpaceDelete(self.clone())
         }
         fn level(&self) -> Level {
             SpaceDelete::level(self)
@@ -4927,8 +5000,8 @@ mod m_kintone_space_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceRestore)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::SpaceRestore(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::SpaceRestore(self.clone())
         }
         fn level(&self) -> Level {
             SpaceRestore::level(self)
@@ -5033,8 +5106,8 @@ mod m_kintone_space_operation {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceJoin)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::SpaceJoin(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::SpaceJoin(self.clone())
         }
         fn level(&self) -> Level {
             SpaceJoin::level(self)
@@ -5134,8 +5207,8 @@ mod m_kintone_space_operation {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceLeave)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::SpaceLeave(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::SpaceLeave(self.clone())
         }
         fn level(&self) -> Level {
             SpaceLeave::level(self)
@@ -5259,8 +5332,8 @@ mod m_kintone_space_operation {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceBodyFileDownload)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::SpaceBodyFileDownload(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::SpaceBodyFileDownload(self.clone())
         }
         fn level(&self) -> Level {
             SpaceBodyFileDownload::level(self)
@@ -5413,8 +5486,8 @@ mod m_kintone_space_operation {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::ThreadBodyFileDownload)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::ThreadBodyFileDownload(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::ThreadBodyFileDownload(self.clone())
         }
         fn level(&self) -> Level {
             ThreadBodyFileDownload::level(self)
@@ -5605,10 +5678,8 @@ mod m_kintone_space_operation {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::ThreadCommentFileDownload)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::ThreadCommentFileDownload(o) if PartialEq::eq(self, o)
-            )
+        fn event(&self) -> Event {
+            Event::ThreadCommentFileDownload(self.clone())
         }
         fn level(&self) -> Level {
             ThreadCommentFileDownload::level(self)
@@ -5716,8 +5787,8 @@ mod m_kintone_space_template {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceTemplateAdd)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::SpaceTemplateAdd(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::SpaceTemplateAdd(self.clone())
         }
         fn level(&self) -> Level {
             SpaceTemplateAdd::level(self)
@@ -5728,19 +5799,17 @@ pub use m_kintone_space_template::*;
 /// What [`Event`] asks of the complement type of each action besides
 /// [`Complement`]: `Event` matches once, to the action's value as a
 /// `&dyn Dispatch`, and calls through it.
-trait Dispatch: Complement + fmt::Display {
+trait Dispatch: Complement + rt::dispatch::Erased + fmt::Debug + fmt::Display {
     /// [`Event::parse`] of this action.
     fn parse_event(complement: &str) -> Result<Event, Violation>
     where
         Self: Sized;
-    /// Whether `other` is an event of this action with an equal value.
-    fn eq_event(&self, other: &Event) -> bool;
+    /// A copy of the value, as an [`Event`].
+    fn event(&self) -> Event;
     /// The level this case is logged at.
     fn level(&self) -> Level;
 }
 /// An event of any action, with its typed complement.
-#[derive(Debug, Clone, Hash)]
-#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `App update`: An app's settings are changed, either in App Settings or in one of the switches of Misc Settings (comments, change history, duplicate record, bulk deletion).
@@ -5813,38 +5882,38 @@ impl Event {
     /// variants that everything else goes through.
     fn dispatch(&self) -> (Action, &dyn Dispatch) {
         match self {
-            Self::AppUpdate(e) => (Action::AppUpdate, e),
-            Self::AppCreate(e) => (Action::AppCreate, e),
-            Self::AppCreateFromTemplateFile(e) => (Action::AppCreateFromTemplateFile, e),
-            Self::AppDelete(e) => (Action::AppDelete, e),
-            Self::AppRestore(e) => (Action::AppRestore, e),
-            Self::AppReportDelete(e) => (Action::AppReportDelete, e),
-            Self::AppViewDelete(e) => (Action::AppViewDelete, e),
-            Self::AppChangeDiscard(e) => (Action::AppChangeDiscard, e),
-            Self::AppChangeDeployed(e) => (Action::AppChangeDeployed, e),
-            Self::AddSlackIntegration(e) => (Action::AddSlackIntegration, e),
-            Self::AppMoveStarted(e) => (Action::AppMoveStarted, e),
-            Self::TemplateDownload(e) => (Action::TemplateDownload, e),
-            Self::AddOauthClient(e) => (Action::AddOauthClient, e),
-            Self::DeleteOauthClient(e) => (Action::DeleteOauthClient, e),
-            Self::DisableIntegration(e) => (Action::DisableIntegration, e),
-            Self::EnableIntegration(e) => (Action::EnableIntegration, e),
-            Self::UpdateOauthClient(e) => (Action::UpdateOauthClient, e),
-            Self::UpdatePermittedUsers(e) => (Action::UpdatePermittedUsers, e),
-            Self::UpdateSlackSetting(e) => (Action::UpdateSlackSetting, e),
-            Self::GenerateApiToken(e) => (Action::GenerateApiToken, e),
-            Self::DeleteApiToken(e) => (Action::DeleteApiToken, e),
-            Self::AuthorizeIntegration(e) => (Action::AuthorizeIntegration, e),
-            Self::SpaceAdd(e) => (Action::SpaceAdd, e),
-            Self::SpaceUpdate(e) => (Action::SpaceUpdate, e),
-            Self::SpaceDelete(e) => (Action::SpaceDelete, e),
-            Self::SpaceRestore(e) => (Action::SpaceRestore, e),
-            Self::SpaceJoin(e) => (Action::SpaceJoin, e),
-            Self::SpaceLeave(e) => (Action::SpaceLeave, e),
-            Self::SpaceBodyFileDownload(e) => (Action::SpaceBodyFileDownload, e),
-            Self::ThreadBodyFileDownload(e) => (Action::ThreadBodyFileDownload, e),
-            Self::ThreadCommentFileDownload(e) => (Action::ThreadCommentFileDownload, e),
-            Self::SpaceTemplateAdd(e) => (Action::SpaceTemplateAdd, e),
+            Event::AppUpdate(e) => (Action::AppUpdate, e),
+            Event::AppCreate(e) => (Action::AppCreate, e),
+            Event::AppCreateFromTemplateFile(e) => (Action::AppCreateFromTemplateFile, e),
+            Event::AppDelete(e) => (Action::AppDelete, e),
+            Event::AppRestore(e) => (Action::AppRestore, e),
+            Event::AppReportDelete(e) => (Action::AppReportDelete, e),
+            Event::AppViewDelete(e) => (Action::AppViewDelete, e),
+            Event::AppChangeDiscard(e) => (Action::AppChangeDiscard, e),
+            Event::AppChangeDeployed(e) => (Action::AppChangeDeployed, e),
+            Event::AddSlackIntegration(e) => (Action::AddSlackIntegration, e),
+            Event::AppMoveStarted(e) => (Action::AppMoveStarted, e),
+            Event::TemplateDownload(e) => (Action::TemplateDownload, e),
+            Event::AddOauthClient(e) => (Action::AddOauthClient, e),
+            Event::DeleteOauthClient(e) => (Action::DeleteOauthClient, e),
+            Event::DisableIntegration(e) => (Action::DisableIntegration, e),
+            Event::EnableIntegration(e) => (Action::EnableIntegration, e),
+            Event::UpdateOauthClient(e) => (Action::UpdateOauthClient, e),
+            Event::UpdatePermittedUsers(e) => (Action::UpdatePermittedUsers, e),
+            Event::UpdateSlackSetting(e) => (Action::UpdateSlackSetting, e),
+            Event::GenerateApiToken(e) => (Action::GenerateApiToken, e),
+            Event::DeleteApiToken(e) => (Action::DeleteApiToken, e),
+            Event::AuthorizeIntegration(e) => (Action::AuthorizeIntegration, e),
+            Event::SpaceAdd(e) => (Action::SpaceAdd, e),
+            Event::SpaceUpdate(e) => (Action::SpaceUpdate, e),
+            Event::SpaceDelete(e) => (Action::SpaceDelete, e),
+            Event::SpaceRestore(e) => (Action::SpaceRestore, e),
+            Event::SpaceJoin(e) => (Action::SpaceJoin, e),
+            Event::SpaceLeave(e) => (Action::SpaceLeave, e),
+            Event::SpaceBodyFileDownload(e) => (Action::SpaceBodyFileDownload, e),
+            Event::ThreadBodyFileDownload(e) => (Action::ThreadBodyFileDownload, e),
+            Event::ThreadCommentFileDownload(e) => (Action::ThreadCommentFileDownload, e),
+            Event::SpaceTemplateAdd(e) => (Action::SpaceTemplateAdd, e),
         }
     }
     /// The event's action.
@@ -5911,12 +5980,66 @@ impl Event {
         self.dispatch().1.properties()
     }
 }
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 32] = [
+            "AppUpdate",
+            "AppCreate",
+            "AppCreateFromTemplateFile",
+            "AppDelete",
+            "AppRestore",
+            "AppReportDelete",
+            "AppViewDelete",
+            "AppChangeDiscard",
+            "AppChangeDeployed",
+            "AddSlackIntegration",
+            "AppMoveStarted",
+            "TemplateDownload",
+            "AddOauthClient",
+            "DeleteOauthClient",
+            "DisableIntegration",
+            "EnableIntegration",
+            "UpdateOauthClient",
+            "UpdatePermittedUsers",
+            "UpdateSlackSetting",
+            "GenerateApiToken",
+            "DeleteApiToken",
+            "AuthorizeIntegration",
+            "SpaceAdd",
+            "SpaceUpdate",
+            "SpaceDelete",
+            "SpaceRestore",
+            "SpaceJoin",
+            "SpaceLeave",
+            "SpaceBodyFileDownload",
+            "ThreadBodyFileDownload",
+            "ThreadCommentFileDownload",
+            "SpaceTemplateAdd",
+        ];
+        let (action, e) = self.dispatch();
+        f.debug_tuple(VARIANTS[action as usize]).field(&e).finish()
+    }
+}
+impl Clone for Event {
+    fn clone(&self) -> Self {
+        self.dispatch().1.event()
+    }
+}
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
-        self.dispatch().1.eq_event(other)
+        let (a, x) = self.dispatch();
+        let (b, y) = other.dispatch();
+        a == b && x.eq_erased(y.as_any())
     }
 }
 impl Eq for Event {}
+impl std::hash::Hash for Event {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let (action, e) = self.dispatch();
+        std::hash::Hash::hash(&action, state);
+        e.hash_erased(state);
+    }
+}
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.dispatch().1, f)

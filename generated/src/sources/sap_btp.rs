@@ -44,7 +44,7 @@ use rt::value::Kind;
 use rt::values::Values;
 use rt::violation::Violation;
 /// A module (feature or screen) of the SAP BTP audit log (OAuth 2.0 service security events) log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Module {
     /// `Authorization code`: Issuing and deleting OAuth authorization codes.
     AuthorizationCode,
@@ -57,13 +57,25 @@ pub enum Module {
     /// `Platform client`: Creating and deleting OAuth platform clients (platform API clients) of an account.
     PlatformClient,
 }
+impl fmt::Debug for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 5] = [
+            "AuthorizationCode",
+            "AccessToken",
+            "RefreshToken",
+            "OauthClient",
+            "PlatformClient",
+        ];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Module {
     const ALL: &'static [Self] = &[
-        Self::AuthorizationCode,
-        Self::AccessToken,
-        Self::RefreshToken,
-        Self::OauthClient,
-        Self::PlatformClient,
+        Module::AuthorizationCode,
+        Module::AccessToken,
+        Module::RefreshToken,
+        Module::OauthClient,
+        Module::PlatformClient,
     ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 5] = [
@@ -125,7 +137,7 @@ impl fmt::Display for Module {
 }
 catalogued_serde!(Module);
 /// An action (event type) of the SAP BTP audit log (OAuth 2.0 service security events) log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// `Issue OAuth authorization code`: An authorization code is issued; the record shows its first 5 symbols.
     IssueOauthAuthorizationCode,
@@ -164,26 +176,51 @@ pub enum Action {
     /// `Delete external OAuth platform client`: An external OAuth platform client is deleted; the record shows its client id in `objectID`.
     DeleteExternalOauthPlatformClient,
 }
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 18] = [
+            "IssueOauthAuthorizationCode",
+            "DeleteOauthAuthorizationCode",
+            "IssueAccessTokenForClientCredentialsFlow",
+            "IssueAccessTokenFromAuthorizationCode",
+            "IssueAccessTokenFromRefreshToken",
+            "IssueAccessTokenFromSamlBearerAssertion",
+            "DeleteAccessToken",
+            "CreateRefreshToken",
+            "CreateOauthClient",
+            "UpdateOauthClient",
+            "DeleteOauthClient",
+            "CreateOauthPlatformClient",
+            "DeleteOauthPlatformClient",
+            "CreateMultiTenantOauthPlatformClient",
+            "CreateAdminOauthPlatformClient",
+            "DeleteAdminOauthPlatformClient",
+            "CreateExternalOauthPlatformClient",
+            "DeleteExternalOauthPlatformClient",
+        ];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Action {
     const ALL: &'static [Self] = &[
-        Self::IssueOauthAuthorizationCode,
-        Self::DeleteOauthAuthorizationCode,
-        Self::IssueAccessTokenForClientCredentialsFlow,
-        Self::IssueAccessTokenFromAuthorizationCode,
-        Self::IssueAccessTokenFromRefreshToken,
-        Self::IssueAccessTokenFromSamlBearerAssertion,
-        Self::DeleteAccessToken,
-        Self::CreateRefreshToken,
-        Self::CreateOauthClient,
-        Self::UpdateOauthClient,
-        Self::DeleteOauthClient,
-        Self::CreateOauthPlatformClient,
-        Self::DeleteOauthPlatformClient,
-        Self::CreateMultiTenantOauthPlatformClient,
-        Self::CreateAdminOauthPlatformClient,
-        Self::DeleteAdminOauthPlatformClient,
-        Self::CreateExternalOauthPlatformClient,
-        Self::DeleteExternalOauthPlatformClient,
+        Action::IssueOauthAuthorizationCode,
+        Action::DeleteOauthAuthorizationCode,
+        Action::IssueAccessTokenForClientCredentialsFlow,
+        Action::IssueAccessTokenFromAuthorizationCode,
+        Action::IssueAccessTokenFromRefreshToken,
+        Action::IssueAccessTokenFromSamlBearerAssertion,
+        Action::DeleteAccessToken,
+        Action::CreateRefreshToken,
+        Action::CreateOauthClient,
+        Action::UpdateOauthClient,
+        Action::DeleteOauthClient,
+        Action::CreateOauthPlatformClient,
+        Action::DeleteOauthPlatformClient,
+        Action::CreateMultiTenantOauthPlatformClient,
+        Action::CreateAdminOauthPlatformClient,
+        Action::DeleteAdminOauthPlatformClient,
+        Action::CreateExternalOauthPlatformClient,
+        Action::DeleteExternalOauthPlatformClient,
     ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 18] = [
@@ -390,10 +427,8 @@ mod m_authorization_code {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::IssueOauthAuthorizationCode)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::IssueOauthAuthorizationCode(o) if PartialEq::eq(self, o)
-            )
+        fn event(&self) -> Event {
+            Event::IssueOauthAuthorizationCode(self.clone())
         }
     }
     /// `Delete OAuth authorization code`: An authorization code is deleted; the record shows its first 5 symbols.
@@ -491,10 +526,8 @@ mod m_authorization_code {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::DeleteOauthAuthorizationCode)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::DeleteOauthAuthorizationCode(o) if PartialEq::eq(self, o)
-            )
+        fn event(&self) -> Event {
+            Event::DeleteOauthAuthorizationCode(self.clone())
         }
     }
 }
@@ -597,11 +630,8 @@ mod m_access_token {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::IssueAccessTokenForClientCredentialsFlow)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::IssueAccessTokenForClientCredentialsFlow(o) if
-                PartialEq::eq(self, o)
-            )
+        fn event(&self) -> Event {
+            Event::IssueAccessTokenForClientCredentialsFlow(self.clone())
         }
     }
     /// `Issue access token from authorization code`: An access token is issued in exchange for an authorization code; the record shows the token's first 5 symbols.
@@ -699,11 +729,8 @@ mod m_access_token {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::IssueAccessTokenFromAuthorizationCode)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::IssueAccessTokenFromAuthorizationCode(o) if
-                PartialEq::eq(self, o)
-            )
+        fn event(&self) -> Event {
+            Event::IssueAccessTokenFromAuthorizationCode(self.clone())
         }
     }
     /// `Issue access token from refresh token`: A new access token, with a new refresh token, is issued in exchange for a refresh token; each token's first 5 symbols are logged.
@@ -801,11 +828,8 @@ mod m_access_token {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::IssueAccessTokenFromRefreshToken)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::IssueAccessTokenFromRefreshToken(o) if PartialEq::eq(self,
-                o)
-            )
+        fn event(&self) -> Event {
+            Event::IssueAccessTokenFromRefreshToken(self.clone())
         }
     }
     /// `Issue access token from SAML bearer assertion`: An access token is issued in exchange for a SAML bearer assertion; the record shows the token's first 5 symbols in `objectID`.
@@ -903,11 +927,8 @@ mod m_access_token {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::IssueAccessTokenFromSamlBearerAssertion)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::IssueAccessTokenFromSamlBearerAssertion(o) if
-                PartialEq::eq(self, o)
-            )
+        fn event(&self) -> Event {
+            Event::IssueAccessTokenFromSamlBearerAssertion(self.clone())
         }
     }
     /// `Delete access token`: An access token is deleted; the record shows its first 5 symbols.
@@ -1005,8 +1026,8 @@ mod m_access_token {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::DeleteAccessToken)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::DeleteAccessToken(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::DeleteAccessToken(self.clone())
         }
     }
 }
@@ -1109,8 +1130,8 @@ mod m_refresh_token {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::CreateRefreshToken)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::CreateRefreshToken(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::CreateRefreshToken(self.clone())
         }
     }
 }
@@ -1204,8 +1225,8 @@ mod m_oauth_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::CreateOauthClient)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::CreateOauthClient(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::CreateOauthClient(self.clone())
         }
     }
     /// `Update OAuth client`: An OAuth client's settings are changed; the record shows its client id.
@@ -1294,8 +1315,8 @@ mod m_oauth_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::UpdateOauthClient)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::UpdateOauthClient(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::UpdateOauthClient(self.clone())
         }
     }
     /// `Delete OAuth client`: An OAuth client is deleted; the record shows its client id.
@@ -1384,8 +1405,8 @@ mod m_oauth_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::DeleteOauthClient)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::DeleteOauthClient(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::DeleteOauthClient(self.clone())
         }
     }
 }
@@ -1479,10 +1500,8 @@ mod m_platform_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::CreateOauthPlatformClient)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::CreateOauthPlatformClient(o) if PartialEq::eq(self, o)
-            )
+        fn event(&self) -> Event {
+            Event::CreateOauthPlatformClient(self.clone())
         }
     }
     /// `Delete OAuth platform client`: An OAuth platform client is deleted; the record shows its client id.
@@ -1571,10 +1590,8 @@ mod m_platform_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::DeleteOauthPlatformClient)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::DeleteOauthPlatformClient(o) if PartialEq::eq(self, o)
-            )
+        fn event(&self) -> Event {
+            Event::DeleteOauthPlatformClient(self.clone())
         }
     }
     /// `Create multi-tenant OAuth platform client`: A multi-tenant OAuth platform client is created; the record shows its client id in `objectID`.
@@ -1663,11 +1680,8 @@ mod m_platform_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::CreateMultiTenantOauthPlatformClient)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::CreateMultiTenantOauthPlatformClient(o) if
-                PartialEq::eq(self, o)
-            )
+        fn event(&self) -> Event {
+            Event::CreateMultiTenantOauthPlatformClient(self.clone())
         }
     }
     /// `Create admin OAuth platform client`: An admin OAuth platform client is created; the record shows its client id.
@@ -1739,10 +1753,8 @@ mod m_platform_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::CreateAdminOauthPlatformClient)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::CreateAdminOauthPlatformClient(o) if PartialEq::eq(self, o)
-            )
+        fn event(&self) -> Event {
+            Event::CreateAdminOauthPlatformClient(self.clone())
         }
     }
     /// `Delete admin OAuth platform client`: An admin OAuth platform client is deleted; the record shows its client id.
@@ -1814,10 +1826,8 @@ mod m_platform_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::DeleteAdminOauthPlatformClient)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::DeleteAdminOauthPlatformClient(o) if PartialEq::eq(self, o)
-            )
+        fn event(&self) -> Event {
+            Event::DeleteAdminOauthPlatformClient(self.clone())
         }
     }
     /// `Create external OAuth platform client`: An external OAuth platform client is created; the record shows its client id in `objectID`.
@@ -1889,11 +1899,8 @@ mod m_platform_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::CreateExternalOauthPlatformClient)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::CreateExternalOauthPlatformClient(o) if PartialEq::eq(self,
-                o)
-            )
+        fn event(&self) -> Event {
+            Event::CreateExternalOauthPlatformClient(self.clone())
         }
     }
     /// `Delete external OAuth platform client`: An external OAuth platform client is deleted; the record shows its client id in `objectID`.
@@ -1965,11 +1972,8 @@ mod m_platform_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::DeleteExternalOauthPlatformClient)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(
-                other, Event::DeleteExternalOauthPlatformClient(o) if PartialEq::eq(self,
-                o)
-            )
+        fn event(&self) -> Event {
+            Event::DeleteExternalOauthPlatformClient(self.clone())
         }
     }
 }
@@ -1977,17 +1981,15 @@ pub use m_platform_client::*;
 /// What [`Event`] asks of the complement type of each action besides
 /// [`Complement`]: `Event` matches once, to the action's value as a
 /// `&dyn Dispatch`, and calls through it.
-trait Dispatch: Complement {
+trait Dispatch: Complement + rt::dispatch::Erased + fmt::Debug {
     /// [`Event::from_entry`] of this action.
     fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation>
     where
         Self: Sized;
-    /// Whether `other` is an event of this action with an equal value.
-    fn eq_event(&self, other: &Event) -> bool;
+    /// A copy of the value, as an [`Event`].
+    fn event(&self) -> Event;
 }
 /// An event of any action, with its typed complement.
-#[derive(Debug, Clone, Hash)]
-#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `Issue OAuth authorization code`: An authorization code is issued; the record shows its first 5 symbols.
@@ -2032,44 +2034,44 @@ impl Event {
     /// variants that everything else goes through.
     fn dispatch(&self) -> (Action, &dyn Dispatch) {
         match self {
-            Self::IssueOauthAuthorizationCode(e) => {
+            Event::IssueOauthAuthorizationCode(e) => {
                 (Action::IssueOauthAuthorizationCode, e)
             }
-            Self::DeleteOauthAuthorizationCode(e) => {
+            Event::DeleteOauthAuthorizationCode(e) => {
                 (Action::DeleteOauthAuthorizationCode, e)
             }
-            Self::IssueAccessTokenForClientCredentialsFlow(e) => {
+            Event::IssueAccessTokenForClientCredentialsFlow(e) => {
                 (Action::IssueAccessTokenForClientCredentialsFlow, e)
             }
-            Self::IssueAccessTokenFromAuthorizationCode(e) => {
+            Event::IssueAccessTokenFromAuthorizationCode(e) => {
                 (Action::IssueAccessTokenFromAuthorizationCode, e)
             }
-            Self::IssueAccessTokenFromRefreshToken(e) => {
+            Event::IssueAccessTokenFromRefreshToken(e) => {
                 (Action::IssueAccessTokenFromRefreshToken, e)
             }
-            Self::IssueAccessTokenFromSamlBearerAssertion(e) => {
+            Event::IssueAccessTokenFromSamlBearerAssertion(e) => {
                 (Action::IssueAccessTokenFromSamlBearerAssertion, e)
             }
-            Self::DeleteAccessToken(e) => (Action::DeleteAccessToken, e),
-            Self::CreateRefreshToken(e) => (Action::CreateRefreshToken, e),
-            Self::CreateOauthClient(e) => (Action::CreateOauthClient, e),
-            Self::UpdateOauthClient(e) => (Action::UpdateOauthClient, e),
-            Self::DeleteOauthClient(e) => (Action::DeleteOauthClient, e),
-            Self::CreateOauthPlatformClient(e) => (Action::CreateOauthPlatformClient, e),
-            Self::DeleteOauthPlatformClient(e) => (Action::DeleteOauthPlatformClient, e),
-            Self::CreateMultiTenantOauthPlatformClient(e) => {
+            Event::DeleteAccessToken(e) => (Action::DeleteAccessToken, e),
+            Event::CreateRefreshToken(e) => (Action::CreateRefreshToken, e),
+            Event::CreateOauthClient(e) => (Action::CreateOauthClient, e),
+            Event::UpdateOauthClient(e) => (Action::UpdateOauthClient, e),
+            Event::DeleteOauthClient(e) => (Action::DeleteOauthClient, e),
+            Event::CreateOauthPlatformClient(e) => (Action::CreateOauthPlatformClient, e),
+            Event::DeleteOauthPlatformClient(e) => (Action::DeleteOauthPlatformClient, e),
+            Event::CreateMultiTenantOauthPlatformClient(e) => {
                 (Action::CreateMultiTenantOauthPlatformClient, e)
             }
-            Self::CreateAdminOauthPlatformClient(e) => {
+            Event::CreateAdminOauthPlatformClient(e) => {
                 (Action::CreateAdminOauthPlatformClient, e)
             }
-            Self::DeleteAdminOauthPlatformClient(e) => {
+            Event::DeleteAdminOauthPlatformClient(e) => {
                 (Action::DeleteAdminOauthPlatformClient, e)
             }
-            Self::CreateExternalOauthPlatformClient(e) => {
+            Event::CreateExternalOauthPlatformClient(e) => {
                 (Action::CreateExternalOauthPlatformClient, e)
             }
-            Self::DeleteExternalOauthPlatformClient(e) => {
+            Event::DeleteExternalOauthPlatformClient(e) => {
                 (Action::DeleteExternalOauthPlatformClient, e)
             }
         }
@@ -2123,12 +2125,52 @@ impl Event {
         self.dispatch().1.properties()
     }
 }
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 18] = [
+            "IssueOauthAuthorizationCode",
+            "DeleteOauthAuthorizationCode",
+            "IssueAccessTokenForClientCredentialsFlow",
+            "IssueAccessTokenFromAuthorizationCode",
+            "IssueAccessTokenFromRefreshToken",
+            "IssueAccessTokenFromSamlBearerAssertion",
+            "DeleteAccessToken",
+            "CreateRefreshToken",
+            "CreateOauthClient",
+            "UpdateOauthClient",
+            "DeleteOauthClient",
+            "CreateOauthPlatformClient",
+            "DeleteOauthPlatformClient",
+            "CreateMultiTenantOauthPlatformClient",
+            "CreateAdminOauthPlatformClient",
+            "DeleteAdminOauthPlatformClient",
+            "CreateExternalOauthPlatformClient",
+            "DeleteExternalOauthPlatformClient",
+        ];
+        let (action, e) = self.dispatch();
+        f.debug_tuple(VARIANTS[action as usize]).field(&e).finish()
+    }
+}
+impl Clone for Event {
+    fn clone(&self) -> Self {
+        self.dispatch().1.event()
+    }
+}
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
-        self.dispatch().1.eq_event(other)
+        let (a, x) = self.dispatch();
+        let (b, y) = other.dispatch();
+        a == b && x.eq_erased(y.as_any())
     }
 }
 impl Eq for Event {}
+impl std::hash::Hash for Event {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let (action, e) = self.dispatch();
+        std::hash::Hash::hash(&action, state);
+        e.hash_erased(state);
+    }
+}
 use rt::envelope::Attributes;
 pub use rt::rules::{MessageField, Rule};
 use rt::violation::Code;

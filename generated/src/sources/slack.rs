@@ -44,13 +44,19 @@ use rt::value::Kind;
 use rt::values::Values;
 use rt::violation::Violation;
 /// A module (feature or screen) of the Slack integration logs (team.integrationLogs) log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Module {
     /// `team.integrationLogs`: The integration activity of a workspace: services and API apps being added, removed, enabled, disabled, expanded and updated. The action is the entry's `change_type`.
     TeamIntegrationLogs,
 }
+impl fmt::Debug for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 1] = ["TeamIntegrationLogs"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Module {
-    const ALL: &'static [Self] = &[Self::TeamIntegrationLogs];
+    const ALL: &'static [Self] = &[Module::TeamIntegrationLogs];
     fn name(self) -> &'static str {
         const NAMES: [&str; 1] = ["team.integrationLogs"];
         NAMES[self as usize]
@@ -86,7 +92,7 @@ impl fmt::Display for Module {
 }
 catalogued_serde!(Module);
 /// An action (event type) of the Slack integration logs (team.integrationLogs) log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// `added`: An integration is added to the workspace.
     Added,
@@ -101,14 +107,27 @@ pub enum Action {
     /// `updated`: An integration's configuration changes, such as a feed being added to the RSS integration.
     Updated,
 }
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 6] = [
+            "Added",
+            "Removed",
+            "Enabled",
+            "Disabled",
+            "Expanded",
+            "Updated",
+        ];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Action {
     const ALL: &'static [Self] = &[
-        Self::Added,
-        Self::Removed,
-        Self::Enabled,
-        Self::Disabled,
-        Self::Expanded,
-        Self::Updated,
+        Action::Added,
+        Action::Removed,
+        Action::Enabled,
+        Action::Disabled,
+        Action::Expanded,
+        Action::Updated,
     ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 6] = [
@@ -877,8 +896,8 @@ mod m_team_integration_logs {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Added)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::Added(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::Added(self.clone())
         }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Added::to_json(self)
@@ -1491,8 +1510,8 @@ mod m_team_integration_logs {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Removed)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::Removed(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::Removed(self.clone())
         }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Removed::to_json(self)
@@ -2105,8 +2124,8 @@ mod m_team_integration_logs {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Enabled)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::Enabled(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::Enabled(self.clone())
         }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Enabled::to_json(self)
@@ -2765,8 +2784,8 @@ mod m_team_integration_logs {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Disabled)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::Disabled(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::Disabled(self.clone())
         }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Disabled::to_json(self)
@@ -3379,8 +3398,8 @@ mod m_team_integration_logs {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Expanded)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::Expanded(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::Expanded(self.clone())
         }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Expanded::to_json(self)
@@ -3993,8 +4012,8 @@ mod m_team_integration_logs {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Updated)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::Updated(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::Updated(self.clone())
         }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Updated::to_json(self)
@@ -4005,19 +4024,17 @@ pub use m_team_integration_logs::*;
 /// What [`Event`] asks of the complement type of each action besides
 /// [`Complement`]: `Event` matches once, to the action's value as a
 /// `&dyn Dispatch`, and calls through it.
-trait Dispatch: Complement {
+trait Dispatch: Complement + rt::dispatch::Erased + fmt::Debug {
     /// [`Event::from_entry`] of this action.
     fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation>
     where
         Self: Sized;
-    /// Whether `other` is an event of this action with an equal value.
-    fn eq_event(&self, other: &Event) -> bool;
+    /// A copy of the value, as an [`Event`].
+    fn event(&self) -> Event;
     /// The entry's fields in the log's own JSON form.
     fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value>;
 }
 /// An event of any action, with its typed complement.
-#[derive(Debug, Clone, Hash)]
-#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `added`: An integration is added to the workspace.
@@ -4038,12 +4055,12 @@ impl Event {
     /// variants that everything else goes through.
     fn dispatch(&self) -> (Action, &dyn Dispatch) {
         match self {
-            Self::Added(e) => (Action::Added, e),
-            Self::Removed(e) => (Action::Removed, e),
-            Self::Enabled(e) => (Action::Enabled, e),
-            Self::Disabled(e) => (Action::Disabled, e),
-            Self::Expanded(e) => (Action::Expanded, e),
-            Self::Updated(e) => (Action::Updated, e),
+            Event::Added(e) => (Action::Added, e),
+            Event::Removed(e) => (Action::Removed, e),
+            Event::Enabled(e) => (Action::Enabled, e),
+            Event::Disabled(e) => (Action::Disabled, e),
+            Event::Expanded(e) => (Action::Expanded, e),
+            Event::Updated(e) => (Action::Updated, e),
         }
     }
     /// The event's action.
@@ -4083,12 +4100,40 @@ impl Event {
         self.dispatch().1.properties()
     }
 }
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 6] = [
+            "Added",
+            "Removed",
+            "Enabled",
+            "Disabled",
+            "Expanded",
+            "Updated",
+        ];
+        let (action, e) = self.dispatch();
+        f.debug_tuple(VARIANTS[action as usize]).field(&e).finish()
+    }
+}
+impl Clone for Event {
+    fn clone(&self) -> Self {
+        self.dispatch().1.event()
+    }
+}
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
-        self.dispatch().1.eq_event(other)
+        let (a, x) = self.dispatch();
+        let (b, y) = other.dispatch();
+        a == b && x.eq_erased(y.as_any())
     }
 }
 impl Eq for Event {}
+impl std::hash::Hash for Event {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let (action, e) = self.dispatch();
+        std::hash::Hash::hash(&action, state);
+        e.hash_erased(state);
+    }
+}
 impl Event {
     /// The entry in the log's own JSON form, action field included.
     pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {

@@ -101,15 +101,26 @@ fn closed(c: Closed<'_>) -> TokenStream {
             }
         }
     });
+    let variants: Vec<String> = c.members.iter().map(|m| m.ident.clone()).collect();
     quote! {
         #type_doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #ty {
             #(#docs #idents,)*
         }
 
+        // As derived, by a table: a derived `Debug` is a `match` with an arm
+        // per member, and rustc's time for it grows faster than the members.
+        impl fmt::Debug for #ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                const VARIANTS: [&str; #n] = [#(#variants),*];
+                f.write_str(VARIANTS[*self as usize])
+            }
+        }
+
         impl Catalogued for #ty {
-            const ALL: &'static [Self] = &[#(Self::#idents),*];
+            // The enum's name, not `Self`: see `Event::dispatch`.
+            const ALL: &'static [Self] = &[#(#ty::#idents),*];
             fn name(self) -> &'static str {
                 const NAMES: [&str; #n] = [#(#names),*];
                 NAMES[self as usize]
@@ -1146,9 +1157,7 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
             let dispatch_impl = quote! {
                 impl Dispatch for #ty {
                     #read_event
-                    fn eq_event(&self, other: &Event) -> bool {
-                        matches!(other, Event::#ty(o) if PartialEq::eq(self, o))
-                    }
+                    fn event(&self) -> Event { Event::#ty(self.clone()) }
                     #level_impl
                     #to_json_impl
                 }
@@ -1216,14 +1225,15 @@ fn rebind_ignore(bind: &TokenStream) -> TokenStream {
 /// which it reaches the actions' complement types.
 ///
 /// `Event` matches on its variants once, in `dispatch`, to the action and its
-/// complement as a `&dyn Dispatch`; its methods and `PartialEq` go through
-/// that, and `parse`/`from_entry` through a table of readers indexed by the
-/// action. A `match` with an arm per action in each of them (or a derived
-/// `PartialEq`) would make rustc's time grow faster than the catalog.
+/// complement as a `&dyn Dispatch`; its methods and standard traits go
+/// through that, and `parse`/`from_entry` through a table of readers indexed
+/// by the action. A `match` with an arm per action in each of them (or a
+/// derive) would make rustc's time grow faster than the catalog.
 pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
     let derive = serde.derive();
     let actions: Vec<&ir::Action> = source.actions().map(|(_, a)| a).collect();
     let ids: Vec<_> = actions.iter().map(|a| type_ident(&a.name)).collect();
+    let variants: Vec<String> = ids.iter().map(ToString::to_string).collect();
     let n = Literal::usize_unsuffixed(actions.len());
     let docs: Vec<_> = actions
         .iter()
@@ -1321,11 +1331,11 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
         /// What [`Event`] asks of the complement type of each action besides
         /// [`Complement`]: `Event` matches once, to the action's value as a
         /// `&dyn Dispatch`, and calls through it.
-        trait Dispatch: Complement #display_bound {
+        trait Dispatch: Complement + rt::dispatch::Erased + fmt::Debug #display_bound {
             #read_decl
 
-            /// Whether `other` is an event of this action with an equal value.
-            fn eq_event(&self, other: &Event) -> bool;
+            /// A copy of the value, as an [`Event`].
+            fn event(&self) -> Event;
 
             #level_decl
 
@@ -1333,12 +1343,6 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
         }
 
         /// An event of any action, with its typed complement.
-        // The derived `PartialEq` would take rustc time quadratic in the number
-        // of actions (its exhaustiveness check), so it goes through `dispatch`
-        // below, comparing as the derived one would. The other derives are
-        // not compiled here unless used.
-        #[derive(Debug, Clone, Hash)]
-        #[allow(clippy::derived_hash_with_manual_eq)]
         #derive
         pub enum Event { #(#docs #ids(#ids),)* }
 
@@ -1346,7 +1350,9 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
             /// The event's action and its complement: the one `match` on the
             /// variants that everything else goes through.
             fn dispatch(&self) -> (Action, &dyn Dispatch) {
-                match self { #(Self::#ids(e) => (Action::#ids, e),)* }
+                // `Event::`, not `Self::`: rustc looks a variant up through
+                // `Self` by a linear search, through the enum's name by a table.
+                match self { #(Event::#ids(e) => (Action::#ids, e),)* }
             }
 
             /// The event's action.
@@ -1379,13 +1385,39 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
             }
         }
 
+        // The standard traits as derived, through `dispatch`: derived, each
+        // would be another `match` with an arm per action.
+        impl fmt::Debug for Event {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                const VARIANTS: [&str; #n] = [#(#variants),*];
+                let (action, e) = self.dispatch();
+                f.debug_tuple(VARIANTS[action as usize]).field(&e).finish()
+            }
+        }
+
+        impl Clone for Event {
+            fn clone(&self) -> Self {
+                self.dispatch().1.event()
+            }
+        }
+
         impl PartialEq for Event {
             fn eq(&self, other: &Self) -> bool {
-                self.dispatch().1.eq_event(other)
+                let (a, x) = self.dispatch();
+                let (b, y) = other.dispatch();
+                a == b && x.eq_erased(y.as_any())
             }
         }
 
         impl Eq for Event {}
+
+        impl std::hash::Hash for Event {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                let (action, e) = self.dispatch();
+                std::hash::Hash::hash(&action, state);
+                e.hash_erased(state);
+            }
+        }
 
         #display
     }

@@ -44,15 +44,21 @@ use rt::value::Kind;
 use rt::values::Values;
 use rt::violation::Violation;
 /// A service that writes to the Demo audit log log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Service {
     /// `Core`: The core service.
     Core,
     /// `Extra`: An add-on service.
     Extra,
 }
+impl fmt::Debug for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["Core", "Extra"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Service {
-    const ALL: &'static [Self] = &[Self::Core, Self::Extra];
+    const ALL: &'static [Self] = &[Service::Core, Service::Extra];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["Core", "Extra"];
         NAMES[self as usize]
@@ -72,15 +78,21 @@ impl fmt::Display for Service {
 }
 catalogued_serde!(Service);
 /// A level, as logged; other forms (the Japanese UI's) are its aliases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Level {
     /// `Notice`: Important operations.
     Notice,
     /// `Information`: Ordinary operations.
     Information,
 }
+impl fmt::Debug for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["Notice", "Information"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Level {
-    const ALL: &'static [Self] = &[Self::Notice, Self::Information];
+    const ALL: &'static [Self] = &[Level::Notice, Level::Information];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["Notice", "Information"];
         NAMES[self as usize]
@@ -103,15 +115,21 @@ impl fmt::Display for Level {
 }
 catalogued_serde!(Level);
 /// The result of the logged operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Outcome {
     /// `SUCCESS`: The operation succeeded.
     Success,
     /// `FAILED`: The operation failed.
     Failed,
 }
+impl fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["Success", "Failed"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Outcome {
-    const ALL: &'static [Self] = &[Self::Success, Self::Failed];
+    const ALL: &'static [Self] = &[Outcome::Success, Outcome::Failed];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["SUCCESS", "FAILED"];
         NAMES[self as usize]
@@ -134,17 +152,23 @@ impl fmt::Display for Outcome {
 }
 catalogued_serde!(Outcome);
 /// A module (feature or screen) of the Demo audit log log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Module {
     /// `Project management`: Creating, tagging and deleting projects. (service Core)
     CoreProjectManagement,
     /// `Member operation`: Joining projects. (service Extra)
     ExtraMemberOperation,
 }
+impl fmt::Debug for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["CoreProjectManagement", "ExtraMemberOperation"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Module {
     const ALL: &'static [Self] = &[
-        Self::CoreProjectManagement,
-        Self::ExtraMemberOperation,
+        Module::CoreProjectManagement,
+        Module::ExtraMemberOperation,
     ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["Project management", "Member operation"];
@@ -188,7 +212,7 @@ impl fmt::Display for Module {
 }
 catalogued_serde!(Module);
 /// An action (event type) of the Demo audit log log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// `Project add`: A project is created.
     ProjectAdd,
@@ -199,12 +223,23 @@ pub enum Action {
     /// `Member join`: A member joins a project.
     MemberJoin,
 }
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 4] = [
+            "ProjectAdd",
+            "ProjectTag",
+            "ProjectDelete",
+            "MemberJoin",
+        ];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Action {
     const ALL: &'static [Self] = &[
-        Self::ProjectAdd,
-        Self::ProjectTag,
-        Self::ProjectDelete,
-        Self::MemberJoin,
+        Action::ProjectAdd,
+        Action::ProjectTag,
+        Action::ProjectDelete,
+        Action::MemberJoin,
     ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 4] = [
@@ -454,8 +489,8 @@ mod m_core_project_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::ProjectAdd)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::ProjectAdd(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::ProjectAdd(self.clone())
         }
         fn level(&self) -> Level {
             ProjectAdd::level(self)
@@ -557,8 +592,8 @@ mod m_core_project_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::ProjectTag)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::ProjectTag(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::ProjectTag(self.clone())
         }
         fn level(&self) -> Level {
             ProjectTag::level(self)
@@ -766,8 +801,8 @@ mod m_core_project_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::ProjectDelete)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::ProjectDelete(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::ProjectDelete(self.clone())
         }
         fn level(&self) -> Level {
             ProjectDelete::level(self)
@@ -887,8 +922,8 @@ mod m_extra_member_operation {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::MemberJoin)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::MemberJoin(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::MemberJoin(self.clone())
         }
         fn level(&self) -> Level {
             MemberJoin::level(self)
@@ -899,19 +934,17 @@ pub use m_extra_member_operation::*;
 /// What [`Event`] asks of the complement type of each action besides
 /// [`Complement`]: `Event` matches once, to the action's value as a
 /// `&dyn Dispatch`, and calls through it.
-trait Dispatch: Complement + fmt::Display {
+trait Dispatch: Complement + rt::dispatch::Erased + fmt::Debug + fmt::Display {
     /// [`Event::parse`] of this action.
     fn parse_event(complement: &str) -> Result<Event, Violation>
     where
         Self: Sized;
-    /// Whether `other` is an event of this action with an equal value.
-    fn eq_event(&self, other: &Event) -> bool;
+    /// A copy of the value, as an [`Event`].
+    fn event(&self) -> Event;
     /// The level this case is logged at.
     fn level(&self) -> Level;
 }
 /// An event of any action, with its typed complement.
-#[derive(Debug, Clone, Hash)]
-#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `Project add`: A project is created.
@@ -928,10 +961,10 @@ impl Event {
     /// variants that everything else goes through.
     fn dispatch(&self) -> (Action, &dyn Dispatch) {
         match self {
-            Self::ProjectAdd(e) => (Action::ProjectAdd, e),
-            Self::ProjectTag(e) => (Action::ProjectTag, e),
-            Self::ProjectDelete(e) => (Action::ProjectDelete, e),
-            Self::MemberJoin(e) => (Action::MemberJoin, e),
+            Event::ProjectAdd(e) => (Action::ProjectAdd, e),
+            Event::ProjectTag(e) => (Action::ProjectTag, e),
+            Event::ProjectDelete(e) => (Action::ProjectDelete, e),
+            Event::MemberJoin(e) => (Action::MemberJoin, e),
         }
     }
     /// The event's action.
@@ -970,12 +1003,38 @@ impl Event {
         self.dispatch().1.properties()
     }
 }
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 4] = [
+            "ProjectAdd",
+            "ProjectTag",
+            "ProjectDelete",
+            "MemberJoin",
+        ];
+        let (action, e) = self.dispatch();
+        f.debug_tuple(VARIANTS[action as usize]).field(&e).finish()
+    }
+}
+impl Clone for Event {
+    fn clone(&self) -> Self {
+        self.dispatch().1.event()
+    }
+}
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
-        self.dispatch().1.eq_event(other)
+        let (a, x) = self.dispatch();
+        let (b, y) = other.dispatch();
+        a == b && x.eq_erased(y.as_any())
     }
 }
 impl Eq for Event {}
+impl std::hash::Hash for Event {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let (action, e) = self.dispatch();
+        std::hash::Hash::hash(&action, state);
+        e.hash_erased(state);
+    }
+}
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.dispatch().1, f)

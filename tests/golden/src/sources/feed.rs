@@ -44,13 +44,19 @@ use rt::value::Kind;
 use rt::values::Values;
 use rt::violation::Violation;
 /// A module (feature or screen) of the Demo feed log log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Module {
     /// `items`: Items being created and deleted.
     Items,
 }
+impl fmt::Debug for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 1] = ["Items"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Module {
-    const ALL: &'static [Self] = &[Self::Items];
+    const ALL: &'static [Self] = &[Module::Items];
     fn name(self) -> &'static str {
         const NAMES: [&str; 1] = ["items"];
         NAMES[self as usize]
@@ -75,15 +81,21 @@ impl fmt::Display for Module {
 }
 catalogued_serde!(Module);
 /// An action (event type) of the Demo feed log log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// `created`: An item is created.
     Created,
     /// `deleted`: An item is deleted.
     Deleted,
 }
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["Created", "Deleted"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Action {
-    const ALL: &'static [Self] = &[Self::Created, Self::Deleted];
+    const ALL: &'static [Self] = &[Action::Created, Action::Deleted];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["created", "deleted"];
         NAMES[self as usize]
@@ -214,8 +226,8 @@ mod m_items {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Created)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::Created(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::Created(self.clone())
         }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Created::to_json(self)
@@ -321,8 +333,8 @@ mod m_items {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Deleted)
         }
-        fn eq_event(&self, other: &Event) -> bool {
-            matches!(other, Event::Deleted(o) if PartialEq::eq(self, o))
+        fn event(&self) -> Event {
+            Event::Deleted(self.clone())
         }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Deleted::to_json(self)
@@ -333,19 +345,17 @@ pub use m_items::*;
 /// What [`Event`] asks of the complement type of each action besides
 /// [`Complement`]: `Event` matches once, to the action's value as a
 /// `&dyn Dispatch`, and calls through it.
-trait Dispatch: Complement {
+trait Dispatch: Complement + rt::dispatch::Erased + fmt::Debug {
     /// [`Event::from_entry`] of this action.
     fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation>
     where
         Self: Sized;
-    /// Whether `other` is an event of this action with an equal value.
-    fn eq_event(&self, other: &Event) -> bool;
+    /// A copy of the value, as an [`Event`].
+    fn event(&self) -> Event;
     /// The entry's fields in the log's own JSON form.
     fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value>;
 }
 /// An event of any action, with its typed complement.
-#[derive(Debug, Clone, Hash)]
-#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `created`: An item is created.
@@ -358,8 +368,8 @@ impl Event {
     /// variants that everything else goes through.
     fn dispatch(&self) -> (Action, &dyn Dispatch) {
         match self {
-            Self::Created(e) => (Action::Created, e),
-            Self::Deleted(e) => (Action::Deleted, e),
+            Event::Created(e) => (Action::Created, e),
+            Event::Deleted(e) => (Action::Deleted, e),
         }
     }
     /// The event's action.
@@ -395,12 +405,33 @@ impl Event {
         self.dispatch().1.properties()
     }
 }
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["Created", "Deleted"];
+        let (action, e) = self.dispatch();
+        f.debug_tuple(VARIANTS[action as usize]).field(&e).finish()
+    }
+}
+impl Clone for Event {
+    fn clone(&self) -> Self {
+        self.dispatch().1.event()
+    }
+}
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
-        self.dispatch().1.eq_event(other)
+        let (a, x) = self.dispatch();
+        let (b, y) = other.dispatch();
+        a == b && x.eq_erased(y.as_any())
     }
 }
 impl Eq for Event {}
+impl std::hash::Hash for Event {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let (action, e) = self.dispatch();
+        std::hash::Hash::hash(&action, state);
+        e.hash_erased(state);
+    }
+}
 impl Event {
     /// The entry in the log's own JSON form, action field included.
     pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
