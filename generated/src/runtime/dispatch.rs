@@ -6,11 +6,10 @@
 //! traits would each be a `match` with one arm per action if written (or
 //! derived) directly, and rustc's time for such functions grows faster than
 //! the number of actions: the exhaustiveness check of a derived `PartialEq`,
-//! for one, is quadratic. [`Erased`] lets the standard traits go through the
-//! trait object too.
+//! for one, is quadratic. [`Erased`] lets `PartialEq` go through the trait
+//! object too.
 
 use std::any::Any;
-use std::hash::{Hash, Hasher};
 
 use super::complement::Slot;
 use super::violation::Violation;
@@ -33,22 +32,19 @@ pub trait Complement {
     fn validate(&self) -> Vec<Violation>;
 }
 
-/// Equality and hashing of a value whose type is known only at run time:
-/// what a generated `Event`'s `PartialEq` and `Hash` ask of its actions'
-/// complement types, reached through its one `match`. Implemented for every
-/// type that has `PartialEq` and `Hash`.
+/// Equality with a value whose type is known only at run time: what a
+/// generated `Event`'s `PartialEq` asks of its actions' complement types,
+/// reached through its one `match`. Implemented for every type that has
+/// `PartialEq`.
 pub trait Erased: Any {
     /// The value as [`Any`], for [`Erased::eq_erased`] of another value.
     fn as_any(&self) -> &dyn Any;
 
     /// Whether `other` is a value of the same type, equal to this one.
     fn eq_erased(&self, other: &dyn Any) -> bool;
-
-    /// Feeds the value to `state`, as [`Hash::hash`] does.
-    fn hash_erased(&self, state: &mut dyn Hasher);
 }
 
-impl<T: Any + PartialEq + Hash> Erased for T {
+impl<T: Any + PartialEq> Erased for T {
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -59,16 +55,11 @@ impl<T: Any + PartialEq + Hash> Erased for T {
             None => false,
         }
     }
-
-    fn hash_erased(&self, mut state: &mut dyn Hasher) {
-        self.hash(&mut state);
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::hash_map::DefaultHasher;
 
     #[test]
     fn equal_only_to_the_same_type_and_value() {
@@ -77,14 +68,5 @@ mod tests {
         assert!(!a.eq_erased(8_u64.as_any()));
         assert!(!a.eq_erased(7_i64.as_any()));
         assert!(!a.eq_erased(String::from("7").as_any()));
-    }
-
-    #[test]
-    fn hashes_as_the_value_does() {
-        let mut erased = DefaultHasher::new();
-        (&"x".to_owned() as &dyn Erased).hash_erased(&mut erased);
-        let mut direct = DefaultHasher::new();
-        "x".to_owned().hash(&mut direct);
-        assert_eq!(erased.finish(), direct.finish());
     }
 }

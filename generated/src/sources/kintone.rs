@@ -1409,9 +1409,6 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppUpdate)
         }
-        fn event(&self) -> Event {
-            Event::AppUpdate(self.clone())
-        }
         fn level(&self) -> Level {
             AppUpdate::level(self)
         }
@@ -1509,9 +1506,6 @@ mod m_kintone_app_management {
     impl Dispatch for AppCreate {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppCreate)
-        }
-        fn event(&self) -> Event {
-            Event::AppCreate(self.clone())
         }
         fn level(&self) -> Level {
             AppCreate::level(self)
@@ -1634,9 +1628,6 @@ mod m_kintone_app_management {
     impl Dispatch for AppCreateFromTemplateFile {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppCreateFromTemplateFile)
-        }
-        fn event(&self) -> Event {
-            Event::AppCreateFromTemplateFile(self.clone())
         }
         fn level(&self) -> Level {
             AppCreateFromTemplateFile::level(self)
@@ -1844,9 +1835,6 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppDelete)
         }
-        fn event(&self) -> Event {
-            Event::AppDelete(self.clone())
-        }
         fn level(&self) -> Level {
             AppDelete::level(self)
         }
@@ -2053,9 +2041,6 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppRestore)
         }
-        fn event(&self) -> Event {
-            Event::AppRestore(self.clone())
-        }
         fn level(&self) -> Level {
             AppRestore::level(self)
         }
@@ -2180,9 +2165,6 @@ mod m_kintone_app_management {
     impl Dispatch for AppReportDelete {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppReportDelete)
-        }
-        fn event(&self) -> Event {
-            Event::AppReportDelete(self.clone())
         }
         fn level(&self) -> Level {
             AppReportDelete::level(self)
@@ -2309,9 +2291,6 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppViewDelete)
         }
-        fn event(&self) -> Event {
-            Event::AppViewDelete(self.clone())
-        }
         fn level(&self) -> Level {
             AppViewDelete::level(self)
         }
@@ -2410,9 +2389,6 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppChangeDiscard)
         }
-        fn event(&self) -> Event {
-            Event::AppChangeDiscard(self.clone())
-        }
         fn level(&self) -> Level {
             AppChangeDiscard::level(self)
         }
@@ -2510,9 +2486,6 @@ mod m_kintone_app_management {
     impl Dispatch for AppChangeDeployed {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppChangeDeployed)
-        }
-        fn event(&self) -> Event {
-            Event::AppChangeDeployed(self.clone())
         }
         fn level(&self) -> Level {
             AppChangeDeployed::level(self)
@@ -2635,9 +2608,6 @@ mod m_kintone_app_management {
     impl Dispatch for AddSlackIntegration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AddSlackIntegration)
-        }
-        fn event(&self) -> Event {
-            Event::AddSlackIntegration(self.clone())
         }
         fn level(&self) -> Level {
             AddSlackIntegration::level(self)
@@ -3079,9 +3049,6 @@ mod m_kintone_app_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AppMoveStarted)
         }
-        fn event(&self) -> Event {
-            Event::AppMoveStarted(self.clone())
-        }
         fn level(&self) -> Level {
             AppMoveStarted::level(self)
         }
@@ -3266,9 +3233,6 @@ mod m_kintone_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::TemplateDownload)
         }
-        fn event(&self) -> Event {
-            Event::TemplateDownload(self.clone())
-        }
         fn level(&self) -> Level {
             TemplateDownload::level(self)
         }
@@ -3383,9 +3347,6 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AddOauthClient)
         }
-        fn event(&self) -> Event {
-            Event::AddOauthClient(self.clone())
-        }
         fn level(&self) -> Level {
             AddOauthClient::level(self)
         }
@@ -3495,9 +3456,6 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::DeleteOauthClient)
         }
-        fn event(&self) -> Event {
-            Event::DeleteOauthClient(self.clone())
-        }
         fn level(&self) -> Level {
             DeleteOauthClient::level(self)
         }
@@ -3604,9 +3562,6 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::DisableIntegration)
         }
-        fn event(&self) -> Event {
-            Event::DisableIntegration(self.clone())
-        }
         fn level(&self) -> Level {
             DisableIntegration::level(self)
         }
@@ -3712,9 +3667,6 @@ mod m_common_system_administration {
     impl Dispatch for EnableIntegration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::EnableIntegration)
-        }
-        fn event(&self) -> Event {
-            Event::EnableIntegration(self.clone())
         }
         fn level(&self) -> Level {
             EnableIntegration::level(self)
@@ -3825,9 +3777,6 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::UpdateOauthClient)
         }
-        fn event(&self) -> Event {
-            Event::UpdateOauthClient(self.clone())
-        }
         fn level(&self) -> Level {
             UpdateOauthClient::level(self)
         }
@@ -3934,9 +3883,6 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::UpdatePermittedUsers)
         }
-        fn event(&self) -> Event {
-            Event::UpdatePermittedUsers(self.clone())
-        }
         fn level(&self) -> Level {
             UpdatePermittedUsers::level(self)
         }
@@ -4034,9 +3980,6 @@ mod m_common_system_administration {
     impl Dispatch for UpdateSlackSetting {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::UpdateSlackSetting)
-        }
-        fn event(&self) -> Event {
-            Event::UpdateSlackSetting(self.clone())
         }
         fn level(&self) -> Level {
             UpdateSlackSetting::level(self)
@@ -4157,9 +4100,6 @@ mod m_common_system_administration {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::GenerateApiToken)
         }
-        fn event(&self) -> Event {
-            Event::GenerateApiToken(self.clone())
-        }
         fn level(&self) -> Level {
             GenerateApiToken::level(self)
         }
@@ -4247,9 +4187,6 @@ mod m_common_system_administration {
     impl Dispatch for DeleteApiToken {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::DeleteApiToken)
-        }
-        fn event(&self) -> Event {
-            Event::DeleteApiToken(self.clone())
         }
         fn level(&self) -> Level {
             DeleteApiToken::level(self)
@@ -4375,9 +4312,6 @@ mod m_common_integrations {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::AuthorizeIntegration)
         }
-        fn event(&self) -> Event {
-            Event::AuthorizeIntegration(self.clone())
-        }
         fn level(&self) -> Level {
             AuthorizeIntegration::level(self)
         }
@@ -4481,9 +4415,6 @@ mod m_kintone_space_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceAdd)
         }
-        fn event(&self) -> Event {
-            Event::SpaceAdd(self.clone())
-        }
         fn level(&self) -> Level {
             SpaceAdd::level(self)
         }
@@ -4581,9 +4512,6 @@ mod m_kintone_space_management {
     impl Dispatch for SpaceUpdate {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceUpdate)
-        }
-        fn event(&self) -> Event {
-            Event::SpaceUpdate(self.clone())
         }
         fn level(&self) -> Level {
             SpaceUpdate::level(self)
@@ -4791,9 +4719,6 @@ mod m_kintone_space_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceDelete)
         }
-        fn event(&self) -> Event {
-            Event::SpaceDelete(self.clone())
-        }
         fn level(&self) -> Level {
             SpaceDelete::level(self)
         }
@@ -5000,9 +4925,6 @@ mod m_kintone_space_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceRestore)
         }
-        fn event(&self) -> Event {
-            Event::SpaceRestore(self.clone())
-        }
         fn level(&self) -> Level {
             SpaceRestore::level(self)
         }
@@ -5106,9 +5028,6 @@ mod m_kintone_space_operation {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceJoin)
         }
-        fn event(&self) -> Event {
-            Event::SpaceJoin(self.clone())
-        }
         fn level(&self) -> Level {
             SpaceJoin::level(self)
         }
@@ -5206,9 +5125,6 @@ mod m_kintone_space_operation {
     impl Dispatch for SpaceLeave {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceLeave)
-        }
-        fn event(&self) -> Event {
-            Event::SpaceLeave(self.clone())
         }
         fn level(&self) -> Level {
             SpaceLeave::level(self)
@@ -5331,9 +5247,6 @@ mod m_kintone_space_operation {
     impl Dispatch for SpaceBodyFileDownload {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceBodyFileDownload)
-        }
-        fn event(&self) -> Event {
-            Event::SpaceBodyFileDownload(self.clone())
         }
         fn level(&self) -> Level {
             SpaceBodyFileDownload::level(self)
@@ -5485,9 +5398,6 @@ mod m_kintone_space_operation {
     impl Dispatch for ThreadBodyFileDownload {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::ThreadBodyFileDownload)
-        }
-        fn event(&self) -> Event {
-            Event::ThreadBodyFileDownload(self.clone())
         }
         fn level(&self) -> Level {
             ThreadBodyFileDownload::level(self)
@@ -5678,9 +5588,6 @@ mod m_kintone_space_operation {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::ThreadCommentFileDownload)
         }
-        fn event(&self) -> Event {
-            Event::ThreadCommentFileDownload(self.clone())
-        }
         fn level(&self) -> Level {
             ThreadCommentFileDownload::level(self)
         }
@@ -5787,9 +5694,6 @@ mod m_kintone_space_template {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::SpaceTemplateAdd)
         }
-        fn event(&self) -> Event {
-            Event::SpaceTemplateAdd(self.clone())
-        }
         fn level(&self) -> Level {
             SpaceTemplateAdd::level(self)
         }
@@ -5799,17 +5703,17 @@ pub use m_kintone_space_template::*;
 /// What [`Event`] asks of the complement type of each action besides
 /// [`Complement`]: `Event` matches once, to the action's value as a
 /// `&dyn Dispatch`, and calls through it.
-trait Dispatch: Complement + rt::dispatch::Erased + fmt::Debug + fmt::Display {
+trait Dispatch: Complement + rt::dispatch::Erased + fmt::Display {
     /// [`Event::parse`] of this action.
     fn parse_event(complement: &str) -> Result<Event, Violation>
     where
         Self: Sized;
-    /// A copy of the value, as an [`Event`].
-    fn event(&self) -> Event;
     /// The level this case is logged at.
     fn level(&self) -> Level;
 }
 /// An event of any action, with its typed complement.
+#[derive(Debug, Clone, Hash)]
+#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `App update`: An app's settings are changed, either in App Settings or in one of the switches of Misc Settings (comments, change history, duplicate record, bulk deletion).
@@ -5980,51 +5884,6 @@ impl Event {
         self.dispatch().1.properties()
     }
 }
-impl fmt::Debug for Event {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const VARIANTS: [&str; 32] = [
-            "AppUpdate",
-            "AppCreate",
-            "AppCreateFromTemplateFile",
-            "AppDelete",
-            "AppRestore",
-            "AppReportDelete",
-            "AppViewDelete",
-            "AppChangeDiscard",
-            "AppChangeDeployed",
-            "AddSlackIntegration",
-            "AppMoveStarted",
-            "TemplateDownload",
-            "AddOauthClient",
-            "DeleteOauthClient",
-            "DisableIntegration",
-            "EnableIntegration",
-            "UpdateOauthClient",
-            "UpdatePermittedUsers",
-            "UpdateSlackSetting",
-            "GenerateApiToken",
-            "DeleteApiToken",
-            "AuthorizeIntegration",
-            "SpaceAdd",
-            "SpaceUpdate",
-            "SpaceDelete",
-            "SpaceRestore",
-            "SpaceJoin",
-            "SpaceLeave",
-            "SpaceBodyFileDownload",
-            "ThreadBodyFileDownload",
-            "ThreadCommentFileDownload",
-            "SpaceTemplateAdd",
-        ];
-        let (action, e) = self.dispatch();
-        f.debug_tuple(VARIANTS[action as usize]).field(&e).finish()
-    }
-}
-impl Clone for Event {
-    fn clone(&self) -> Self {
-        self.dispatch().1.event()
-    }
-}
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
         let (a, x) = self.dispatch();
@@ -6033,13 +5892,6 @@ impl PartialEq for Event {
     }
 }
 impl Eq for Event {}
-impl std::hash::Hash for Event {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let (action, e) = self.dispatch();
-        std::hash::Hash::hash(&action, state);
-        e.hash_erased(state);
-    }
-}
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.dispatch().1, f)

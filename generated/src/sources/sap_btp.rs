@@ -427,9 +427,6 @@ mod m_authorization_code {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::IssueOauthAuthorizationCode)
         }
-        fn event(&self) -> Event {
-            Event::IssueOauthAuthorizationCode(self.clone())
-        }
     }
     /// `Delete OAuth authorization code`: An authorization code is deleted; the record shows its first 5 symbols.
     ///
@@ -525,9 +522,6 @@ mod m_authorization_code {
     impl Dispatch for DeleteOauthAuthorizationCode {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::DeleteOauthAuthorizationCode)
-        }
-        fn event(&self) -> Event {
-            Event::DeleteOauthAuthorizationCode(self.clone())
         }
     }
 }
@@ -630,9 +624,6 @@ mod m_access_token {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::IssueAccessTokenForClientCredentialsFlow)
         }
-        fn event(&self) -> Event {
-            Event::IssueAccessTokenForClientCredentialsFlow(self.clone())
-        }
     }
     /// `Issue access token from authorization code`: An access token is issued in exchange for an authorization code; the record shows the token's first 5 symbols.
     ///
@@ -728,9 +719,6 @@ mod m_access_token {
     impl Dispatch for IssueAccessTokenFromAuthorizationCode {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::IssueAccessTokenFromAuthorizationCode)
-        }
-        fn event(&self) -> Event {
-            Event::IssueAccessTokenFromAuthorizationCode(self.clone())
         }
     }
     /// `Issue access token from refresh token`: A new access token, with a new refresh token, is issued in exchange for a refresh token; each token's first 5 symbols are logged.
@@ -828,9 +816,6 @@ mod m_access_token {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::IssueAccessTokenFromRefreshToken)
         }
-        fn event(&self) -> Event {
-            Event::IssueAccessTokenFromRefreshToken(self.clone())
-        }
     }
     /// `Issue access token from SAML bearer assertion`: An access token is issued in exchange for a SAML bearer assertion; the record shows the token's first 5 symbols in `objectID`.
     ///
@@ -927,9 +912,6 @@ mod m_access_token {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::IssueAccessTokenFromSamlBearerAssertion)
         }
-        fn event(&self) -> Event {
-            Event::IssueAccessTokenFromSamlBearerAssertion(self.clone())
-        }
     }
     /// `Delete access token`: An access token is deleted; the record shows its first 5 symbols.
     ///
@@ -1025,9 +1007,6 @@ mod m_access_token {
     impl Dispatch for DeleteAccessToken {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::DeleteAccessToken)
-        }
-        fn event(&self) -> Event {
-            Event::DeleteAccessToken(self.clone())
         }
     }
 }
@@ -1130,9 +1109,6 @@ mod m_refresh_token {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::CreateRefreshToken)
         }
-        fn event(&self) -> Event {
-            Event::CreateRefreshToken(self.clone())
-        }
     }
 }
 pub use m_refresh_token::*;
@@ -1225,9 +1201,6 @@ mod m_oauth_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::CreateOauthClient)
         }
-        fn event(&self) -> Event {
-            Event::CreateOauthClient(self.clone())
-        }
     }
     /// `Update OAuth client`: An OAuth client's settings are changed; the record shows its client id.
     ///
@@ -1315,9 +1288,6 @@ mod m_oauth_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::UpdateOauthClient)
         }
-        fn event(&self) -> Event {
-            Event::UpdateOauthClient(self.clone())
-        }
     }
     /// `Delete OAuth client`: An OAuth client is deleted; the record shows its client id.
     ///
@@ -1404,9 +1374,6 @@ mod m_oauth_client {
     impl Dispatch for DeleteOauthClient {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::DeleteOauthClient)
-        }
-        fn event(&self) -> Event {
-            Event::DeleteOauthClient(self.clone())
         }
     }
 }
@@ -1500,9 +1467,6 @@ mod m_platform_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::CreateOauthPlatformClient)
         }
-        fn event(&self) -> Event {
-            Event::CreateOauthPlatformClient(self.clone())
-        }
     }
     /// `Delete OAuth platform client`: An OAuth platform client is deleted; the record shows its client id.
     ///
@@ -1589,9 +1553,6 @@ mod m_platform_client {
     impl Dispatch for DeleteOauthPlatformClient {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::DeleteOauthPlatformClient)
-        }
-        fn event(&self) -> Event {
-            Event::DeleteOauthPlatformClient(self.clone())
         }
     }
     /// `Create multi-tenant OAuth platform client`: A multi-tenant OAuth platform client is created; the record shows its client id in `objectID`.
@@ -1680,9 +1641,6 @@ mod m_platform_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::CreateMultiTenantOauthPlatformClient)
         }
-        fn event(&self) -> Event {
-            Event::CreateMultiTenantOauthPlatformClient(self.clone())
-        }
     }
     /// `Create admin OAuth platform client`: An admin OAuth platform client is created; the record shows its client id.
     ///
@@ -1752,9 +1710,6 @@ mod m_platform_client {
     impl Dispatch for CreateAdminOauthPlatformClient {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::CreateAdminOauthPlatformClient)
-        }
-        fn event(&self) -> Event {
-            Event::CreateAdminOauthPlatformClient(self.clone())
         }
     }
     /// `Delete admin OAuth platform client`: An admin OAuth platform client is deleted; the record shows its client id.
@@ -1826,9 +1781,6 @@ mod m_platform_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::DeleteAdminOauthPlatformClient)
         }
-        fn event(&self) -> Event {
-            Event::DeleteAdminOauthPlatformClient(self.clone())
-        }
     }
     /// `Create external OAuth platform client`: An external OAuth platform client is created; the record shows its client id in `objectID`.
     ///
@@ -1898,9 +1850,6 @@ mod m_platform_client {
     impl Dispatch for CreateExternalOauthPlatformClient {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::CreateExternalOauthPlatformClient)
-        }
-        fn event(&self) -> Event {
-            Event::CreateExternalOauthPlatformClient(self.clone())
         }
     }
     /// `Delete external OAuth platform client`: An external OAuth platform client is deleted; the record shows its client id in `objectID`.
@@ -1972,24 +1921,21 @@ mod m_platform_client {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::DeleteExternalOauthPlatformClient)
         }
-        fn event(&self) -> Event {
-            Event::DeleteExternalOauthPlatformClient(self.clone())
-        }
     }
 }
 pub use m_platform_client::*;
 /// What [`Event`] asks of the complement type of each action besides
 /// [`Complement`]: `Event` matches once, to the action's value as a
 /// `&dyn Dispatch`, and calls through it.
-trait Dispatch: Complement + rt::dispatch::Erased + fmt::Debug {
+trait Dispatch: Complement + rt::dispatch::Erased {
     /// [`Event::from_entry`] of this action.
     fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation>
     where
         Self: Sized;
-    /// A copy of the value, as an [`Event`].
-    fn event(&self) -> Event;
 }
 /// An event of any action, with its typed complement.
+#[derive(Debug, Clone, Hash)]
+#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `Issue OAuth authorization code`: An authorization code is issued; the record shows its first 5 symbols.
@@ -2125,37 +2071,6 @@ impl Event {
         self.dispatch().1.properties()
     }
 }
-impl fmt::Debug for Event {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const VARIANTS: [&str; 18] = [
-            "IssueOauthAuthorizationCode",
-            "DeleteOauthAuthorizationCode",
-            "IssueAccessTokenForClientCredentialsFlow",
-            "IssueAccessTokenFromAuthorizationCode",
-            "IssueAccessTokenFromRefreshToken",
-            "IssueAccessTokenFromSamlBearerAssertion",
-            "DeleteAccessToken",
-            "CreateRefreshToken",
-            "CreateOauthClient",
-            "UpdateOauthClient",
-            "DeleteOauthClient",
-            "CreateOauthPlatformClient",
-            "DeleteOauthPlatformClient",
-            "CreateMultiTenantOauthPlatformClient",
-            "CreateAdminOauthPlatformClient",
-            "DeleteAdminOauthPlatformClient",
-            "CreateExternalOauthPlatformClient",
-            "DeleteExternalOauthPlatformClient",
-        ];
-        let (action, e) = self.dispatch();
-        f.debug_tuple(VARIANTS[action as usize]).field(&e).finish()
-    }
-}
-impl Clone for Event {
-    fn clone(&self) -> Self {
-        self.dispatch().1.event()
-    }
-}
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
         let (a, x) = self.dispatch();
@@ -2164,13 +2079,6 @@ impl PartialEq for Event {
     }
 }
 impl Eq for Event {}
-impl std::hash::Hash for Event {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let (action, e) = self.dispatch();
-        std::hash::Hash::hash(&action, state);
-        e.hash_erased(state);
-    }
-}
 use rt::envelope::Attributes;
 pub use rt::rules::{MessageField, Rule};
 use rt::violation::Code;

@@ -896,9 +896,6 @@ mod m_team_integration_logs {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Added)
         }
-        fn event(&self) -> Event {
-            Event::Added(self.clone())
-        }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Added::to_json(self)
         }
@@ -1510,9 +1507,6 @@ mod m_team_integration_logs {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Removed)
         }
-        fn event(&self) -> Event {
-            Event::Removed(self.clone())
-        }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Removed::to_json(self)
         }
@@ -2123,9 +2117,6 @@ mod m_team_integration_logs {
     impl Dispatch for Enabled {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Enabled)
-        }
-        fn event(&self) -> Event {
-            Event::Enabled(self.clone())
         }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Enabled::to_json(self)
@@ -2784,9 +2775,6 @@ mod m_team_integration_logs {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Disabled)
         }
-        fn event(&self) -> Event {
-            Event::Disabled(self.clone())
-        }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Disabled::to_json(self)
         }
@@ -3397,9 +3385,6 @@ mod m_team_integration_logs {
     impl Dispatch for Expanded {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Expanded)
-        }
-        fn event(&self) -> Event {
-            Event::Expanded(self.clone())
         }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Expanded::to_json(self)
@@ -4012,9 +3997,6 @@ mod m_team_integration_logs {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Updated)
         }
-        fn event(&self) -> Event {
-            Event::Updated(self.clone())
-        }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Updated::to_json(self)
         }
@@ -4024,17 +4006,17 @@ pub use m_team_integration_logs::*;
 /// What [`Event`] asks of the complement type of each action besides
 /// [`Complement`]: `Event` matches once, to the action's value as a
 /// `&dyn Dispatch`, and calls through it.
-trait Dispatch: Complement + rt::dispatch::Erased + fmt::Debug {
+trait Dispatch: Complement + rt::dispatch::Erased {
     /// [`Event::from_entry`] of this action.
     fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation>
     where
         Self: Sized;
-    /// A copy of the value, as an [`Event`].
-    fn event(&self) -> Event;
     /// The entry's fields in the log's own JSON form.
     fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value>;
 }
 /// An event of any action, with its typed complement.
+#[derive(Debug, Clone, Hash)]
+#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `added`: An integration is added to the workspace.
@@ -4100,25 +4082,6 @@ impl Event {
         self.dispatch().1.properties()
     }
 }
-impl fmt::Debug for Event {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const VARIANTS: [&str; 6] = [
-            "Added",
-            "Removed",
-            "Enabled",
-            "Disabled",
-            "Expanded",
-            "Updated",
-        ];
-        let (action, e) = self.dispatch();
-        f.debug_tuple(VARIANTS[action as usize]).field(&e).finish()
-    }
-}
-impl Clone for Event {
-    fn clone(&self) -> Self {
-        self.dispatch().1.event()
-    }
-}
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
         let (a, x) = self.dispatch();
@@ -4127,13 +4090,6 @@ impl PartialEq for Event {
     }
 }
 impl Eq for Event {}
-impl std::hash::Hash for Event {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let (action, e) = self.dispatch();
-        std::hash::Hash::hash(&action, state);
-        e.hash_erased(state);
-    }
-}
 impl Event {
     /// The entry in the log's own JSON form, action field included.
     pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {

@@ -1157,7 +1157,6 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
             let dispatch_impl = quote! {
                 impl Dispatch for #ty {
                     #read_event
-                    fn event(&self) -> Event { Event::#ty(self.clone()) }
                     #level_impl
                     #to_json_impl
                 }
@@ -1225,15 +1224,14 @@ fn rebind_ignore(bind: &TokenStream) -> TokenStream {
 /// which it reaches the actions' complement types.
 ///
 /// `Event` matches on its variants once, in `dispatch`, to the action and its
-/// complement as a `&dyn Dispatch`; its methods and standard traits go
-/// through that, and `parse`/`from_entry` through a table of readers indexed
-/// by the action. A `match` with an arm per action in each of them (or a
-/// derive) would make rustc's time grow faster than the catalog.
+/// complement as a `&dyn Dispatch`; its methods and `PartialEq` go through
+/// that, and `parse`/`from_entry` through a table of readers indexed by the
+/// action. A `match` with an arm per action in each of them (or a derived
+/// `PartialEq`) would make rustc's time grow faster than the catalog.
 pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
     let derive = serde.derive();
     let actions: Vec<&ir::Action> = source.actions().map(|(_, a)| a).collect();
     let ids: Vec<_> = actions.iter().map(|a| type_ident(&a.name)).collect();
-    let variants: Vec<String> = ids.iter().map(ToString::to_string).collect();
     let n = Literal::usize_unsuffixed(actions.len());
     let docs: Vec<_> = actions
         .iter()
@@ -1331,11 +1329,8 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
         /// What [`Event`] asks of the complement type of each action besides
         /// [`Complement`]: `Event` matches once, to the action's value as a
         /// `&dyn Dispatch`, and calls through it.
-        trait Dispatch: Complement + rt::dispatch::Erased + fmt::Debug #display_bound {
+        trait Dispatch: Complement + rt::dispatch::Erased #display_bound {
             #read_decl
-
-            /// A copy of the value, as an [`Event`].
-            fn event(&self) -> Event;
 
             #level_decl
 
@@ -1343,6 +1338,12 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
         }
 
         /// An event of any action, with its typed complement.
+        // `Debug`, `Clone` and `Hash` are derived: inlinable or generic, they
+        // are compiled only where used. The derived `PartialEq` would not be
+        // (its exhaustiveness check is quadratic in the number of actions),
+        // so it goes through `dispatch` below, comparing as derived.
+        #[derive(Debug, Clone, Hash)]
+        #[allow(clippy::derived_hash_with_manual_eq)]
         #derive
         pub enum Event { #(#docs #ids(#ids),)* }
 
@@ -1385,22 +1386,6 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
             }
         }
 
-        // The standard traits as derived, through `dispatch`: derived, each
-        // would be another `match` with an arm per action.
-        impl fmt::Debug for Event {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                const VARIANTS: [&str; #n] = [#(#variants),*];
-                let (action, e) = self.dispatch();
-                f.debug_tuple(VARIANTS[action as usize]).field(&e).finish()
-            }
-        }
-
-        impl Clone for Event {
-            fn clone(&self) -> Self {
-                self.dispatch().1.event()
-            }
-        }
-
         impl PartialEq for Event {
             fn eq(&self, other: &Self) -> bool {
                 let (a, x) = self.dispatch();
@@ -1410,14 +1395,6 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
         }
 
         impl Eq for Event {}
-
-        impl std::hash::Hash for Event {
-            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-                let (action, e) = self.dispatch();
-                std::hash::Hash::hash(&action, state);
-                e.hash_erased(state);
-            }
-        }
 
         #display
     }

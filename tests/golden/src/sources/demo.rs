@@ -489,9 +489,6 @@ mod m_core_project_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::ProjectAdd)
         }
-        fn event(&self) -> Event {
-            Event::ProjectAdd(self.clone())
-        }
         fn level(&self) -> Level {
             ProjectAdd::level(self)
         }
@@ -591,9 +588,6 @@ mod m_core_project_management {
     impl Dispatch for ProjectTag {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::ProjectTag)
-        }
-        fn event(&self) -> Event {
-            Event::ProjectTag(self.clone())
         }
         fn level(&self) -> Level {
             ProjectTag::level(self)
@@ -801,9 +795,6 @@ mod m_core_project_management {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::ProjectDelete)
         }
-        fn event(&self) -> Event {
-            Event::ProjectDelete(self.clone())
-        }
         fn level(&self) -> Level {
             ProjectDelete::level(self)
         }
@@ -922,9 +913,6 @@ mod m_extra_member_operation {
         fn parse_event(complement: &str) -> Result<Event, Violation> {
             Self::parse(complement).map(Event::MemberJoin)
         }
-        fn event(&self) -> Event {
-            Event::MemberJoin(self.clone())
-        }
         fn level(&self) -> Level {
             MemberJoin::level(self)
         }
@@ -934,17 +922,17 @@ pub use m_extra_member_operation::*;
 /// What [`Event`] asks of the complement type of each action besides
 /// [`Complement`]: `Event` matches once, to the action's value as a
 /// `&dyn Dispatch`, and calls through it.
-trait Dispatch: Complement + rt::dispatch::Erased + fmt::Debug + fmt::Display {
+trait Dispatch: Complement + rt::dispatch::Erased + fmt::Display {
     /// [`Event::parse`] of this action.
     fn parse_event(complement: &str) -> Result<Event, Violation>
     where
         Self: Sized;
-    /// A copy of the value, as an [`Event`].
-    fn event(&self) -> Event;
     /// The level this case is logged at.
     fn level(&self) -> Level;
 }
 /// An event of any action, with its typed complement.
+#[derive(Debug, Clone, Hash)]
+#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `Project add`: A project is created.
@@ -1003,23 +991,6 @@ impl Event {
         self.dispatch().1.properties()
     }
 }
-impl fmt::Debug for Event {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const VARIANTS: [&str; 4] = [
-            "ProjectAdd",
-            "ProjectTag",
-            "ProjectDelete",
-            "MemberJoin",
-        ];
-        let (action, e) = self.dispatch();
-        f.debug_tuple(VARIANTS[action as usize]).field(&e).finish()
-    }
-}
-impl Clone for Event {
-    fn clone(&self) -> Self {
-        self.dispatch().1.event()
-    }
-}
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
         let (a, x) = self.dispatch();
@@ -1028,13 +999,6 @@ impl PartialEq for Event {
     }
 }
 impl Eq for Event {}
-impl std::hash::Hash for Event {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let (action, e) = self.dispatch();
-        std::hash::Hash::hash(&action, state);
-        e.hash_erased(state);
-    }
-}
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.dispatch().1, f)

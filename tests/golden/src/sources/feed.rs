@@ -226,9 +226,6 @@ mod m_items {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Created)
         }
-        fn event(&self) -> Event {
-            Event::Created(self.clone())
-        }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Created::to_json(self)
         }
@@ -333,9 +330,6 @@ mod m_items {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Deleted)
         }
-        fn event(&self) -> Event {
-            Event::Deleted(self.clone())
-        }
         fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             Deleted::to_json(self)
         }
@@ -345,17 +339,17 @@ pub use m_items::*;
 /// What [`Event`] asks of the complement type of each action besides
 /// [`Complement`]: `Event` matches once, to the action's value as a
 /// `&dyn Dispatch`, and calls through it.
-trait Dispatch: Complement + rt::dispatch::Erased + fmt::Debug {
+trait Dispatch: Complement + rt::dispatch::Erased {
     /// [`Event::from_entry`] of this action.
     fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation>
     where
         Self: Sized;
-    /// A copy of the value, as an [`Event`].
-    fn event(&self) -> Event;
     /// The entry's fields in the log's own JSON form.
     fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value>;
 }
 /// An event of any action, with its typed complement.
+#[derive(Debug, Clone, Hash)]
+#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `created`: An item is created.
@@ -405,18 +399,6 @@ impl Event {
         self.dispatch().1.properties()
     }
 }
-impl fmt::Debug for Event {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const VARIANTS: [&str; 2] = ["Created", "Deleted"];
-        let (action, e) = self.dispatch();
-        f.debug_tuple(VARIANTS[action as usize]).field(&e).finish()
-    }
-}
-impl Clone for Event {
-    fn clone(&self) -> Self {
-        self.dispatch().1.event()
-    }
-}
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
         let (a, x) = self.dispatch();
@@ -425,13 +407,6 @@ impl PartialEq for Event {
     }
 }
 impl Eq for Event {}
-impl std::hash::Hash for Event {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let (action, e) = self.dispatch();
-        std::hash::Hash::hash(&action, state);
-        e.hash_erased(state);
-    }
-}
 impl Event {
     /// The entry in the log's own JSON form, action field included.
     pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
