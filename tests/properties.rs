@@ -7,8 +7,8 @@
 use std::sync::OnceLock;
 
 use auditcat::kintone::{
-    self, AppCreate, AppMoveStarted, AppUpdate, DestinationSpace, Event, SourceSpace, SpaceDelete,
-    SpaceDeleteApps, Target, TemplateDownload,
+    self, AppCreate, AppMoveStarted, AppUpdate, Complement, DestinationSpace, Event, SourceSpace,
+    SpaceDelete, SpaceDeleteApps, Target, TemplateDownload,
 };
 use auditcat::runtime::names::Catalogued;
 use auditcat::{sap_btp, slack, Code};

@@ -25,10 +25,10 @@ const RESERVED_TYPES: &[&str] = &[
     "Hash", "Into", "Iterator", "None", "Ok", "Option", "Ord", "PartialEq", "PartialOrd", "Result",
     "Self", "Send", "Sized", "Some", "String", "Sync", "ToOwned", "ToString", "Vec",
     // generated items and runtime imports
-    "Action", "Attributes", "Catalogued", "Checker", "Code", "Column", "CsvError", "CsvReader",
-    "Entry", "Event", "Identified", "Kind", "Known", "Level", "MessageField", "Module", "Outcome",
-    "Record", "Records", "Response", "Row", "Rule", "Service", "Slot", "Timestamp", "Values",
-    "Violation",
+    "Action", "Attributes", "Catalogued", "Checker", "Code", "Column", "Complement", "CsvError",
+    "CsvReader", "Dispatch", "Entry", "Event", "Identified", "Kind", "Known", "Level",
+    "MessageField", "Module", "Outcome", "Record", "Records", "Response", "Row", "Rule", "Service",
+    "Slot", "Timestamp", "Values", "Violation",
 ];
 
 fn words(name: &str) -> Vec<String> {

@@ -10,6 +10,8 @@ pub mod complement;
 #[cfg(feature = "csv-reader")]
 pub mod csv;
 #[cfg(feature = "json")]
+pub mod dispatch;
+#[cfg(feature = "json")]
 pub mod envelope;
 pub mod names;
 #[cfg(feature = "json")]

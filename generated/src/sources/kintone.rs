@@ -36,6 +36,7 @@ use crate::runtime as rt;
 #[allow(unused_imports)]
 use rt::check::Checker;
 use rt::complement::Slot;
+pub use rt::dispatch::Complement;
 #[allow(unused_imports)]
 use rt::names::{catalogued_serde, Catalogued, Known};
 #[allow(unused_imports)]
@@ -43,15 +44,21 @@ use rt::value::Kind;
 use rt::values::Values;
 use rt::violation::Violation;
 /// A service that writes to the cybozu.com audit log (Common and kintone) log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Service {
     /// `Common`: Login, account settings and cybozu.com Common Administration.
     Common,
     /// `kintone`: The kintone app platform.
     Kintone,
 }
+impl fmt::Debug for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["Common", "Kintone"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Service {
-    const ALL: &'static [Self] = &[Self::Common, Self::Kintone];
+    const ALL: &'static [Self] = &[Service::Common, Service::Kintone];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["Common", "kintone"];
         NAMES[self as usize]
@@ -74,15 +81,21 @@ impl fmt::Display for Service {
 }
 catalogued_serde!(Service);
 /// A level, as logged; other forms (the Japanese UI's) are its aliases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Level {
     /// `Notice`: Important operations, such as changes to security-relevant settings.
     Notice,
     /// `Information`: Ordinary operations.
     Information,
 }
+impl fmt::Debug for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["Notice", "Information"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Level {
-    const ALL: &'static [Self] = &[Self::Notice, Self::Information];
+    const ALL: &'static [Self] = &[Level::Notice, Level::Information];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["Notice", "Information"];
         NAMES[self as usize]
@@ -109,7 +122,7 @@ impl fmt::Display for Level {
 }
 catalogued_serde!(Level);
 /// The result of the logged operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Outcome {
     /// `SUCCESS`: The operation succeeded.
     Success,
@@ -118,8 +131,18 @@ pub enum Outcome {
     /// `VALIDATION ERROR`: The operation was rejected because its input was invalid.
     ValidationError,
 }
+impl fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 3] = ["Success", "Failed", "ValidationError"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Outcome {
-    const ALL: &'static [Self] = &[Self::Success, Self::Failed, Self::ValidationError];
+    const ALL: &'static [Self] = &[
+        Outcome::Success,
+        Outcome::Failed,
+        Outcome::ValidationError,
+    ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 3] = ["SUCCESS", "FAILED", "VALIDATION ERROR"];
         NAMES[self as usize]
@@ -143,7 +166,7 @@ impl fmt::Display for Outcome {
 }
 catalogued_serde!(Outcome);
 /// A module (feature or screen) of the cybozu.com audit log (Common and kintone) log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Module {
     /// `App management`: Creating, configuring, deleting, restoring and moving apps. (service kintone)
     KintoneAppManagement,
@@ -160,15 +183,29 @@ pub enum Module {
     /// `Space template`: Space templates. (service kintone)
     KintoneSpaceTemplate,
 }
+impl fmt::Debug for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 7] = [
+            "KintoneAppManagement",
+            "KintoneSystemAdministration",
+            "CommonSystemAdministration",
+            "CommonIntegrations",
+            "KintoneSpaceManagement",
+            "KintoneSpaceOperation",
+            "KintoneSpaceTemplate",
+        ];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Module {
     const ALL: &'static [Self] = &[
-        Self::KintoneAppManagement,
-        Self::KintoneSystemAdministration,
-        Self::CommonSystemAdministration,
-        Self::CommonIntegrations,
-        Self::KintoneSpaceManagement,
-        Self::KintoneSpaceOperation,
-        Self::KintoneSpaceTemplate,
+        Module::KintoneAppManagement,
+        Module::KintoneSystemAdministration,
+        Module::CommonSystemAdministration,
+        Module::CommonIntegrations,
+        Module::KintoneSpaceManagement,
+        Module::KintoneSpaceOperation,
+        Module::KintoneSpaceTemplate,
     ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 7] = [
@@ -271,7 +308,7 @@ impl fmt::Display for Module {
 }
 catalogued_serde!(Module);
 /// An action (event type) of the cybozu.com audit log (Common and kintone) log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// `App update`: An app's settings are changed, either in App Settings or in one of the switches of Misc Settings (comments, change history, duplicate record, bulk deletion).
     AppUpdate,
@@ -338,40 +375,79 @@ pub enum Action {
     /// `Space Template add`: A space template is created.
     SpaceTemplateAdd,
 }
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 32] = [
+            "AppUpdate",
+            "AppCreate",
+            "AppCreateFromTemplateFile",
+            "AppDelete",
+            "AppRestore",
+            "AppReportDelete",
+            "AppViewDelete",
+            "AppChangeDiscard",
+            "AppChangeDeployed",
+            "AddSlackIntegration",
+            "AppMoveStarted",
+            "TemplateDownload",
+            "AddOauthClient",
+            "DeleteOauthClient",
+            "DisableIntegration",
+            "EnableIntegration",
+            "UpdateOauthClient",
+            "UpdatePermittedUsers",
+            "UpdateSlackSetting",
+            "GenerateApiToken",
+            "DeleteApiToken",
+            "AuthorizeIntegration",
+            "SpaceAdd",
+            "SpaceUpdate",
+            "SpaceDelete",
+            "SpaceRestore",
+            "SpaceJoin",
+            "SpaceLeave",
+            "SpaceBodyFileDownload",
+            "ThreadBodyFileDownload",
+            "ThreadCommentFileDownload",
+            "SpaceTemplateAdd",
+        ];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Action {
     const ALL: &'static [Self] = &[
-        Self::AppUpdate,
-        Self::AppCreate,
-        Self::AppCreateFromTemplateFile,
-        Self::AppDelete,
-        Self::AppRestore,
-        Self::AppReportDelete,
-        Self::AppViewDelete,
-        Self::AppChangeDiscard,
-        Self::AppChangeDeployed,
-        Self::AddSlackIntegration,
-        Self::AppMoveStarted,
-        Self::TemplateDownload,
-        Self::AddOauthClient,
-        Self::DeleteOauthClient,
-        Self::DisableIntegration,
-        Self::EnableIntegration,
-        Self::UpdateOauthClient,
-        Self::UpdatePermittedUsers,
-        Self::UpdateSlackSetting,
-        Self::GenerateApiToken,
-        Self::DeleteApiToken,
-        Self::AuthorizeIntegration,
-        Self::SpaceAdd,
-        Self::SpaceUpdate,
-        Self::SpaceDelete,
-        Self::SpaceRestore,
-        Self::SpaceJoin,
-        Self::SpaceLeave,
-        Self::SpaceBodyFileDownload,
-        Self::ThreadBodyFileDownload,
-        Self::ThreadCommentFileDownload,
-        Self::SpaceTemplateAdd,
+        Action::AppUpdate,
+        Action::AppCreate,
+        Action::AppCreateFromTemplateFile,
+        Action::AppDelete,
+        Action::AppRestore,
+        Action::AppReportDelete,
+        Action::AppViewDelete,
+        Action::AppChangeDiscard,
+        Action::AppChangeDeployed,
+        Action::AddSlackIntegration,
+        Action::AppMoveStarted,
+        Action::TemplateDownload,
+        Action::AddOauthClient,
+        Action::DeleteOauthClient,
+        Action::DisableIntegration,
+        Action::EnableIntegration,
+        Action::UpdateOauthClient,
+        Action::UpdatePermittedUsers,
+        Action::UpdateSlackSetting,
+        Action::GenerateApiToken,
+        Action::DeleteApiToken,
+        Action::AuthorizeIntegration,
+        Action::SpaceAdd,
+        Action::SpaceUpdate,
+        Action::SpaceDelete,
+        Action::SpaceRestore,
+        Action::SpaceJoin,
+        Action::SpaceLeave,
+        Action::SpaceBodyFileDownload,
+        Action::ThreadBodyFileDownload,
+        Action::ThreadCommentFileDownload,
+        Action::SpaceTemplateAdd,
     ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 32] = [
@@ -1145,26 +1221,6 @@ mod m_kintone_app_management {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self::AppSettings { .. } => Some("app settings"),
-                Self::Comments { .. } => Some("comments"),
-                Self::ChangeHistory { .. } => Some("change history"),
-                Self::DuplicateRecord { .. } => Some("duplicate record"),
-                Self::BulkDeletion { .. } => Some("bulk deletion"),
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self::AppSettings { .. } => 0,
-                Self::Comments { .. } => 1,
-                Self::ChangeHistory { .. } => 2,
-                Self::DuplicateRecord { .. } => 3,
-                Self::BulkDeletion { .. } => 4,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
@@ -1175,9 +1231,27 @@ mod m_kintone_app_management {
                 Self::BulkDeletion { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for AppUpdate {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::AppSettings { .. } => Some("app settings"),
+                Self::Comments { .. } => Some("comments"),
+                Self::ChangeHistory { .. } => Some("change history"),
+                Self::DuplicateRecord { .. } => Some("duplicate record"),
+                Self::BulkDeletion { .. } => Some("bulk deletion"),
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::AppSettings { .. } => 0,
+                Self::Comments { .. } => 1,
+                Self::ChangeHistory { .. } => 2,
+                Self::DuplicateRecord { .. } => 3,
+                Self::BulkDeletion { .. } => 4,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::AppSettings { app_id, app_name, target } => {
@@ -1250,8 +1324,7 @@ mod m_kintone_app_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self::AppSettings { app_id, app_name, target } => {
@@ -1332,6 +1405,14 @@ mod m_kintone_app_management {
             Ok(())
         }
     }
+    impl Dispatch for AppUpdate {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::AppUpdate)
+        }
+        fn level(&self) -> Level {
+            AppUpdate::level(self)
+        }
+    }
     /// `App create`: An app is created.
     ///
     /// Example: `app name: Customer List, app group id: 3`
@@ -1371,27 +1452,25 @@ mod m_kintone_app_management {
                 app_group_id: v.id(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for AppCreate {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { app_name, app_group_id } => {
@@ -1406,9 +1485,7 @@ mod m_kintone_app_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -1424,6 +1501,14 @@ mod m_kintone_app_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for AppCreate {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::AppCreate)
+        }
+        fn level(&self) -> Level {
+            AppCreate::level(self)
         }
     }
     /// `App create from template file`: An app is created by importing an app template file from the Kintone Marketplace.
@@ -1473,27 +1558,25 @@ mod m_kintone_app_management {
                 app_group_id: v.id(2)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for AppCreateFromTemplateFile {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { filename, template_name, app_group_id } => {
@@ -1513,8 +1596,7 @@ mod m_kintone_app_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { filename, template_name, app_group_id } => {
@@ -1541,6 +1623,14 @@ mod m_kintone_app_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for AppCreateFromTemplateFile {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::AppCreateFromTemplateFile)
+        }
+        fn level(&self) -> Level {
+            AppCreateFromTemplateFile::level(self)
         }
     }
     /// One `(app id: ..., app name: ...)` group of `App delete`.
@@ -1642,20 +1732,6 @@ mod m_kintone_app_management {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self::Single { .. } => Some("single"),
-                Self::Bulk { .. } => Some("bulk"),
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self::Single { .. } => 0,
-                Self::Bulk { .. } => 1,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
@@ -1663,9 +1739,21 @@ mod m_kintone_app_management {
                 Self::Bulk { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for AppDelete {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::Single { .. } => Some("single"),
+                Self::Bulk { .. } => Some("bulk"),
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::Single { .. } => 0,
+                Self::Bulk { .. } => 1,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::Single { app_id, app_name } => {
@@ -1711,9 +1799,7 @@ mod m_kintone_app_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -1743,6 +1829,14 @@ mod m_kintone_app_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for AppDelete {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::AppDelete)
+        }
+        fn level(&self) -> Level {
+            AppDelete::level(self)
         }
     }
     /// One `(app id: ..., app name: ...)` group of `App restore`.
@@ -1844,20 +1938,6 @@ mod m_kintone_app_management {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self::Single { .. } => Some("single"),
-                Self::Bulk { .. } => Some("bulk"),
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self::Single { .. } => 0,
-                Self::Bulk { .. } => 1,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
@@ -1865,9 +1945,21 @@ mod m_kintone_app_management {
                 Self::Bulk { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for AppRestore {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::Single { .. } => Some("single"),
+                Self::Bulk { .. } => Some("bulk"),
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::Single { .. } => 0,
+                Self::Bulk { .. } => 1,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::Single { app_id, app_name } => {
@@ -1913,9 +2005,7 @@ mod m_kintone_app_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -1945,6 +2035,14 @@ mod m_kintone_app_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for AppRestore {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::AppRestore)
+        }
+        fn level(&self) -> Level {
+            AppRestore::level(self)
         }
     }
     /// `App report delete`: A graph is deleted from an app.
@@ -2002,27 +2100,25 @@ mod m_kintone_app_management {
                 report_name: v.text(3)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for AppReportDelete {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { app_id, app_name, report_id, report_name } => {
@@ -2044,9 +2140,7 @@ mod m_kintone_app_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -2066,6 +2160,14 @@ mod m_kintone_app_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for AppReportDelete {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::AppReportDelete)
+        }
+        fn level(&self) -> Level {
+            AppReportDelete::level(self)
         }
     }
     /// `App view delete`: A view is deleted from an app.
@@ -2123,27 +2225,25 @@ mod m_kintone_app_management {
                 view_name: v.text(3)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for AppViewDelete {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { app_id, app_name, view_id, view_name } => {
@@ -2165,9 +2265,7 @@ mod m_kintone_app_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -2187,6 +2285,14 @@ mod m_kintone_app_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for AppViewDelete {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::AppViewDelete)
+        }
+        fn level(&self) -> Level {
+            AppViewDelete::level(self)
         }
     }
     /// `App change discard`: Pending changes to an app's settings are discarded.
@@ -2228,27 +2334,25 @@ mod m_kintone_app_management {
                 app_name: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for AppChangeDiscard {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { app_id, app_name } => {
@@ -2263,9 +2367,7 @@ mod m_kintone_app_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -2281,6 +2383,14 @@ mod m_kintone_app_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for AppChangeDiscard {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::AppChangeDiscard)
+        }
+        fn level(&self) -> Level {
+            AppChangeDiscard::level(self)
         }
     }
     /// `App change deployed`: Pending changes to an app's settings are applied to the live app.
@@ -2322,27 +2432,25 @@ mod m_kintone_app_management {
                 app_name: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for AppChangeDeployed {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { app_id, app_name } => {
@@ -2357,9 +2465,7 @@ mod m_kintone_app_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -2375,6 +2481,14 @@ mod m_kintone_app_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for AppChangeDeployed {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::AppChangeDeployed)
+        }
+        fn level(&self) -> Level {
+            AppChangeDeployed::level(self)
         }
     }
     /// `Add slack integration`: An app is connected to a Slack workspace for notifications.
@@ -2424,27 +2538,25 @@ mod m_kintone_app_management {
                 slack_workspace: v.text(2)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for AddSlackIntegration {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { app_id, app_name, slack_workspace } => {
@@ -2464,8 +2576,7 @@ mod m_kintone_app_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { app_id, app_name, slack_workspace } => {
@@ -2492,6 +2603,14 @@ mod m_kintone_app_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for AddSlackIntegration {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::AddSlackIntegration)
+        }
+        fn level(&self) -> Level {
+            AddSlackIntegration::level(self)
         }
     }
     /// `App move started`: An app starts moving into a space, to another space, or out of a space.
@@ -2675,22 +2794,6 @@ mod m_kintone_app_management {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self::BetweenSpaces { .. } => Some("between spaces"),
-                Self::IntoASpace { .. } => Some("into a space"),
-                Self::OutOfASpace { .. } => Some("out of a space"),
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self::BetweenSpaces { .. } => 0,
-                Self::IntoASpace { .. } => 1,
-                Self::OutOfASpace { .. } => 2,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
@@ -2699,9 +2802,23 @@ mod m_kintone_app_management {
                 Self::OutOfASpace { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for AppMoveStarted {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::BetweenSpaces { .. } => Some("between spaces"),
+                Self::IntoASpace { .. } => Some("into a space"),
+                Self::OutOfASpace { .. } => Some("out of a space"),
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::BetweenSpaces { .. } => 0,
+                Self::IntoASpace { .. } => 1,
+                Self::OutOfASpace { .. } => 2,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::BetweenSpaces {
@@ -2803,8 +2920,7 @@ mod m_kintone_app_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self::BetweenSpaces {
@@ -2929,6 +3045,14 @@ mod m_kintone_app_management {
             Ok(())
         }
     }
+    impl Dispatch for AppMoveStarted {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::AppMoveStarted)
+        }
+        fn level(&self) -> Level {
+            AppMoveStarted::level(self)
+        }
+    }
 }
 pub use m_kintone_app_management::*;
 /// The actions of module `System administration`.
@@ -3016,20 +3140,6 @@ mod m_kintone_system_administration {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self::Failed { .. } => Some("failed"),
-                Self::Downloaded { .. } => Some("downloaded"),
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self::Failed { .. } => 0,
-                Self::Downloaded { .. } => 1,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
@@ -3037,9 +3147,21 @@ mod m_kintone_system_administration {
                 Self::Downloaded { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for TemplateDownload {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::Failed { .. } => Some("failed"),
+                Self::Downloaded { .. } => Some("downloaded"),
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::Failed { .. } => 0,
+                Self::Downloaded { .. } => 1,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::Failed { app_id, template_name } => {
@@ -3068,8 +3190,7 @@ mod m_kintone_system_administration {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self::Failed { app_id, template_name } => {
@@ -3106,6 +3227,14 @@ mod m_kintone_system_administration {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for TemplateDownload {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::TemplateDownload)
+        }
+        fn level(&self) -> Level {
+            TemplateDownload::level(self)
         }
     }
 }
@@ -3152,27 +3281,25 @@ mod m_common_system_administration {
                 client_id: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Notice,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for AddOauthClient {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { client_name, client_id } => {
@@ -3190,8 +3317,7 @@ mod m_common_system_administration {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { client_name, client_id } => {
@@ -3215,6 +3341,14 @@ mod m_common_system_administration {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for AddOauthClient {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::AddOauthClient)
+        }
+        fn level(&self) -> Level {
+            AddOauthClient::level(self)
         }
     }
     /// `delete oauth client`: An OAuth client is deleted.
@@ -3256,27 +3390,25 @@ mod m_common_system_administration {
                 client_id: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Notice,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for DeleteOauthClient {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { client_name, client_id } => {
@@ -3294,8 +3426,7 @@ mod m_common_system_administration {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { client_name, client_id } => {
@@ -3319,6 +3450,14 @@ mod m_common_system_administration {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for DeleteOauthClient {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::DeleteOauthClient)
+        }
+        fn level(&self) -> Level {
+            DeleteOauthClient::level(self)
         }
     }
     /// `disable integration`: The integration with an external service is turned off, or an OAuth client is disabled.
@@ -3360,27 +3499,25 @@ mod m_common_system_administration {
                 id: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Notice,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for DisableIntegration {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { name, id } => {
@@ -3395,8 +3532,7 @@ mod m_common_system_administration {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { name, id } => {
@@ -3420,6 +3556,14 @@ mod m_common_system_administration {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for DisableIntegration {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::DisableIntegration)
+        }
+        fn level(&self) -> Level {
+            DisableIntegration::level(self)
         }
     }
     /// `enable integration`: The integration with an external service is allowed, or an OAuth client is authorized.
@@ -3461,27 +3605,25 @@ mod m_common_system_administration {
                 id: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Notice,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for EnableIntegration {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { name, id } => {
@@ -3496,8 +3638,7 @@ mod m_common_system_administration {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { name, id } => {
@@ -3521,6 +3662,14 @@ mod m_common_system_administration {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for EnableIntegration {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::EnableIntegration)
+        }
+        fn level(&self) -> Level {
+            EnableIntegration::level(self)
         }
     }
     /// `update oauth client`: An OAuth client's settings, such as its name or its redirect endpoint, are changed.
@@ -3562,27 +3711,25 @@ mod m_common_system_administration {
                 client_id: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Notice,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for UpdateOauthClient {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { client_name, client_id } => {
@@ -3600,8 +3747,7 @@ mod m_common_system_administration {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { client_name, client_id } => {
@@ -3625,6 +3771,14 @@ mod m_common_system_administration {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for UpdateOauthClient {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::UpdateOauthClient)
+        }
+        fn level(&self) -> Level {
+            UpdateOauthClient::level(self)
         }
     }
     /// `update permitted users`: The users allowed to use an integration or an OAuth client are changed.
@@ -3666,27 +3820,25 @@ mod m_common_system_administration {
                 id: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Notice,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for UpdatePermittedUsers {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { name, id } => {
@@ -3701,8 +3853,7 @@ mod m_common_system_administration {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { name, id } => {
@@ -3726,6 +3877,14 @@ mod m_common_system_administration {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for UpdatePermittedUsers {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::UpdatePermittedUsers)
+        }
+        fn level(&self) -> Level {
+            UpdatePermittedUsers::level(self)
         }
     }
     /// `update slack setting`: The Slack integration is turned on or off.
@@ -3759,27 +3918,25 @@ mod m_common_system_administration {
                 slack_integration: v.value(0)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Notice,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for UpdateSlackSetting {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { slack_integration } => {
@@ -3792,8 +3949,7 @@ mod m_common_system_administration {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { slack_integration } => {
@@ -3819,6 +3975,14 @@ mod m_common_system_administration {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for UpdateSlackSetting {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::UpdateSlackSetting)
+        }
+        fn level(&self) -> Level {
+            UpdateSlackSetting::level(self)
         }
     }
     /// `generate API token`: An API token is generated.
@@ -3868,27 +4032,25 @@ mod m_common_system_administration {
                 validity_period: v.text(2)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Notice,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for GenerateApiToken {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { id, scope, validity_period } => {
@@ -3905,8 +4067,7 @@ mod m_common_system_administration {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { id, scope, validity_period } => {
@@ -3933,6 +4094,14 @@ mod m_common_system_administration {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for GenerateApiToken {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::GenerateApiToken)
+        }
+        fn level(&self) -> Level {
+            GenerateApiToken::level(self)
         }
     }
     /// `delete API token`: An API token is deleted.
@@ -3964,27 +4133,25 @@ mod m_common_system_administration {
             let _ = case;
             Ok(Self { id: v.text(0)? })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Notice,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for DeleteApiToken {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { id } => {
@@ -3994,8 +4161,7 @@ mod m_common_system_administration {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { id } => {
@@ -4016,6 +4182,14 @@ mod m_common_system_administration {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for DeleteApiToken {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::DeleteApiToken)
+        }
+        fn level(&self) -> Level {
+            DeleteApiToken::level(self)
         }
     }
 }
@@ -4070,27 +4244,25 @@ mod m_common_integrations {
                 scope: v.list(2, ",")?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for AuthorizeIntegration {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { name, id, scope } => {
@@ -4107,8 +4279,7 @@ mod m_common_integrations {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { name, id, scope } => {
@@ -4135,6 +4306,14 @@ mod m_common_integrations {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for AuthorizeIntegration {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::AuthorizeIntegration)
+        }
+        fn level(&self) -> Level {
+            AuthorizeIntegration::level(self)
         }
     }
 }
@@ -4181,27 +4360,25 @@ mod m_kintone_space_management {
                 space_name: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for SpaceAdd {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { space_id, space_name } => {
@@ -4216,9 +4393,7 @@ mod m_kintone_space_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -4234,6 +4409,14 @@ mod m_kintone_space_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for SpaceAdd {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::SpaceAdd)
+        }
+        fn level(&self) -> Level {
+            SpaceAdd::level(self)
         }
     }
     /// `Space update`: A space's Space Settings are changed.
@@ -4275,27 +4458,25 @@ mod m_kintone_space_management {
                 space_name: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for SpaceUpdate {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { space_id, space_name } => {
@@ -4310,9 +4491,7 @@ mod m_kintone_space_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -4328,6 +4507,14 @@ mod m_kintone_space_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for SpaceUpdate {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::SpaceUpdate)
+        }
+        fn level(&self) -> Level {
+            SpaceUpdate::level(self)
         }
     }
     /// One `(app id: ..., app name: ...)` group of `Space delete`.
@@ -4429,20 +4616,6 @@ mod m_kintone_space_management {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self::WithoutApps { .. } => Some("without apps"),
-                Self::WithApps { .. } => Some("with apps"),
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self::WithoutApps { .. } => 0,
-                Self::WithApps { .. } => 1,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
@@ -4450,9 +4623,21 @@ mod m_kintone_space_management {
                 Self::WithApps { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for SpaceDelete {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::WithoutApps { .. } => Some("without apps"),
+                Self::WithApps { .. } => Some("with apps"),
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::WithoutApps { .. } => 0,
+                Self::WithApps { .. } => 1,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::WithoutApps { space_id, space_name } => {
@@ -4498,9 +4683,7 @@ mod m_kintone_space_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -4530,6 +4713,14 @@ mod m_kintone_space_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for SpaceDelete {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::SpaceDelete)
+        }
+        fn level(&self) -> Level {
+            SpaceDelete::level(self)
         }
     }
     /// One `(app id: ..., app name: ...)` group of `Space restore`.
@@ -4631,20 +4822,6 @@ mod m_kintone_space_management {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self::WithoutApps { .. } => Some("without apps"),
-                Self::WithApps { .. } => Some("with apps"),
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self::WithoutApps { .. } => 0,
-                Self::WithApps { .. } => 1,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
@@ -4652,9 +4829,21 @@ mod m_kintone_space_management {
                 Self::WithApps { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for SpaceRestore {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::WithoutApps { .. } => Some("without apps"),
+                Self::WithApps { .. } => Some("with apps"),
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::WithoutApps { .. } => 0,
+                Self::WithApps { .. } => 1,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::WithoutApps { space_id, space_name } => {
@@ -4700,9 +4889,7 @@ mod m_kintone_space_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -4732,6 +4919,14 @@ mod m_kintone_space_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for SpaceRestore {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::SpaceRestore)
+        }
+        fn level(&self) -> Level {
+            SpaceRestore::level(self)
         }
     }
 }
@@ -4778,27 +4973,25 @@ mod m_kintone_space_operation {
                 space_name: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for SpaceJoin {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { space_id, space_name } => {
@@ -4813,9 +5006,7 @@ mod m_kintone_space_operation {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -4831,6 +5022,14 @@ mod m_kintone_space_operation {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for SpaceJoin {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::SpaceJoin)
+        }
+        fn level(&self) -> Level {
+            SpaceJoin::level(self)
         }
     }
     /// `Space leave`: A user leaves a space.
@@ -4872,27 +5071,25 @@ mod m_kintone_space_operation {
                 space_name: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for SpaceLeave {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { space_id, space_name } => {
@@ -4907,9 +5104,7 @@ mod m_kintone_space_operation {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -4925,6 +5120,14 @@ mod m_kintone_space_operation {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for SpaceLeave {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::SpaceLeave)
+        }
+        fn level(&self) -> Level {
+            SpaceLeave::level(self)
         }
     }
     /// `Space body file download`: A file uploaded to the body of a space is downloaded or shown in an image slide show.
@@ -4974,27 +5177,25 @@ mod m_kintone_space_operation {
                 filename: v.text(2)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for SpaceBodyFileDownload {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { space_id, space_name, filename } => {
@@ -5014,8 +5215,7 @@ mod m_kintone_space_operation {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { space_id, space_name, filename } => {
@@ -5042,6 +5242,14 @@ mod m_kintone_space_operation {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for SpaceBodyFileDownload {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::SpaceBodyFileDownload)
+        }
+        fn level(&self) -> Level {
+            SpaceBodyFileDownload::level(self)
         }
     }
     /// `Thread body file download`: A file uploaded to the body of a thread is downloaded or shown in an image slide show.
@@ -5107,27 +5315,25 @@ mod m_kintone_space_operation {
                 filename: v.text(4)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for ThreadBodyFileDownload {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { space_id, space_name, thread_id, thread_name, filename } => {
@@ -5154,8 +5360,7 @@ mod m_kintone_space_operation {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { space_id, space_name, thread_id, thread_name, filename } => {
@@ -5188,6 +5393,14 @@ mod m_kintone_space_operation {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for ThreadBodyFileDownload {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::ThreadBodyFileDownload)
+        }
+        fn level(&self) -> Level {
+            ThreadBodyFileDownload::level(self)
         }
     }
     /// `Thread comment file download`: A file uploaded to a thread post or thread comment is downloaded or shown in an image slide show.
@@ -5261,27 +5474,25 @@ mod m_kintone_space_operation {
                 filename: v.text(5)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for ThreadCommentFileDownload {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self {
@@ -5320,8 +5531,7 @@ mod m_kintone_space_operation {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self {
@@ -5374,6 +5584,14 @@ mod m_kintone_space_operation {
             Ok(())
         }
     }
+    impl Dispatch for ThreadCommentFileDownload {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::ThreadCommentFileDownload)
+        }
+        fn level(&self) -> Level {
+            ThreadCommentFileDownload::level(self)
+        }
+    }
 }
 pub use m_kintone_space_operation::*;
 /// The actions of module `Space template`.
@@ -5418,27 +5636,25 @@ mod m_kintone_space_template {
                 space_template_name: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for SpaceTemplateAdd {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { space_template_id, space_template_name } => {
@@ -5456,9 +5672,7 @@ mod m_kintone_space_template {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -5476,10 +5690,30 @@ mod m_kintone_space_template {
             Ok(())
         }
     }
+    impl Dispatch for SpaceTemplateAdd {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::SpaceTemplateAdd)
+        }
+        fn level(&self) -> Level {
+            SpaceTemplateAdd::level(self)
+        }
+    }
 }
 pub use m_kintone_space_template::*;
+/// What [`Event`] asks of the complement type of each action besides
+/// [`Complement`]: `Event` matches once, to the action's value as a
+/// `&dyn Dispatch`, and calls through it.
+trait Dispatch: Complement + rt::dispatch::Erased + fmt::Display {
+    /// [`Event::parse`] of this action.
+    fn parse_event(complement: &str) -> Result<Event, Violation>
+    where
+        Self: Sized;
+    /// The level this case is logged at.
+    fn level(&self) -> Level;
+}
 /// An event of any action, with its typed complement.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Hash)]
+#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `App update`: An app's settings are changed, either in App Settings or in one of the switches of Misc Settings (comments, change history, duplicate record, bulk deletion).
@@ -5548,351 +5782,119 @@ pub enum Event {
     SpaceTemplateAdd(SpaceTemplateAdd),
 }
 impl Event {
+    /// The event's action and its complement: the one `match` on the
+    /// variants that everything else goes through.
+    fn dispatch(&self) -> (Action, &dyn Dispatch) {
+        match self {
+            Event::AppUpdate(e) => (Action::AppUpdate, e),
+            Event::AppCreate(e) => (Action::AppCreate, e),
+            Event::AppCreateFromTemplateFile(e) => (Action::AppCreateFromTemplateFile, e),
+            Event::AppDelete(e) => (Action::AppDelete, e),
+            Event::AppRestore(e) => (Action::AppRestore, e),
+            Event::AppReportDelete(e) => (Action::AppReportDelete, e),
+            Event::AppViewDelete(e) => (Action::AppViewDelete, e),
+            Event::AppChangeDiscard(e) => (Action::AppChangeDiscard, e),
+            Event::AppChangeDeployed(e) => (Action::AppChangeDeployed, e),
+            Event::AddSlackIntegration(e) => (Action::AddSlackIntegration, e),
+            Event::AppMoveStarted(e) => (Action::AppMoveStarted, e),
+            Event::TemplateDownload(e) => (Action::TemplateDownload, e),
+            Event::AddOauthClient(e) => (Action::AddOauthClient, e),
+            Event::DeleteOauthClient(e) => (Action::DeleteOauthClient, e),
+            Event::DisableIntegration(e) => (Action::DisableIntegration, e),
+            Event::EnableIntegration(e) => (Action::EnableIntegration, e),
+            Event::UpdateOauthClient(e) => (Action::UpdateOauthClient, e),
+            Event::UpdatePermittedUsers(e) => (Action::UpdatePermittedUsers, e),
+            Event::UpdateSlackSetting(e) => (Action::UpdateSlackSetting, e),
+            Event::GenerateApiToken(e) => (Action::GenerateApiToken, e),
+            Event::DeleteApiToken(e) => (Action::DeleteApiToken, e),
+            Event::AuthorizeIntegration(e) => (Action::AuthorizeIntegration, e),
+            Event::SpaceAdd(e) => (Action::SpaceAdd, e),
+            Event::SpaceUpdate(e) => (Action::SpaceUpdate, e),
+            Event::SpaceDelete(e) => (Action::SpaceDelete, e),
+            Event::SpaceRestore(e) => (Action::SpaceRestore, e),
+            Event::SpaceJoin(e) => (Action::SpaceJoin, e),
+            Event::SpaceLeave(e) => (Action::SpaceLeave, e),
+            Event::SpaceBodyFileDownload(e) => (Action::SpaceBodyFileDownload, e),
+            Event::ThreadBodyFileDownload(e) => (Action::ThreadBodyFileDownload, e),
+            Event::ThreadCommentFileDownload(e) => (Action::ThreadCommentFileDownload, e),
+            Event::SpaceTemplateAdd(e) => (Action::SpaceTemplateAdd, e),
+        }
+    }
     /// The event's action.
     pub fn action(&self) -> Action {
-        match self {
-            Self::AppUpdate(_) => Action::AppUpdate,
-            Self::AppCreate(_) => Action::AppCreate,
-            Self::AppCreateFromTemplateFile(_) => Action::AppCreateFromTemplateFile,
-            Self::AppDelete(_) => Action::AppDelete,
-            Self::AppRestore(_) => Action::AppRestore,
-            Self::AppReportDelete(_) => Action::AppReportDelete,
-            Self::AppViewDelete(_) => Action::AppViewDelete,
-            Self::AppChangeDiscard(_) => Action::AppChangeDiscard,
-            Self::AppChangeDeployed(_) => Action::AppChangeDeployed,
-            Self::AddSlackIntegration(_) => Action::AddSlackIntegration,
-            Self::AppMoveStarted(_) => Action::AppMoveStarted,
-            Self::TemplateDownload(_) => Action::TemplateDownload,
-            Self::AddOauthClient(_) => Action::AddOauthClient,
-            Self::DeleteOauthClient(_) => Action::DeleteOauthClient,
-            Self::DisableIntegration(_) => Action::DisableIntegration,
-            Self::EnableIntegration(_) => Action::EnableIntegration,
-            Self::UpdateOauthClient(_) => Action::UpdateOauthClient,
-            Self::UpdatePermittedUsers(_) => Action::UpdatePermittedUsers,
-            Self::UpdateSlackSetting(_) => Action::UpdateSlackSetting,
-            Self::GenerateApiToken(_) => Action::GenerateApiToken,
-            Self::DeleteApiToken(_) => Action::DeleteApiToken,
-            Self::AuthorizeIntegration(_) => Action::AuthorizeIntegration,
-            Self::SpaceAdd(_) => Action::SpaceAdd,
-            Self::SpaceUpdate(_) => Action::SpaceUpdate,
-            Self::SpaceDelete(_) => Action::SpaceDelete,
-            Self::SpaceRestore(_) => Action::SpaceRestore,
-            Self::SpaceJoin(_) => Action::SpaceJoin,
-            Self::SpaceLeave(_) => Action::SpaceLeave,
-            Self::SpaceBodyFileDownload(_) => Action::SpaceBodyFileDownload,
-            Self::ThreadBodyFileDownload(_) => Action::ThreadBodyFileDownload,
-            Self::ThreadCommentFileDownload(_) => Action::ThreadCommentFileDownload,
-            Self::SpaceTemplateAdd(_) => Action::SpaceTemplateAdd,
-        }
+        self.dispatch().0
     }
     /// Parses the complement of an entry of `action`.
     pub fn parse(action: Action, complement: &str) -> Result<Event, Violation> {
-        match action {
-            Action::AppUpdate => AppUpdate::parse(complement).map(Self::AppUpdate),
-            Action::AppCreate => AppCreate::parse(complement).map(Self::AppCreate),
-            Action::AppCreateFromTemplateFile => {
-                AppCreateFromTemplateFile::parse(complement)
-                    .map(Self::AppCreateFromTemplateFile)
-            }
-            Action::AppDelete => AppDelete::parse(complement).map(Self::AppDelete),
-            Action::AppRestore => AppRestore::parse(complement).map(Self::AppRestore),
-            Action::AppReportDelete => {
-                AppReportDelete::parse(complement).map(Self::AppReportDelete)
-            }
-            Action::AppViewDelete => {
-                AppViewDelete::parse(complement).map(Self::AppViewDelete)
-            }
-            Action::AppChangeDiscard => {
-                AppChangeDiscard::parse(complement).map(Self::AppChangeDiscard)
-            }
-            Action::AppChangeDeployed => {
-                AppChangeDeployed::parse(complement).map(Self::AppChangeDeployed)
-            }
-            Action::AddSlackIntegration => {
-                AddSlackIntegration::parse(complement).map(Self::AddSlackIntegration)
-            }
-            Action::AppMoveStarted => {
-                AppMoveStarted::parse(complement).map(Self::AppMoveStarted)
-            }
-            Action::TemplateDownload => {
-                TemplateDownload::parse(complement).map(Self::TemplateDownload)
-            }
-            Action::AddOauthClient => {
-                AddOauthClient::parse(complement).map(Self::AddOauthClient)
-            }
-            Action::DeleteOauthClient => {
-                DeleteOauthClient::parse(complement).map(Self::DeleteOauthClient)
-            }
-            Action::DisableIntegration => {
-                DisableIntegration::parse(complement).map(Self::DisableIntegration)
-            }
-            Action::EnableIntegration => {
-                EnableIntegration::parse(complement).map(Self::EnableIntegration)
-            }
-            Action::UpdateOauthClient => {
-                UpdateOauthClient::parse(complement).map(Self::UpdateOauthClient)
-            }
-            Action::UpdatePermittedUsers => {
-                UpdatePermittedUsers::parse(complement).map(Self::UpdatePermittedUsers)
-            }
-            Action::UpdateSlackSetting => {
-                UpdateSlackSetting::parse(complement).map(Self::UpdateSlackSetting)
-            }
-            Action::GenerateApiToken => {
-                GenerateApiToken::parse(complement).map(Self::GenerateApiToken)
-            }
-            Action::DeleteApiToken => {
-                DeleteApiToken::parse(complement).map(Self::DeleteApiToken)
-            }
-            Action::AuthorizeIntegration => {
-                AuthorizeIntegration::parse(complement).map(Self::AuthorizeIntegration)
-            }
-            Action::SpaceAdd => SpaceAdd::parse(complement).map(Self::SpaceAdd),
-            Action::SpaceUpdate => SpaceUpdate::parse(complement).map(Self::SpaceUpdate),
-            Action::SpaceDelete => SpaceDelete::parse(complement).map(Self::SpaceDelete),
-            Action::SpaceRestore => {
-                SpaceRestore::parse(complement).map(Self::SpaceRestore)
-            }
-            Action::SpaceJoin => SpaceJoin::parse(complement).map(Self::SpaceJoin),
-            Action::SpaceLeave => SpaceLeave::parse(complement).map(Self::SpaceLeave),
-            Action::SpaceBodyFileDownload => {
-                SpaceBodyFileDownload::parse(complement).map(Self::SpaceBodyFileDownload)
-            }
-            Action::ThreadBodyFileDownload => {
-                ThreadBodyFileDownload::parse(complement)
-                    .map(Self::ThreadBodyFileDownload)
-            }
-            Action::ThreadCommentFileDownload => {
-                ThreadCommentFileDownload::parse(complement)
-                    .map(Self::ThreadCommentFileDownload)
-            }
-            Action::SpaceTemplateAdd => {
-                SpaceTemplateAdd::parse(complement).map(Self::SpaceTemplateAdd)
-            }
-        }
+        type Reader = fn(&str) -> Result<Event, Violation>;
+        const READERS: [Reader; 32] = [
+            <AppUpdate as Dispatch>::parse_event,
+            <AppCreate as Dispatch>::parse_event,
+            <AppCreateFromTemplateFile as Dispatch>::parse_event,
+            <AppDelete as Dispatch>::parse_event,
+            <AppRestore as Dispatch>::parse_event,
+            <AppReportDelete as Dispatch>::parse_event,
+            <AppViewDelete as Dispatch>::parse_event,
+            <AppChangeDiscard as Dispatch>::parse_event,
+            <AppChangeDeployed as Dispatch>::parse_event,
+            <AddSlackIntegration as Dispatch>::parse_event,
+            <AppMoveStarted as Dispatch>::parse_event,
+            <TemplateDownload as Dispatch>::parse_event,
+            <AddOauthClient as Dispatch>::parse_event,
+            <DeleteOauthClient as Dispatch>::parse_event,
+            <DisableIntegration as Dispatch>::parse_event,
+            <EnableIntegration as Dispatch>::parse_event,
+            <UpdateOauthClient as Dispatch>::parse_event,
+            <UpdatePermittedUsers as Dispatch>::parse_event,
+            <UpdateSlackSetting as Dispatch>::parse_event,
+            <GenerateApiToken as Dispatch>::parse_event,
+            <DeleteApiToken as Dispatch>::parse_event,
+            <AuthorizeIntegration as Dispatch>::parse_event,
+            <SpaceAdd as Dispatch>::parse_event,
+            <SpaceUpdate as Dispatch>::parse_event,
+            <SpaceDelete as Dispatch>::parse_event,
+            <SpaceRestore as Dispatch>::parse_event,
+            <SpaceJoin as Dispatch>::parse_event,
+            <SpaceLeave as Dispatch>::parse_event,
+            <SpaceBodyFileDownload as Dispatch>::parse_event,
+            <ThreadBodyFileDownload as Dispatch>::parse_event,
+            <ThreadCommentFileDownload as Dispatch>::parse_event,
+            <SpaceTemplateAdd as Dispatch>::parse_event,
+        ];
+        READERS[action as usize](complement)
     }
     /// The case's name, for actions with several.
     pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::AppUpdate(e) => e.case(),
-            Self::AppCreate(e) => e.case(),
-            Self::AppCreateFromTemplateFile(e) => e.case(),
-            Self::AppDelete(e) => e.case(),
-            Self::AppRestore(e) => e.case(),
-            Self::AppReportDelete(e) => e.case(),
-            Self::AppViewDelete(e) => e.case(),
-            Self::AppChangeDiscard(e) => e.case(),
-            Self::AppChangeDeployed(e) => e.case(),
-            Self::AddSlackIntegration(e) => e.case(),
-            Self::AppMoveStarted(e) => e.case(),
-            Self::TemplateDownload(e) => e.case(),
-            Self::AddOauthClient(e) => e.case(),
-            Self::DeleteOauthClient(e) => e.case(),
-            Self::DisableIntegration(e) => e.case(),
-            Self::EnableIntegration(e) => e.case(),
-            Self::UpdateOauthClient(e) => e.case(),
-            Self::UpdatePermittedUsers(e) => e.case(),
-            Self::UpdateSlackSetting(e) => e.case(),
-            Self::GenerateApiToken(e) => e.case(),
-            Self::DeleteApiToken(e) => e.case(),
-            Self::AuthorizeIntegration(e) => e.case(),
-            Self::SpaceAdd(e) => e.case(),
-            Self::SpaceUpdate(e) => e.case(),
-            Self::SpaceDelete(e) => e.case(),
-            Self::SpaceRestore(e) => e.case(),
-            Self::SpaceJoin(e) => e.case(),
-            Self::SpaceLeave(e) => e.case(),
-            Self::SpaceBodyFileDownload(e) => e.case(),
-            Self::ThreadBodyFileDownload(e) => e.case(),
-            Self::ThreadCommentFileDownload(e) => e.case(),
-            Self::SpaceTemplateAdd(e) => e.case(),
-        }
+        self.dispatch().1.case()
     }
     /// The complement slots of the event's case.
     pub fn slots(&self) -> &'static [Slot<'static>] {
-        match self {
-            Self::AppUpdate(e) => e.slots(),
-            Self::AppCreate(e) => e.slots(),
-            Self::AppCreateFromTemplateFile(e) => e.slots(),
-            Self::AppDelete(e) => e.slots(),
-            Self::AppRestore(e) => e.slots(),
-            Self::AppReportDelete(e) => e.slots(),
-            Self::AppViewDelete(e) => e.slots(),
-            Self::AppChangeDiscard(e) => e.slots(),
-            Self::AppChangeDeployed(e) => e.slots(),
-            Self::AddSlackIntegration(e) => e.slots(),
-            Self::AppMoveStarted(e) => e.slots(),
-            Self::TemplateDownload(e) => e.slots(),
-            Self::AddOauthClient(e) => e.slots(),
-            Self::DeleteOauthClient(e) => e.slots(),
-            Self::DisableIntegration(e) => e.slots(),
-            Self::EnableIntegration(e) => e.slots(),
-            Self::UpdateOauthClient(e) => e.slots(),
-            Self::UpdatePermittedUsers(e) => e.slots(),
-            Self::UpdateSlackSetting(e) => e.slots(),
-            Self::GenerateApiToken(e) => e.slots(),
-            Self::DeleteApiToken(e) => e.slots(),
-            Self::AuthorizeIntegration(e) => e.slots(),
-            Self::SpaceAdd(e) => e.slots(),
-            Self::SpaceUpdate(e) => e.slots(),
-            Self::SpaceDelete(e) => e.slots(),
-            Self::SpaceRestore(e) => e.slots(),
-            Self::SpaceJoin(e) => e.slots(),
-            Self::SpaceLeave(e) => e.slots(),
-            Self::SpaceBodyFileDownload(e) => e.slots(),
-            Self::ThreadBodyFileDownload(e) => e.slots(),
-            Self::ThreadCommentFileDownload(e) => e.slots(),
-            Self::SpaceTemplateAdd(e) => e.slots(),
-        }
+        self.dispatch().1.slots()
     }
     /// The level this event's case is logged at.
     pub fn level(&self) -> Level {
-        match self {
-            Self::AppUpdate(e) => e.level(),
-            Self::AppCreate(e) => e.level(),
-            Self::AppCreateFromTemplateFile(e) => e.level(),
-            Self::AppDelete(e) => e.level(),
-            Self::AppRestore(e) => e.level(),
-            Self::AppReportDelete(e) => e.level(),
-            Self::AppViewDelete(e) => e.level(),
-            Self::AppChangeDiscard(e) => e.level(),
-            Self::AppChangeDeployed(e) => e.level(),
-            Self::AddSlackIntegration(e) => e.level(),
-            Self::AppMoveStarted(e) => e.level(),
-            Self::TemplateDownload(e) => e.level(),
-            Self::AddOauthClient(e) => e.level(),
-            Self::DeleteOauthClient(e) => e.level(),
-            Self::DisableIntegration(e) => e.level(),
-            Self::EnableIntegration(e) => e.level(),
-            Self::UpdateOauthClient(e) => e.level(),
-            Self::UpdatePermittedUsers(e) => e.level(),
-            Self::UpdateSlackSetting(e) => e.level(),
-            Self::GenerateApiToken(e) => e.level(),
-            Self::DeleteApiToken(e) => e.level(),
-            Self::AuthorizeIntegration(e) => e.level(),
-            Self::SpaceAdd(e) => e.level(),
-            Self::SpaceUpdate(e) => e.level(),
-            Self::SpaceDelete(e) => e.level(),
-            Self::SpaceRestore(e) => e.level(),
-            Self::SpaceJoin(e) => e.level(),
-            Self::SpaceLeave(e) => e.level(),
-            Self::SpaceBodyFileDownload(e) => e.level(),
-            Self::ThreadBodyFileDownload(e) => e.level(),
-            Self::ThreadCommentFileDownload(e) => e.level(),
-            Self::SpaceTemplateAdd(e) => e.level(),
-        }
+        self.dispatch().1.level()
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
-        match self {
-            Self::AppUpdate(e) => e.validate(),
-            Self::AppCreate(e) => e.validate(),
-            Self::AppCreateFromTemplateFile(e) => e.validate(),
-            Self::AppDelete(e) => e.validate(),
-            Self::AppRestore(e) => e.validate(),
-            Self::AppReportDelete(e) => e.validate(),
-            Self::AppViewDelete(e) => e.validate(),
-            Self::AppChangeDiscard(e) => e.validate(),
-            Self::AppChangeDeployed(e) => e.validate(),
-            Self::AddSlackIntegration(e) => e.validate(),
-            Self::AppMoveStarted(e) => e.validate(),
-            Self::TemplateDownload(e) => e.validate(),
-            Self::AddOauthClient(e) => e.validate(),
-            Self::DeleteOauthClient(e) => e.validate(),
-            Self::DisableIntegration(e) => e.validate(),
-            Self::EnableIntegration(e) => e.validate(),
-            Self::UpdateOauthClient(e) => e.validate(),
-            Self::UpdatePermittedUsers(e) => e.validate(),
-            Self::UpdateSlackSetting(e) => e.validate(),
-            Self::GenerateApiToken(e) => e.validate(),
-            Self::DeleteApiToken(e) => e.validate(),
-            Self::AuthorizeIntegration(e) => e.validate(),
-            Self::SpaceAdd(e) => e.validate(),
-            Self::SpaceUpdate(e) => e.validate(),
-            Self::SpaceDelete(e) => e.validate(),
-            Self::SpaceRestore(e) => e.validate(),
-            Self::SpaceJoin(e) => e.validate(),
-            Self::SpaceLeave(e) => e.validate(),
-            Self::SpaceBodyFileDownload(e) => e.validate(),
-            Self::ThreadBodyFileDownload(e) => e.validate(),
-            Self::ThreadCommentFileDownload(e) => e.validate(),
-            Self::SpaceTemplateAdd(e) => e.validate(),
-        }
+        self.dispatch().1.validate()
     }
     /// The typed values keyed by their snake_case names.
     pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        match self {
-            Self::AppUpdate(e) => e.properties(),
-            Self::AppCreate(e) => e.properties(),
-            Self::AppCreateFromTemplateFile(e) => e.properties(),
-            Self::AppDelete(e) => e.properties(),
-            Self::AppRestore(e) => e.properties(),
-            Self::AppReportDelete(e) => e.properties(),
-            Self::AppViewDelete(e) => e.properties(),
-            Self::AppChangeDiscard(e) => e.properties(),
-            Self::AppChangeDeployed(e) => e.properties(),
-            Self::AddSlackIntegration(e) => e.properties(),
-            Self::AppMoveStarted(e) => e.properties(),
-            Self::TemplateDownload(e) => e.properties(),
-            Self::AddOauthClient(e) => e.properties(),
-            Self::DeleteOauthClient(e) => e.properties(),
-            Self::DisableIntegration(e) => e.properties(),
-            Self::EnableIntegration(e) => e.properties(),
-            Self::UpdateOauthClient(e) => e.properties(),
-            Self::UpdatePermittedUsers(e) => e.properties(),
-            Self::UpdateSlackSetting(e) => e.properties(),
-            Self::GenerateApiToken(e) => e.properties(),
-            Self::DeleteApiToken(e) => e.properties(),
-            Self::AuthorizeIntegration(e) => e.properties(),
-            Self::SpaceAdd(e) => e.properties(),
-            Self::SpaceUpdate(e) => e.properties(),
-            Self::SpaceDelete(e) => e.properties(),
-            Self::SpaceRestore(e) => e.properties(),
-            Self::SpaceJoin(e) => e.properties(),
-            Self::SpaceLeave(e) => e.properties(),
-            Self::SpaceBodyFileDownload(e) => e.properties(),
-            Self::ThreadBodyFileDownload(e) => e.properties(),
-            Self::ThreadCommentFileDownload(e) => e.properties(),
-            Self::SpaceTemplateAdd(e) => e.properties(),
-        }
+        self.dispatch().1.properties()
     }
 }
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, x) = self.dispatch();
+        let (b, y) = other.dispatch();
+        a == b && x.eq_erased(y.as_any())
+    }
+}
+impl Eq for Event {}
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::AppUpdate(e) => e.fmt(f),
-            Self::AppCreate(e) => e.fmt(f),
-            Self::AppCreateFromTemplateFile(e) => e.fmt(f),
-            Self::AppDelete(e) => e.fmt(f),
-            Self::AppRestore(e) => e.fmt(f),
-            Self::AppReportDelete(e) => e.fmt(f),
-            Self::AppViewDelete(e) => e.fmt(f),
-            Self::AppChangeDiscard(e) => e.fmt(f),
-            Self::AppChangeDeployed(e) => e.fmt(f),
-            Self::AddSlackIntegration(e) => e.fmt(f),
-            Self::AppMoveStarted(e) => e.fmt(f),
-            Self::TemplateDownload(e) => e.fmt(f),
-            Self::AddOauthClient(e) => e.fmt(f),
-            Self::DeleteOauthClient(e) => e.fmt(f),
-            Self::DisableIntegration(e) => e.fmt(f),
-            Self::EnableIntegration(e) => e.fmt(f),
-            Self::UpdateOauthClient(e) => e.fmt(f),
-            Self::UpdatePermittedUsers(e) => e.fmt(f),
-            Self::UpdateSlackSetting(e) => e.fmt(f),
-            Self::GenerateApiToken(e) => e.fmt(f),
-            Self::DeleteApiToken(e) => e.fmt(f),
-            Self::AuthorizeIntegration(e) => e.fmt(f),
-            Self::SpaceAdd(e) => e.fmt(f),
-            Self::SpaceUpdate(e) => e.fmt(f),
-            Self::SpaceDelete(e) => e.fmt(f),
-            Self::SpaceRestore(e) => e.fmt(f),
-            Self::SpaceJoin(e) => e.fmt(f),
-            Self::SpaceLeave(e) => e.fmt(f),
-            Self::SpaceBodyFileDownload(e) => e.fmt(f),
-            Self::ThreadBodyFileDownload(e) => e.fmt(f),
-            Self::ThreadCommentFileDownload(e) => e.fmt(f),
-            Self::SpaceTemplateAdd(e) => e.fmt(f),
-        }
+        fmt::Display::fmt(self.dispatch().1, f)
     }
 }
 use rt::csv::{Column, CsvError, CsvReader, RowRef};

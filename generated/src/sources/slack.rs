@@ -36,6 +36,7 @@ use crate::runtime as rt;
 #[allow(unused_imports)]
 use rt::check::Checker;
 use rt::complement::Slot;
+pub use rt::dispatch::Complement;
 #[allow(unused_imports)]
 use rt::names::{catalogued_serde, Catalogued, Known};
 #[allow(unused_imports)]
@@ -43,13 +44,19 @@ use rt::value::Kind;
 use rt::values::Values;
 use rt::violation::Violation;
 /// A module (feature or screen) of the Slack integration logs (team.integrationLogs) log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Module {
     /// `team.integrationLogs`: The integration activity of a workspace: services and API apps being added, removed, enabled, disabled, expanded and updated. The action is the entry's `change_type`.
     TeamIntegrationLogs,
 }
+impl fmt::Debug for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 1] = ["TeamIntegrationLogs"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Module {
-    const ALL: &'static [Self] = &[Self::TeamIntegrationLogs];
+    const ALL: &'static [Self] = &[Module::TeamIntegrationLogs];
     fn name(self) -> &'static str {
         const NAMES: [&str; 1] = ["team.integrationLogs"];
         NAMES[self as usize]
@@ -85,7 +92,7 @@ impl fmt::Display for Module {
 }
 catalogued_serde!(Module);
 /// An action (event type) of the Slack integration logs (team.integrationLogs) log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// `added`: An integration is added to the workspace.
     Added,
@@ -100,14 +107,27 @@ pub enum Action {
     /// `updated`: An integration's configuration changes, such as a feed being added to the RSS integration.
     Updated,
 }
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 6] = [
+            "Added",
+            "Removed",
+            "Enabled",
+            "Disabled",
+            "Expanded",
+            "Updated",
+        ];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Action {
     const ALL: &'static [Self] = &[
-        Self::Added,
-        Self::Removed,
-        Self::Enabled,
-        Self::Disabled,
-        Self::Expanded,
-        Self::Updated,
+        Action::Added,
+        Action::Removed,
+        Action::Enabled,
+        Action::Disabled,
+        Action::Expanded,
+        Action::Updated,
     ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 6] = [
@@ -487,23 +507,21 @@ mod m_team_integration_logs {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
+    }
+    impl Complement for Added {
+        fn case(&self) -> Option<&'static str> {
             match self {
                 Self::Service_ { .. } => Some("service"),
                 Self::App { .. } => Some("app"),
             }
         }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
+        fn slots(&self) -> &'static [Slot<'static>] {
             Self::CASES[match self {
                 Self::Service_ { .. } => 0,
                 Self::App { .. } => 1,
             }]
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::Service_ {
@@ -639,8 +657,7 @@ mod m_team_integration_logs {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self::Service_ {
@@ -875,6 +892,14 @@ mod m_team_integration_logs {
             m
         }
     }
+    impl Dispatch for Added {
+        fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
+            Self::from_entry(entry).map(Event::Added)
+        }
+        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            Added::to_json(self)
+        }
+    }
     /// `removed`: An integration is removed from the workspace.
     ///
     /// Example: `{"service_id": "3456789012", "service_type": "Airbrake", "user_id": "U3456CDEF", "user_name": "Joey", "channel": "C1234567890", "date": "1392508800", "change_type": "removed", "scope": "incoming-webhook"}`
@@ -1093,23 +1118,21 @@ mod m_team_integration_logs {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
+    }
+    impl Complement for Removed {
+        fn case(&self) -> Option<&'static str> {
             match self {
                 Self::Service_ { .. } => Some("service"),
                 Self::App { .. } => Some("app"),
             }
         }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
+        fn slots(&self) -> &'static [Slot<'static>] {
             Self::CASES[match self {
                 Self::Service_ { .. } => 0,
                 Self::App { .. } => 1,
             }]
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::Service_ {
@@ -1245,8 +1268,7 @@ mod m_team_integration_logs {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self::Service_ {
@@ -1479,6 +1501,14 @@ mod m_team_integration_logs {
                 }
             }
             m
+        }
+    }
+    impl Dispatch for Removed {
+        fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
+            Self::from_entry(entry).map(Event::Removed)
+        }
+        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            Removed::to_json(self)
         }
     }
     /// `enabled`: An integration is enabled.
@@ -1699,23 +1729,21 @@ mod m_team_integration_logs {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
+    }
+    impl Complement for Enabled {
+        fn case(&self) -> Option<&'static str> {
             match self {
                 Self::Service_ { .. } => Some("service"),
                 Self::App { .. } => Some("app"),
             }
         }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
+        fn slots(&self) -> &'static [Slot<'static>] {
             Self::CASES[match self {
                 Self::Service_ { .. } => 0,
                 Self::App { .. } => 1,
             }]
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::Service_ {
@@ -1851,8 +1879,7 @@ mod m_team_integration_logs {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self::Service_ {
@@ -2085,6 +2112,14 @@ mod m_team_integration_logs {
                 }
             }
             m
+        }
+    }
+    impl Dispatch for Enabled {
+        fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
+            Self::from_entry(entry).map(Event::Enabled)
+        }
+        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            Enabled::to_json(self)
         }
     }
     /// `disabled`: An integration is disabled, by a user or by Slack; the entry says why.
@@ -2321,23 +2356,21 @@ mod m_team_integration_logs {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
+    }
+    impl Complement for Disabled {
+        fn case(&self) -> Option<&'static str> {
             match self {
                 Self::Service_ { .. } => Some("service"),
                 Self::App { .. } => Some("app"),
             }
         }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
+        fn slots(&self) -> &'static [Slot<'static>] {
             Self::CASES[match self {
                 Self::Service_ { .. } => 0,
                 Self::App { .. } => 1,
             }]
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::Service_ {
@@ -2485,8 +2518,7 @@ mod m_team_integration_logs {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self::Service_ {
@@ -2739,6 +2771,14 @@ mod m_team_integration_logs {
             m
         }
     }
+    impl Dispatch for Disabled {
+        fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
+            Self::from_entry(entry).map(Event::Disabled)
+        }
+        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            Disabled::to_json(self)
+        }
+    }
     /// `expanded`: An integration's permissions are extended.
     ///
     /// Example: `{"service_id": "6789012345", "service_type": "Google Drive", "user_id": "U1234ABCD", "user_name": "Johnny", "date": "1392595200", "change_type": "expanded", "scope": "links:read,links:write"}`
@@ -2957,23 +2997,21 @@ mod m_team_integration_logs {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
+    }
+    impl Complement for Expanded {
+        fn case(&self) -> Option<&'static str> {
             match self {
                 Self::Service_ { .. } => Some("service"),
                 Self::App { .. } => Some("app"),
             }
         }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
+        fn slots(&self) -> &'static [Slot<'static>] {
             Self::CASES[match self {
                 Self::Service_ { .. } => 0,
                 Self::App { .. } => 1,
             }]
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::Service_ {
@@ -3109,8 +3147,7 @@ mod m_team_integration_logs {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self::Service_ {
@@ -3343,6 +3380,14 @@ mod m_team_integration_logs {
                 }
             }
             m
+        }
+    }
+    impl Dispatch for Expanded {
+        fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
+            Self::from_entry(entry).map(Event::Expanded)
+        }
+        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            Expanded::to_json(self)
         }
     }
     /// `updated`: An integration's configuration changes, such as a feed being added to the RSS integration.
@@ -3563,23 +3608,21 @@ mod m_team_integration_logs {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
+    }
+    impl Complement for Updated {
+        fn case(&self) -> Option<&'static str> {
             match self {
                 Self::Service_ { .. } => Some("service"),
                 Self::App { .. } => Some("app"),
             }
         }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
+        fn slots(&self) -> &'static [Slot<'static>] {
             Self::CASES[match self {
                 Self::Service_ { .. } => 0,
                 Self::App { .. } => 1,
             }]
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::Service_ {
@@ -3715,8 +3758,7 @@ mod m_team_integration_logs {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self::Service_ {
@@ -3951,10 +3993,30 @@ mod m_team_integration_logs {
             m
         }
     }
+    impl Dispatch for Updated {
+        fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
+            Self::from_entry(entry).map(Event::Updated)
+        }
+        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            Updated::to_json(self)
+        }
+    }
 }
 pub use m_team_integration_logs::*;
+/// What [`Event`] asks of the complement type of each action besides
+/// [`Complement`]: `Event` matches once, to the action's value as a
+/// `&dyn Dispatch`, and calls through it.
+trait Dispatch: Complement + rt::dispatch::Erased {
+    /// [`Event::from_entry`] of this action.
+    fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation>
+    where
+        Self: Sized;
+    /// The entry's fields in the log's own JSON form.
+    fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value>;
+}
 /// An event of any action, with its typed complement.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Hash)]
+#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `added`: An integration is added to the workspace.
@@ -3971,87 +4033,67 @@ pub enum Event {
     Updated(Updated),
 }
 impl Event {
+    /// The event's action and its complement: the one `match` on the
+    /// variants that everything else goes through.
+    fn dispatch(&self) -> (Action, &dyn Dispatch) {
+        match self {
+            Event::Added(e) => (Action::Added, e),
+            Event::Removed(e) => (Action::Removed, e),
+            Event::Enabled(e) => (Action::Enabled, e),
+            Event::Disabled(e) => (Action::Disabled, e),
+            Event::Expanded(e) => (Action::Expanded, e),
+            Event::Updated(e) => (Action::Updated, e),
+        }
+    }
     /// The event's action.
     pub fn action(&self) -> Action {
-        match self {
-            Self::Added(_) => Action::Added,
-            Self::Removed(_) => Action::Removed,
-            Self::Enabled(_) => Action::Enabled,
-            Self::Disabled(_) => Action::Disabled,
-            Self::Expanded(_) => Action::Expanded,
-            Self::Updated(_) => Action::Updated,
-        }
+        self.dispatch().0
     }
     /// Reads an entry of `action` from its JSON fields.
     pub fn from_entry(
         action: Action,
         entry: &rt::object::Object<'_>,
     ) -> Result<Event, Violation> {
-        match action {
-            Action::Added => Added::from_entry(entry).map(Self::Added),
-            Action::Removed => Removed::from_entry(entry).map(Self::Removed),
-            Action::Enabled => Enabled::from_entry(entry).map(Self::Enabled),
-            Action::Disabled => Disabled::from_entry(entry).map(Self::Disabled),
-            Action::Expanded => Expanded::from_entry(entry).map(Self::Expanded),
-            Action::Updated => Updated::from_entry(entry).map(Self::Updated),
-        }
+        type Reader = fn(&rt::object::Object<'_>) -> Result<Event, Violation>;
+        const READERS: [Reader; 6] = [
+            <Added as Dispatch>::event_from_entry,
+            <Removed as Dispatch>::event_from_entry,
+            <Enabled as Dispatch>::event_from_entry,
+            <Disabled as Dispatch>::event_from_entry,
+            <Expanded as Dispatch>::event_from_entry,
+            <Updated as Dispatch>::event_from_entry,
+        ];
+        READERS[action as usize](entry)
     }
     /// The case's name, for actions with several.
     pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::Added(e) => e.case(),
-            Self::Removed(e) => e.case(),
-            Self::Enabled(e) => e.case(),
-            Self::Disabled(e) => e.case(),
-            Self::Expanded(e) => e.case(),
-            Self::Updated(e) => e.case(),
-        }
+        self.dispatch().1.case()
     }
     /// The complement slots of the event's case.
     pub fn slots(&self) -> &'static [Slot<'static>] {
-        match self {
-            Self::Added(e) => e.slots(),
-            Self::Removed(e) => e.slots(),
-            Self::Enabled(e) => e.slots(),
-            Self::Disabled(e) => e.slots(),
-            Self::Expanded(e) => e.slots(),
-            Self::Updated(e) => e.slots(),
-        }
+        self.dispatch().1.slots()
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
-        match self {
-            Self::Added(e) => e.validate(),
-            Self::Removed(e) => e.validate(),
-            Self::Enabled(e) => e.validate(),
-            Self::Disabled(e) => e.validate(),
-            Self::Expanded(e) => e.validate(),
-            Self::Updated(e) => e.validate(),
-        }
+        self.dispatch().1.validate()
     }
     /// The typed values keyed by their snake_case names.
     pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        match self {
-            Self::Added(e) => e.properties(),
-            Self::Removed(e) => e.properties(),
-            Self::Enabled(e) => e.properties(),
-            Self::Disabled(e) => e.properties(),
-            Self::Expanded(e) => e.properties(),
-            Self::Updated(e) => e.properties(),
-        }
+        self.dispatch().1.properties()
     }
 }
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, x) = self.dispatch();
+        let (b, y) = other.dispatch();
+        a == b && x.eq_erased(y.as_any())
+    }
+}
+impl Eq for Event {}
 impl Event {
     /// The entry in the log's own JSON form, action field included.
     pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = match self {
-            Self::Added(e) => e.to_json(),
-            Self::Removed(e) => e.to_json(),
-            Self::Enabled(e) => e.to_json(),
-            Self::Disabled(e) => e.to_json(),
-            Self::Expanded(e) => e.to_json(),
-            Self::Updated(e) => e.to_json(),
-        };
+        let mut m = self.dispatch().1.to_json();
         m.insert(
             "change_type".to_owned(),
             rt::serde_json::Value::String(self.action().name().to_owned()),

@@ -101,15 +101,26 @@ fn closed(c: Closed<'_>) -> TokenStream {
             }
         }
     });
+    let variants: Vec<String> = c.members.iter().map(|m| m.ident.clone()).collect();
     quote! {
         #type_doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #ty {
             #(#docs #idents,)*
         }
 
+        // As derived, by a table: a derived `Debug` is a `match` with an arm
+        // per member, and rustc's time for it grows faster than the members.
+        impl fmt::Debug for #ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                const VARIANTS: [&str; #n] = [#(#variants),*];
+                f.write_str(VARIANTS[*self as usize])
+            }
+        }
+
         impl Catalogued for #ty {
-            const ALL: &'static [Self] = &[#(Self::#idents),*];
+            // The enum's name, not `Self`: see `Event::dispatch`.
+            const ALL: &'static [Self] = &[#(#ty::#idents),*];
             fn name(self) -> &'static str {
                 const NAMES: [&str; #n] = [#(#names),*];
                 NAMES[self as usize]
@@ -150,6 +161,7 @@ pub(super) fn catalogued_enums(
         #[allow(unused_imports)]
         use rt::check::Checker;
         use rt::complement::Slot;
+        pub use rt::dispatch::Complement;
         #[allow(unused_imports)]
         use rt::names::{catalogued_serde, Catalogued, Known};
         #[allow(unused_imports)]
@@ -1035,18 +1047,16 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
                 .collect();
             let validate_fn = if cases.iter().flatten().any(has_checks) {
                 quote! {
-                    /// Every violation of the catalog's constraints, at once.
-                    pub fn validate(&self) -> Vec<Violation> {
+                    fn validate(&self) -> Vec<Violation> {
                         let mut c = Checker::default();
                         match self { #(#binds => { #checks })* }
                         c.into_violations()
                     }
                 }
             } else {
+                // The types of this action's properties already say everything.
                 quote! {
-                    /// Every violation of the catalog's constraints, at once: the
-                    /// types of this action's properties already say everything.
-                    pub fn validate(&self) -> Vec<Violation> {
+                    fn validate(&self) -> Vec<Violation> {
                         Vec::new()
                     }
                 }
@@ -1087,9 +1097,7 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
                 .iter()
                 .map(|fs| fs.iter().map(property_stmt).collect::<TokenStream>());
             let properties_fn = quote! {
-                /// The typed values keyed by their snake_case names (`app_id`),
-                /// repeated groups as arrays of objects.
-                pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+                fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
                     let mut m = rt::serde_json::Map::new();
                     match self { #(#binds => { #property_inserts })* }
                     m
@@ -1122,6 +1130,37 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
             } else {
                 quote! {}
             };
+            let read_event = if text {
+                quote! {
+                    fn parse_event(complement: &str) -> Result<Event, Violation> {
+                        Self::parse(complement).map(Event::#ty)
+                    }
+                }
+            } else {
+                quote! {
+                    fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
+                        Self::from_entry(entry).map(Event::#ty)
+                    }
+                }
+            };
+            let level_impl = has_levels.then(|| {
+                quote! { fn level(&self) -> Level { #ty::level(self) } }
+            });
+            let to_json_impl = (!text && source.action_field.is_some()).then(|| {
+                quote! {
+                    fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+                        #ty::to_json(self)
+                    }
+                }
+            });
+            // What `Event` calls through its one `match`, besides `Complement`.
+            let dispatch_impl = quote! {
+                impl Dispatch for #ty {
+                    #read_event
+                    #level_impl
+                    #to_json_impl
+                }
+            };
             out.extend(quote! {
                 #definition
 
@@ -1135,17 +1174,17 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
                         #read_body
                     }
 
-                    /// The case's name, for actions with several.
-                    pub fn case(&self) -> Option<&'static str> {
+                    #level_fn
+                }
+
+                impl Complement for #ty {
+                    fn case(&self) -> Option<&'static str> {
                         match self { #(#binds_ignore => #case_names,)* }
                     }
 
-                    /// The slots of this case.
-                    pub fn slots(&self) -> &'static [Slot<'static>] {
+                    fn slots(&self) -> &'static [Slot<'static>] {
                         Self::CASES[match self { #(#binds_ignore => #case_indices,)* }]
                     }
-
-                    #level_fn
 
                     #properties_fn
 
@@ -1153,6 +1192,8 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
                 }
 
                 #display
+
+                #dispatch_impl
             });
         }
         // Each module's actions in a Rust module of their own (re-exported):
@@ -1179,44 +1220,90 @@ fn rebind_ignore(bind: &TokenStream) -> TokenStream {
     format!("{head} {{ .. }}").parse().expect("reparse")
 }
 
-/// The `Event` enum over every action of the source.
+/// The `Event` enum over every action of the source, and the trait through
+/// which it reaches the actions' complement types.
+///
+/// `Event` matches on its variants once, in `dispatch`, to the action and its
+/// complement as a `&dyn Dispatch`; its methods and `PartialEq` go through
+/// that, and `parse`/`from_entry` through a table of readers indexed by the
+/// action. A `match` with an arm per action in each of them (or a derived
+/// `PartialEq`) would make rustc's time grow faster than the catalog.
 pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
     let derive = serde.derive();
     let actions: Vec<&ir::Action> = source.actions().map(|(_, a)| a).collect();
     let ids: Vec<_> = actions.iter().map(|a| type_ident(&a.name)).collect();
+    let n = Literal::usize_unsuffixed(actions.len());
     let docs: Vec<_> = actions
         .iter()
         .map(|a| doc(&format!("`{}`: {}", a.name, a.description)))
         .collect();
     let text = source.complement == ComplementFormat::Text;
-    let parse_fn = if text {
-        quote! {
-            /// Parses the complement of an entry of `action`.
-            pub fn parse(action: Action, complement: &str) -> Result<Event, Violation> {
-                match action { #(Action::#ids => #ids::parse(complement).map(Self::#ids),)* }
-            }
-        }
+    let has_levels = !source.levels.is_empty();
+    let json_form = !text && source.action_field.is_some();
+    let (read_decl, parse_fn) = if text {
+        (
+            quote! {
+                /// [`Event::parse`] of this action.
+                fn parse_event(complement: &str) -> Result<Event, Violation>
+                where
+                    Self: Sized;
+            },
+            quote! {
+                /// Parses the complement of an entry of `action`.
+                pub fn parse(action: Action, complement: &str) -> Result<Event, Violation> {
+                    type Reader = fn(&str) -> Result<Event, Violation>;
+                    const READERS: [Reader; #n] =
+                        [#(<#ids as Dispatch>::parse_event),*];
+                    READERS[action as usize](complement)
+                }
+            },
+        )
     } else {
-        quote! {
-            /// Reads an entry of `action` from its JSON fields.
-            pub fn from_entry(action: Action, entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
-                match action { #(Action::#ids => #ids::from_entry(entry).map(Self::#ids),)* }
-            }
-        }
+        (
+            quote! {
+                /// [`Event::from_entry`] of this action.
+                fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation>
+                where
+                    Self: Sized;
+            },
+            quote! {
+                /// Reads an entry of `action` from its JSON fields.
+                pub fn from_entry(action: Action, entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
+                    type Reader = fn(&rt::object::Object<'_>) -> Result<Event, Violation>;
+                    const READERS: [Reader; #n] =
+                        [#(<#ids as Dispatch>::event_from_entry),*];
+                    READERS[action as usize](entry)
+                }
+            },
+        )
     };
-    let level_fn = (!source.levels.is_empty()).then(|| {
+    let level_decl = has_levels.then(|| {
+        quote! {
+            /// The level this case is logged at.
+            fn level(&self) -> Level;
+        }
+    });
+    let level_fn = has_levels.then(|| {
         quote! {
             /// The level this event's case is logged at.
             pub fn level(&self) -> Level {
-                match self { #(Self::#ids(e) => e.level(),)* }
+                self.dispatch().1.level()
             }
         }
     });
+    let to_json_decl = json_form.then(|| {
+        quote! {
+            /// The entry's fields in the log's own JSON form.
+            fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value>;
+        }
+    });
+    // Text sources' complement types are `Display`, in the log's own form.
+    let display_bound = text.then(|| quote! { + fmt::Display });
     let display = match &source.action_field {
         _ if text => quote! {
             impl fmt::Display for Event {
                 fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    match self { #(Self::#ids(e) => e.fmt(f),)* }
+                    fmt::Display::fmt(self.dispatch().1, f)
                 }
             }
         },
@@ -1224,7 +1311,7 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
             impl Event {
                 /// The entry in the log's own JSON form, action field included.
                 pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-                    let mut m = match self { #(Self::#ids(e) => e.to_json(),)* };
+                    let mut m = self.dispatch().1.to_json();
                     m.insert(#field.to_owned(), rt::serde_json::Value::String(self.action().name().to_owned()));
                     m
                 }
@@ -1239,41 +1326,75 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
         None => quote! {},
     };
     quote! {
+        /// What [`Event`] asks of the complement type of each action besides
+        /// [`Complement`]: `Event` matches once, to the action's value as a
+        /// `&dyn Dispatch`, and calls through it.
+        trait Dispatch: Complement + rt::dispatch::Erased #display_bound {
+            #read_decl
+
+            #level_decl
+
+            #to_json_decl
+        }
+
         /// An event of any action, with its typed complement.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        // `Debug`, `Clone` and `Hash` are derived: inlinable or generic, they
+        // are compiled only where used. The derived `PartialEq` would not be
+        // (its exhaustiveness check is quadratic in the number of actions),
+        // so it goes through `dispatch` below, comparing as derived.
+        #[derive(Debug, Clone, Hash)]
+        #[allow(clippy::derived_hash_with_manual_eq)]
         #derive
         pub enum Event { #(#docs #ids(#ids),)* }
 
         impl Event {
+            /// The event's action and its complement: the one `match` on the
+            /// variants that everything else goes through.
+            fn dispatch(&self) -> (Action, &dyn Dispatch) {
+                // `Event::`, not `Self::`: rustc looks a variant up through
+                // `Self` by a linear search, through the enum's name by a table.
+                match self { #(Event::#ids(e) => (Action::#ids, e),)* }
+            }
+
             /// The event's action.
             pub fn action(&self) -> Action {
-                match self { #(Self::#ids(_) => Action::#ids,)* }
+                self.dispatch().0
             }
 
             #parse_fn
 
             /// The case's name, for actions with several.
             pub fn case(&self) -> Option<&'static str> {
-                match self { #(Self::#ids(e) => e.case(),)* }
+                self.dispatch().1.case()
             }
 
             /// The complement slots of the event's case.
             pub fn slots(&self) -> &'static [Slot<'static>] {
-                match self { #(Self::#ids(e) => e.slots(),)* }
+                self.dispatch().1.slots()
             }
 
             #level_fn
 
             /// Every violation of the catalog's constraints, at once.
             pub fn validate(&self) -> Vec<Violation> {
-                match self { #(Self::#ids(e) => e.validate(),)* }
+                self.dispatch().1.validate()
             }
 
             /// The typed values keyed by their snake_case names.
             pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-                match self { #(Self::#ids(e) => e.properties(),)* }
+                self.dispatch().1.properties()
             }
         }
+
+        impl PartialEq for Event {
+            fn eq(&self, other: &Self) -> bool {
+                let (a, x) = self.dispatch();
+                let (b, y) = other.dispatch();
+                a == b && x.eq_erased(y.as_any())
+            }
+        }
+
+        impl Eq for Event {}
 
         #display
     }

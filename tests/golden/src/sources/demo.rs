@@ -36,6 +36,7 @@ use crate::runtime as rt;
 #[allow(unused_imports)]
 use rt::check::Checker;
 use rt::complement::Slot;
+pub use rt::dispatch::Complement;
 #[allow(unused_imports)]
 use rt::names::{catalogued_serde, Catalogued, Known};
 #[allow(unused_imports)]
@@ -43,15 +44,21 @@ use rt::value::Kind;
 use rt::values::Values;
 use rt::violation::Violation;
 /// A service that writes to the Demo audit log log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Service {
     /// `Core`: The core service.
     Core,
     /// `Extra`: An add-on service.
     Extra,
 }
+impl fmt::Debug for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["Core", "Extra"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Service {
-    const ALL: &'static [Self] = &[Self::Core, Self::Extra];
+    const ALL: &'static [Self] = &[Service::Core, Service::Extra];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["Core", "Extra"];
         NAMES[self as usize]
@@ -71,15 +78,21 @@ impl fmt::Display for Service {
 }
 catalogued_serde!(Service);
 /// A level, as logged; other forms (the Japanese UI's) are its aliases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Level {
     /// `Notice`: Important operations.
     Notice,
     /// `Information`: Ordinary operations.
     Information,
 }
+impl fmt::Debug for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["Notice", "Information"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Level {
-    const ALL: &'static [Self] = &[Self::Notice, Self::Information];
+    const ALL: &'static [Self] = &[Level::Notice, Level::Information];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["Notice", "Information"];
         NAMES[self as usize]
@@ -102,15 +115,21 @@ impl fmt::Display for Level {
 }
 catalogued_serde!(Level);
 /// The result of the logged operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Outcome {
     /// `SUCCESS`: The operation succeeded.
     Success,
     /// `FAILED`: The operation failed.
     Failed,
 }
+impl fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["Success", "Failed"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Outcome {
-    const ALL: &'static [Self] = &[Self::Success, Self::Failed];
+    const ALL: &'static [Self] = &[Outcome::Success, Outcome::Failed];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["SUCCESS", "FAILED"];
         NAMES[self as usize]
@@ -133,17 +152,23 @@ impl fmt::Display for Outcome {
 }
 catalogued_serde!(Outcome);
 /// A module (feature or screen) of the Demo audit log log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Module {
     /// `Project management`: Creating, tagging and deleting projects. (service Core)
     CoreProjectManagement,
     /// `Member operation`: Joining projects. (service Extra)
     ExtraMemberOperation,
 }
+impl fmt::Debug for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["CoreProjectManagement", "ExtraMemberOperation"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Module {
     const ALL: &'static [Self] = &[
-        Self::CoreProjectManagement,
-        Self::ExtraMemberOperation,
+        Module::CoreProjectManagement,
+        Module::ExtraMemberOperation,
     ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["Project management", "Member operation"];
@@ -187,7 +212,7 @@ impl fmt::Display for Module {
 }
 catalogued_serde!(Module);
 /// An action (event type) of the Demo audit log log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// `Project add`: A project is created.
     ProjectAdd,
@@ -198,12 +223,23 @@ pub enum Action {
     /// `Member join`: A member joins a project.
     MemberJoin,
 }
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 4] = [
+            "ProjectAdd",
+            "ProjectTag",
+            "ProjectDelete",
+            "MemberJoin",
+        ];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Action {
     const ALL: &'static [Self] = &[
-        Self::ProjectAdd,
-        Self::ProjectTag,
-        Self::ProjectDelete,
-        Self::MemberJoin,
+        Action::ProjectAdd,
+        Action::ProjectTag,
+        Action::ProjectDelete,
+        Action::MemberJoin,
     ];
     fn name(self) -> &'static str {
         const NAMES: [&str; 4] = [
@@ -377,27 +413,25 @@ mod m_core_project_management {
                 visibility: v.value(2)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for ProjectAdd {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { project_id, project_name, visibility } => {
@@ -417,8 +451,7 @@ mod m_core_project_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { project_id, project_name, visibility } => {
@@ -450,6 +483,14 @@ mod m_core_project_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for ProjectAdd {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::ProjectAdd)
+        }
+        fn level(&self) -> Level {
+            ProjectAdd::level(self)
         }
     }
     /// `Project tag`: A project's tags are changed.
@@ -491,27 +532,25 @@ mod m_core_project_management {
                 tags: v.opt_list(1, ";")?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for ProjectTag {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { project_id, tags } => {
@@ -527,9 +566,7 @@ mod m_core_project_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -546,6 +583,14 @@ mod m_core_project_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for ProjectTag {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::ProjectTag)
+        }
+        fn level(&self) -> Level {
+            ProjectTag::level(self)
         }
     }
     /// One `(member id: ..., member name: ...)` group of `Project delete`.
@@ -647,20 +692,6 @@ mod m_core_project_management {
                 },
             )
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self::WithoutMembers { .. } => Some("without members"),
-                Self::WithMembers { .. } => Some("with members"),
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self::WithoutMembers { .. } => 0,
-                Self::WithMembers { .. } => 1,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
@@ -668,9 +699,21 @@ mod m_core_project_management {
                 Self::WithMembers { .. } => Level::Notice,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for ProjectDelete {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self::WithoutMembers { .. } => Some("without members"),
+                Self::WithMembers { .. } => Some("with members"),
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self::WithoutMembers { .. } => 0,
+                Self::WithMembers { .. } => 1,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self::WithoutMembers { project_id, project_name } => {
@@ -716,9 +759,7 @@ mod m_core_project_management {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -748,6 +789,14 @@ mod m_core_project_management {
                 }
             }
             Ok(())
+        }
+    }
+    impl Dispatch for ProjectDelete {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::ProjectDelete)
+        }
+        fn level(&self) -> Level {
+            ProjectDelete::level(self)
         }
     }
 }
@@ -802,27 +851,25 @@ mod m_extra_member_operation {
                 member_name: v.text(2)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
-            match self {
-                Self { .. } => None,
-            }
-        }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
-            Self::CASES[match self {
-                Self { .. } => 0,
-            }]
-        }
         /// The level this case is logged at.
         pub fn level(&self) -> Level {
             match self {
                 Self { .. } => Level::Information,
             }
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+    }
+    impl Complement for MemberJoin {
+        fn case(&self) -> Option<&'static str> {
+            match self {
+                Self { .. } => None,
+            }
+        }
+        fn slots(&self) -> &'static [Slot<'static>] {
+            Self::CASES[match self {
+                Self { .. } => 0,
+            }]
+        }
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { project_id, project_name, member_name } => {
@@ -842,9 +889,7 @@ mod m_extra_member_operation {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once: the
-        /// types of this action's properties already say everything.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             Vec::new()
         }
     }
@@ -864,10 +909,30 @@ mod m_extra_member_operation {
             Ok(())
         }
     }
+    impl Dispatch for MemberJoin {
+        fn parse_event(complement: &str) -> Result<Event, Violation> {
+            Self::parse(complement).map(Event::MemberJoin)
+        }
+        fn level(&self) -> Level {
+            MemberJoin::level(self)
+        }
+    }
 }
 pub use m_extra_member_operation::*;
+/// What [`Event`] asks of the complement type of each action besides
+/// [`Complement`]: `Event` matches once, to the action's value as a
+/// `&dyn Dispatch`, and calls through it.
+trait Dispatch: Complement + rt::dispatch::Erased + fmt::Display {
+    /// [`Event::parse`] of this action.
+    fn parse_event(complement: &str) -> Result<Event, Violation>
+    where
+        Self: Sized;
+    /// The level this case is logged at.
+    fn level(&self) -> Level;
+}
 /// An event of any action, with its typed complement.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Hash)]
+#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `Project add`: A project is created.
@@ -880,80 +945,63 @@ pub enum Event {
     MemberJoin(MemberJoin),
 }
 impl Event {
+    /// The event's action and its complement: the one `match` on the
+    /// variants that everything else goes through.
+    fn dispatch(&self) -> (Action, &dyn Dispatch) {
+        match self {
+            Event::ProjectAdd(e) => (Action::ProjectAdd, e),
+            Event::ProjectTag(e) => (Action::ProjectTag, e),
+            Event::ProjectDelete(e) => (Action::ProjectDelete, e),
+            Event::MemberJoin(e) => (Action::MemberJoin, e),
+        }
+    }
     /// The event's action.
     pub fn action(&self) -> Action {
-        match self {
-            Self::ProjectAdd(_) => Action::ProjectAdd,
-            Self::ProjectTag(_) => Action::ProjectTag,
-            Self::ProjectDelete(_) => Action::ProjectDelete,
-            Self::MemberJoin(_) => Action::MemberJoin,
-        }
+        self.dispatch().0
     }
     /// Parses the complement of an entry of `action`.
     pub fn parse(action: Action, complement: &str) -> Result<Event, Violation> {
-        match action {
-            Action::ProjectAdd => ProjectAdd::parse(complement).map(Self::ProjectAdd),
-            Action::ProjectTag => ProjectTag::parse(complement).map(Self::ProjectTag),
-            Action::ProjectDelete => {
-                ProjectDelete::parse(complement).map(Self::ProjectDelete)
-            }
-            Action::MemberJoin => MemberJoin::parse(complement).map(Self::MemberJoin),
-        }
+        type Reader = fn(&str) -> Result<Event, Violation>;
+        const READERS: [Reader; 4] = [
+            <ProjectAdd as Dispatch>::parse_event,
+            <ProjectTag as Dispatch>::parse_event,
+            <ProjectDelete as Dispatch>::parse_event,
+            <MemberJoin as Dispatch>::parse_event,
+        ];
+        READERS[action as usize](complement)
     }
     /// The case's name, for actions with several.
     pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::ProjectAdd(e) => e.case(),
-            Self::ProjectTag(e) => e.case(),
-            Self::ProjectDelete(e) => e.case(),
-            Self::MemberJoin(e) => e.case(),
-        }
+        self.dispatch().1.case()
     }
     /// The complement slots of the event's case.
     pub fn slots(&self) -> &'static [Slot<'static>] {
-        match self {
-            Self::ProjectAdd(e) => e.slots(),
-            Self::ProjectTag(e) => e.slots(),
-            Self::ProjectDelete(e) => e.slots(),
-            Self::MemberJoin(e) => e.slots(),
-        }
+        self.dispatch().1.slots()
     }
     /// The level this event's case is logged at.
     pub fn level(&self) -> Level {
-        match self {
-            Self::ProjectAdd(e) => e.level(),
-            Self::ProjectTag(e) => e.level(),
-            Self::ProjectDelete(e) => e.level(),
-            Self::MemberJoin(e) => e.level(),
-        }
+        self.dispatch().1.level()
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
-        match self {
-            Self::ProjectAdd(e) => e.validate(),
-            Self::ProjectTag(e) => e.validate(),
-            Self::ProjectDelete(e) => e.validate(),
-            Self::MemberJoin(e) => e.validate(),
-        }
+        self.dispatch().1.validate()
     }
     /// The typed values keyed by their snake_case names.
     pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        match self {
-            Self::ProjectAdd(e) => e.properties(),
-            Self::ProjectTag(e) => e.properties(),
-            Self::ProjectDelete(e) => e.properties(),
-            Self::MemberJoin(e) => e.properties(),
-        }
+        self.dispatch().1.properties()
     }
 }
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, x) = self.dispatch();
+        let (b, y) = other.dispatch();
+        a == b && x.eq_erased(y.as_any())
+    }
+}
+impl Eq for Event {}
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::ProjectAdd(e) => e.fmt(f),
-            Self::ProjectTag(e) => e.fmt(f),
-            Self::ProjectDelete(e) => e.fmt(f),
-            Self::MemberJoin(e) => e.fmt(f),
-        }
+        fmt::Display::fmt(self.dispatch().1, f)
     }
 }
 use rt::csv::{Column, CsvError, CsvReader, RowRef};

@@ -36,6 +36,7 @@ use crate::runtime as rt;
 #[allow(unused_imports)]
 use rt::check::Checker;
 use rt::complement::Slot;
+pub use rt::dispatch::Complement;
 #[allow(unused_imports)]
 use rt::names::{catalogued_serde, Catalogued, Known};
 #[allow(unused_imports)]
@@ -43,13 +44,19 @@ use rt::value::Kind;
 use rt::values::Values;
 use rt::violation::Violation;
 /// A module (feature or screen) of the Demo feed log log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Module {
     /// `items`: Items being created and deleted.
     Items,
 }
+impl fmt::Debug for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 1] = ["Items"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Module {
-    const ALL: &'static [Self] = &[Self::Items];
+    const ALL: &'static [Self] = &[Module::Items];
     fn name(self) -> &'static str {
         const NAMES: [&str; 1] = ["items"];
         NAMES[self as usize]
@@ -74,15 +81,21 @@ impl fmt::Display for Module {
 }
 catalogued_serde!(Module);
 /// An action (event type) of the Demo feed log log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// `created`: An item is created.
     Created,
     /// `deleted`: An item is deleted.
     Deleted,
 }
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const VARIANTS: [&str; 2] = ["Created", "Deleted"];
+        f.write_str(VARIANTS[*self as usize])
+    }
+}
 impl Catalogued for Action {
-    const ALL: &'static [Self] = &[Self::Created, Self::Deleted];
+    const ALL: &'static [Self] = &[Action::Created, Action::Deleted];
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["created", "deleted"];
         NAMES[self as usize]
@@ -152,21 +165,19 @@ mod m_items {
                 user: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
+    }
+    impl Complement for Created {
+        fn case(&self) -> Option<&'static str> {
             match self {
                 Self { .. } => None,
             }
         }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
+        fn slots(&self) -> &'static [Slot<'static>] {
             Self::CASES[match self {
                 Self { .. } => 0,
             }]
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { item_id, user } => {
@@ -181,8 +192,7 @@ mod m_items {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { item_id, user } => {
@@ -210,6 +220,14 @@ mod m_items {
                 }
             }
             m
+        }
+    }
+    impl Dispatch for Created {
+        fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
+            Self::from_entry(entry).map(Event::Created)
+        }
+        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            Created::to_json(self)
         }
     }
     /// `deleted`: An item is deleted.
@@ -251,21 +269,19 @@ mod m_items {
                 user: v.text(1)?,
             })
         }
-        /// The case's name, for actions with several.
-        pub fn case(&self) -> Option<&'static str> {
+    }
+    impl Complement for Deleted {
+        fn case(&self) -> Option<&'static str> {
             match self {
                 Self { .. } => None,
             }
         }
-        /// The slots of this case.
-        pub fn slots(&self) -> &'static [Slot<'static>] {
+        fn slots(&self) -> &'static [Slot<'static>] {
             Self::CASES[match self {
                 Self { .. } => 0,
             }]
         }
-        /// The typed values keyed by their snake_case names (`app_id`),
-        /// repeated groups as arrays of objects.
-        pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
             let mut m = rt::serde_json::Map::new();
             match self {
                 Self { item_id, user } => {
@@ -280,8 +296,7 @@ mod m_items {
             }
             m
         }
-        /// Every violation of the catalog's constraints, at once.
-        pub fn validate(&self) -> Vec<Violation> {
+        fn validate(&self) -> Vec<Violation> {
             let mut c = Checker::default();
             match self {
                 Self { item_id, user } => {
@@ -311,10 +326,30 @@ mod m_items {
             m
         }
     }
+    impl Dispatch for Deleted {
+        fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
+            Self::from_entry(entry).map(Event::Deleted)
+        }
+        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
+            Deleted::to_json(self)
+        }
+    }
 }
 pub use m_items::*;
+/// What [`Event`] asks of the complement type of each action besides
+/// [`Complement`]: `Event` matches once, to the action's value as a
+/// `&dyn Dispatch`, and calls through it.
+trait Dispatch: Complement + rt::dispatch::Erased {
+    /// [`Event::from_entry`] of this action.
+    fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation>
+    where
+        Self: Sized;
+    /// The entry's fields in the log's own JSON form.
+    fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value>;
+}
 /// An event of any action, with its typed complement.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Hash)]
+#[allow(clippy::derived_hash_with_manual_eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// `created`: An item is created.
@@ -323,59 +358,59 @@ pub enum Event {
     Deleted(Deleted),
 }
 impl Event {
+    /// The event's action and its complement: the one `match` on the
+    /// variants that everything else goes through.
+    fn dispatch(&self) -> (Action, &dyn Dispatch) {
+        match self {
+            Event::Created(e) => (Action::Created, e),
+            Event::Deleted(e) => (Action::Deleted, e),
+        }
+    }
     /// The event's action.
     pub fn action(&self) -> Action {
-        match self {
-            Self::Created(_) => Action::Created,
-            Self::Deleted(_) => Action::Deleted,
-        }
+        self.dispatch().0
     }
     /// Reads an entry of `action` from its JSON fields.
     pub fn from_entry(
         action: Action,
         entry: &rt::object::Object<'_>,
     ) -> Result<Event, Violation> {
-        match action {
-            Action::Created => Created::from_entry(entry).map(Self::Created),
-            Action::Deleted => Deleted::from_entry(entry).map(Self::Deleted),
-        }
+        type Reader = fn(&rt::object::Object<'_>) -> Result<Event, Violation>;
+        const READERS: [Reader; 2] = [
+            <Created as Dispatch>::event_from_entry,
+            <Deleted as Dispatch>::event_from_entry,
+        ];
+        READERS[action as usize](entry)
     }
     /// The case's name, for actions with several.
     pub fn case(&self) -> Option<&'static str> {
-        match self {
-            Self::Created(e) => e.case(),
-            Self::Deleted(e) => e.case(),
-        }
+        self.dispatch().1.case()
     }
     /// The complement slots of the event's case.
     pub fn slots(&self) -> &'static [Slot<'static>] {
-        match self {
-            Self::Created(e) => e.slots(),
-            Self::Deleted(e) => e.slots(),
-        }
+        self.dispatch().1.slots()
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
-        match self {
-            Self::Created(e) => e.validate(),
-            Self::Deleted(e) => e.validate(),
-        }
+        self.dispatch().1.validate()
     }
     /// The typed values keyed by their snake_case names.
     pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        match self {
-            Self::Created(e) => e.properties(),
-            Self::Deleted(e) => e.properties(),
-        }
+        self.dispatch().1.properties()
     }
 }
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, x) = self.dispatch();
+        let (b, y) = other.dispatch();
+        a == b && x.eq_erased(y.as_any())
+    }
+}
+impl Eq for Event {}
 impl Event {
     /// The entry in the log's own JSON form, action field included.
     pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = match self {
-            Self::Created(e) => e.to_json(),
-            Self::Deleted(e) => e.to_json(),
-        };
+        let mut m = self.dispatch().1.to_json();
         m.insert(
             "event".to_owned(),
             rt::serde_json::Value::String(self.action().name().to_owned()),
