@@ -191,13 +191,17 @@ fn last_places(text: &str, slots: &[Slot<'_>]) -> Vec<usize> {
 
 /// The first `, ` in `hay`.
 fn find_sep(hay: &str) -> Option<usize> {
-    separators(hay).next()
+    next_separator(hay.as_bytes(), 0)
 }
 
 /// The offsets of the commas of the `, ` separators in `text`, in order.
 fn separators(text: &str) -> impl Iterator<Item = usize> + '_ {
-    let bytes = text.as_bytes();
-    memchr::memchr_iter(b',', bytes).filter(move |&comma| bytes.get(comma + 1) == Some(&b' '))
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let comma = next_separator(text.as_bytes(), from)?;
+        from = comma + 1;
+        Some(comma)
+    })
 }
 
 /// The comma of the first `, ` separator at or after `from`.
@@ -235,11 +239,9 @@ impl Separators {
         if u32::try_from(text.len()).is_err() {
             return None;
         }
-        let mut from = 0;
-        while let Some(comma) = next_separator(text.as_bytes(), from) {
+        for comma in separators(text) {
             *found.commas.get_mut(found.len)? = comma as u32;
             found.len += 1;
-            from = comma + SEP.len();
         }
         Some(found)
     }
