@@ -163,8 +163,8 @@ impl<E> Response<E> {
         // decides and words the errors).
         let scanned = scan::document(json, "logs", &mut |item| {
             each(item.map(|item| match item {
-                scan::Item::Object(read) => {
-                    Item::Object(Object::from_entries(std::mem::replace(read, spare.take())))
+                scan::Item::Object(read, text) => {
+                    Item::Object(Object::scanned(std::mem::replace(read, spare.take()), text))
                 }
                 scan::Item::Other(text) => {
                     Item::Other(serde_json::from_str(text).unwrap_or(Value::Null))

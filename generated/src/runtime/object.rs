@@ -24,6 +24,9 @@ use super::words;
 #[derive(Debug, Clone, Default)]
 pub struct Object<'t> {
     entries: Vec<(Cow<'t, str>, Raw<'t>)>,
+    /// The JSON text the entries were read from, while they are unchanged:
+    /// [`to_json`](Self::to_json) copies it when it is already compact.
+    text: Option<&'t str>,
 }
 
 impl<'t> Object<'t> {
@@ -31,14 +34,27 @@ impl<'t> Object<'t> {
     /// allowed); anything else is an error.
     pub fn parse(json: &'t str) -> Result<Self, serde_json::Error> {
         if let Some(entries) = super::scan::object(json) {
-            return Ok(Object::from_entries(entries));
+            let text = json.trim_matches([' ', '\t', '\n', '\r']);
+            return Ok(Object::scanned(entries, text));
         }
         read_with(json, ObjectSeed { depth: 1 })
     }
 
     /// The object of these keys and values, in this order.
     pub fn from_entries(entries: Vec<(Cow<'t, str>, Raw<'t>)>) -> Self {
-        Object { entries }
+        Object {
+            entries,
+            text: None,
+        }
+    }
+
+    /// The object `text` (`{` to `}`, nothing around) holds, read into
+    /// `entries` by [`super::scan`].
+    pub(crate) fn scanned(entries: Vec<(Cow<'t, str>, Raw<'t>)>, text: &'t str) -> Self {
+        Object {
+            entries,
+            text: Some(text),
+        }
     }
 
     /// The keys and values, in order (for reuse of their `Vec`).
@@ -54,6 +70,13 @@ impl<'t> Object<'t> {
             .iter()
             .map(|(k, v)| k.len() + raw_len(*v) + 4)
             .sum();
+        // Read from text without white space between its entries: that
+        // text is the answer (its length is the compact length).
+        if let Some(text) = self.text {
+            if text.len() == (size + 1).max(2) {
+                return text.to_owned();
+            }
+        }
         let mut out = String::with_capacity(size + 2);
         out.push('{');
         for (i, (k, v)) in self.entries.iter().enumerate() {
@@ -119,11 +142,12 @@ impl<'t> Object<'t> {
         let mut entries = Vec::with_capacity(self.entries.len() + 1);
         entries.extend_from_slice(&self.entries);
         entries.push((Cow::Borrowed(key), value));
-        Object { entries }
+        Object::from_entries(entries)
     }
 
     /// Adds `key` with `value`, over any value it had.
     pub fn push(&mut self, key: Cow<'t, str>, value: Raw<'t>) {
+        self.text = None;
         self.entries.push((key, value));
     }
 
@@ -132,6 +156,7 @@ impl<'t> Object<'t> {
     pub fn remove(&mut self, key: &str) -> Option<Raw<'t>> {
         let found = self.get(key);
         if found.is_some() {
+            self.text = None;
             self.entries.retain(|(k, _)| k != key);
         }
         found
@@ -141,6 +166,7 @@ impl<'t> Object<'t> {
     /// own, as `serde_json::Map::entry(k).or_insert(v)` would (this object's
     /// values win).
     pub fn merge_under(mut self, under: Object<'t>) -> Object<'t> {
+        self.text = None;
         for (k, v) in under.entries {
             if !self.contains_key(&k) {
                 self.entries.push((k, v));
@@ -374,7 +400,7 @@ impl ObjectSeed {
             }
             entries.push((k, Raw::Json(v.get())));
         }
-        Ok(Object { entries })
+        Ok(Object::from_entries(entries))
     }
 }
 

@@ -44,9 +44,9 @@ pub type Entry<'t> = (Cow<'t, str>, Raw<'t>);
 #[derive(Debug)]
 pub enum Item<'a, 't> {
     /// An object's entries, in a buffer the reader reuses for the next
-    /// object: take them, and put back an empty `Vec` (ideally one with
-    /// room) to spare the next object an allocation.
-    Object(&'a mut Vec<Entry<'t>>),
+    /// object (take them, and put back an empty `Vec`, ideally one with
+    /// room, to spare the next object an allocation), and its text.
+    Object(&'a mut Vec<Entry<'t>>, &'t str),
     /// Anything else, as written.
     Other(&'t str),
 }
@@ -185,9 +185,13 @@ impl<'t> Scanner<'t> {
         let mut buffer = Vec::new();
         loop {
             if self.b.get(self.pos) == Some(&b'{') {
+                let start = self.pos;
                 buffer.clear();
                 self.entries(&mut buffer)?;
-                each(Some(Item::Object(&mut buffer)));
+                each(Some(Item::Object(
+                    &mut buffer,
+                    self.text.get(start..self.pos)?,
+                )));
             } else {
                 each(Some(Item::Other(self.value(1)?)));
             }
@@ -380,7 +384,14 @@ mod tests {
 
     fn agree(json: &str) -> usize {
         let slow = read_with(json, ObjectSeed { depth: 1 }).map(|o| o.to_json());
-        let fast = object(json).map(|entries| Object::from_entries(entries).to_json());
+        let fast = object(json).map(|entries| {
+            // The text as read is its compact form where it has no white
+            // space between entries.
+            let built = Object::from_entries(entries.clone()).to_json();
+            let text = json.trim_matches([' ', '\t', '\n', '\r']);
+            assert_eq!(Object::scanned(entries, text).to_json(), built, "{json:?}");
+            built
+        });
         match (&fast, &slow) {
             (Some(fast), Ok(slow)) => assert_eq!(fast, slow, "{json:?}"),
             (None, Err(_)) => {}
@@ -401,8 +412,11 @@ mod tests {
         });
         let mut items = Vec::new();
         let fast = document(json, "", &mut |item| match item {
-            Some(Item::Object(entries)) => {
-                items.push(Object::from_entries(std::mem::take(entries)).to_json())
+            Some(Item::Object(entries, text)) => {
+                let built = Object::from_entries(entries.clone()).to_json();
+                let copied = Object::scanned(std::mem::take(entries), text).to_json();
+                assert_eq!(copied, built, "{json:?}");
+                items.push(built)
             }
             Some(Item::Other(text)) => items.push(text.to_owned()),
             None => items.clear(),
@@ -427,7 +441,8 @@ mod tests {
             r#" {"ok": true, "logs": [{"a": 1}, 2], "x": {"y": []}, "logs": [{"b": "c"}, null]} "#;
         let mut seen = Vec::new();
         let (entries, under) = document(json, "logs", &mut |item| match item {
-            Some(Item::Object(entries)) => {
+            Some(Item::Object(entries, text)) => {
+                assert!(matches!(text, r#"{"a": 1}"# | r#"{"b": "c"}"#), "{text}");
                 seen.push(Object::from_entries(entries.clone()).to_json())
             }
             Some(Item::Other(text)) => seen.push(text.to_owned()),
