@@ -259,7 +259,9 @@ pub fn suspect(json: &str) -> bool {
 /// `a == b`, looking at the length and first byte before calling `memcmp`.
 #[inline]
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+    a.len() == b.len()
+        && a.as_bytes().first() == b.as_bytes().first()
+        && words::same(a.as_bytes(), b.as_bytes())
 }
 
 /// What kind of JSON value a raw value is, by its first character.

@@ -126,9 +126,21 @@ impl Timestamp {
                 "not Unix seconds (expected ASCII digits, optionally after `-`, such as `1392163200`)",
             ));
         }
-        let seconds: i64 = trimmed.parse().map_err(|_| {
-            TimeError::about(trimmed, "Unix seconds beyond the range of a 64-bit number")
-        })?;
+        // Up to 18 digits cannot overflow an `i64`: read them here.
+        let seconds: i64 = if digits.len() <= 18 {
+            let n = digits
+                .bytes()
+                .fold(0, |n: i64, b| n * 10 + i64::from(b - b'0'));
+            if digits.len() == trimmed.len() {
+                n
+            } else {
+                -n
+            }
+        } else {
+            trimmed.parse().map_err(|_| {
+                TimeError::about(trimmed, "Unix seconds beyond the range of a 64-bit number")
+            })?
+        };
         let timestamp = Timestamp::from_unix(seconds);
         if !(0..=9999).contains(&timestamp.year) {
             return Err(TimeError::about(

@@ -247,43 +247,39 @@ impl<'t, 's> Values<'t, 's> {
         entry: &'t super::object::Object<'t>,
         cases: &[&'s [Slot<'s>]],
     ) -> Result<(usize, Self), Violation> {
+        let required = |s: &Slot<'_>| {
+            matches!(
+                s,
+                Slot::Field {
+                    optional: false,
+                    ..
+                }
+            )
+        };
+        // A case is passed over at its first missing required key; the
+        // error, when no case fits, is worded by `missing` below.
         let mut best: Option<(usize, usize, Fields)> = None;
-        let mut missing: Option<(usize, &str)> = None;
-        for (i, slots) in cases.iter().enumerate() {
+        'cases: for (i, slots) in cases.iter().enumerate() {
             let mut fields = Fields::new(slots.len());
-            let mut present = 0;
-            let mut lacks = None;
-            for (j, s) in slots.iter().enumerate() {
+            for (j, s) in slots.iter().enumerate().filter(|(_, s)| required(s)) {
+                let Some(at) = entry.position(s.key()) else {
+                    continue 'cases;
+                };
+                fields.set(j, (at, at));
+            }
+            let mut present = slots.iter().filter(|s| required(s)).count();
+            for (j, s) in slots.iter().enumerate().filter(|(_, s)| !required(s)) {
                 if let Some(at) = entry.position(s.key()) {
                     present += 1;
                     fields.set(j, (at, at));
-                } else if lacks.is_none()
-                    && matches!(
-                        s,
-                        Slot::Field {
-                            optional: false,
-                            ..
-                        }
-                    )
-                {
-                    lacks = Some(s.key());
                 }
             }
-            match lacks {
-                None => {
-                    if best.as_ref().is_none_or(|(_, n, _)| present > *n) {
-                        best = Some((i, present, fields));
-                    }
-                }
-                Some(key) => {
-                    if missing.is_none_or(|(n, _)| present > n) {
-                        missing = Some((present, key));
-                    }
-                }
+            if best.as_ref().is_none_or(|(_, n, _)| present > *n) {
+                best = Some((i, present, fields));
             }
         }
         let Some((case, _, fields)) = best else {
-            let key = missing.map_or("", |(_, k)| k);
+            let key = missing(entry, cases);
             return Err(Violation::new(
                 Code::PropertyMissing,
                 key,
@@ -490,6 +486,31 @@ impl<'t, 's> Values<'t, 's> {
 /// ASCII digits whose number fits a `u64`, read in one pass: the common case
 /// of [`Values::id`], which checks and parses anything else (and says why it
 /// fails).
+/// The required key to name when no case of `cases` fits `entry`: the
+/// first one missing from the case with the most of its keys present.
+#[cfg(feature = "json")]
+fn missing<'s>(entry: &super::object::Object<'_>, cases: &[&'s [Slot<'s>]]) -> &'s str {
+    let mut missing: Option<(usize, &str)> = None;
+    for slots in cases {
+        let present = slots.iter().filter(|s| entry.contains_key(s.key())).count();
+        let lacks = slots.iter().find(|s| {
+            matches!(
+                s,
+                Slot::Field {
+                    optional: false,
+                    ..
+                }
+            ) && !entry.contains_key(s.key())
+        });
+        if let Some(lacks) = lacks {
+            if missing.is_none_or(|(n, _)| present > n) {
+                missing = Some((present, lacks.key()));
+            }
+        }
+    }
+    missing.map_or("", |(_, k)| k)
+}
+
 fn digits(text: &str) -> Option<u64> {
     if text.is_empty() {
         return None;
@@ -628,5 +649,61 @@ mod tests {
         assert_eq!(v.id(0).unwrap(), 0);
         assert_eq!(v.id(13).unwrap(), 13);
         assert_eq!(v.text(12).unwrap(), "12");
+    }
+
+    /// JSON entries: the case whose required keys are all there, the one
+    /// with most keys present among several (the first on a tie); when
+    /// none fits, the first missing key of the case that came closest.
+    #[cfg(feature = "json")]
+    #[test]
+    fn json_cases_by_keys_present() {
+        use super::super::object::Object;
+        const fn field(key: &'static str, optional: bool) -> Slot<'static> {
+            Slot::Field {
+                key,
+                optional,
+                bare: false,
+            }
+        }
+        const SERVICE: &[Slot<'static>] = &[field("service_id", false), field("user", false)];
+        const APP: &[Slot<'static>] = &[
+            field("app_id", false),
+            field("user", false),
+            field("channel", true),
+            field("reason", true),
+        ];
+        const BOTH: &[Slot<'static>] = &[field("app_id", false), field("service_id", false)];
+        let cases = [SERVICE, APP, BOTH];
+        let read = |json: &str| {
+            let entry = Object::parse(json).unwrap();
+            match Values::from_json(&entry, &cases) {
+                Ok((case, v)) => Ok((case, v.text(1).unwrap())),
+                Err(e) => Err(e.to_string()),
+            }
+        };
+        assert_eq!(
+            read(r#"{"service_id":"1","user":"a"}"#),
+            Ok((0, "a".into()))
+        );
+        assert_eq!(read(r#"{"user":"b","app_id":"2"}"#), Ok((1, "b".into())));
+        // Both fit: the one with more keys present wins, then the first.
+        assert_eq!(
+            read(r#"{"service_id":"1","app_id":"2","user":"c","channel":"x"}"#),
+            Ok((1, "c".into()))
+        );
+        assert_eq!(
+            read(r#"{"service_id":"1","app_id":"2","user":"d"}"#),
+            Ok((0, "d".into()))
+        );
+        // The last of a repeated key counts.
+        assert_eq!(
+            read(r#"{"user":"e","service_id":"1","user":"f"}"#),
+            Ok((0, "f".into()))
+        );
+        let missing = |json| read(json).unwrap_err();
+        assert!(missing(r#"{"user":"g"}"#).contains("`service_id`"));
+        assert!(missing(r#"{"service_id":"1"}"#).contains("`user`"));
+        assert!(missing(r#"{"app_id":"1","channel":"x","reason":"y"}"#).contains("`user`"));
+        assert!(missing("{}").contains("`service_id`"));
     }
 }
