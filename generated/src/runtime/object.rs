@@ -8,7 +8,9 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::LazyLock;
 
+use memchr::memmem;
 use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -248,10 +250,18 @@ pub fn too_deep(raw: &RawValue, depth: usize) -> bool {
 pub fn suspect(json: &str) -> bool {
     // A backslash escaping a backslash counts too: a false alarm costs a
     // check, never a wrong answer.
+    // Escaped quotes are common (JSON inside JSON strings), `\u` escapes
+    // rare: past the first backslash, look for the pair, not for every
+    // backslash.
+    static ESCAPE_U: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(b"\\u"));
     let b = json.as_bytes();
-    memchr::memchr_iter(b'\\', b).any(|i| {
-        b.get(i + 1) == Some(&b'u')
-            && matches!(b.get(i + 2), Some(b'd' | b'D'))
+    let Some(first) = memchr::memchr(b'\\', b) else {
+        return false;
+    };
+    let b = &b[first..];
+    ESCAPE_U.find_iter(b).any(|i| {
+        matches!(b.get(i + 2), Some(b'd' | b'D'))
             && matches!(b.get(i + 3), Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'))
     })
 }
@@ -540,6 +550,8 @@ mod tests {
         assert!(Object::parse("{").is_err());
         assert!(!suspect(r#"{"a": [[{"b": "]]][\"\u00e9"}]]}"#));
         assert!(suspect(r#"{"a": "\uD800"}"#));
+        assert!(suspect(r#"{"m": "{\"b\": \"\ud83d\"}"}"#));
+        assert!(!suspect(r#"{"m": "{\"b\": \"\u00e9\ud7ff\"}"}"#));
         // An escaped backslash before `u` is a false alarm, which is allowed.
         assert!(!suspect(r#"{"a": "\\\\"}"#));
         assert!(!nests_deeper(r#"[[{"b": "]]]["}]]"#, 3));
