@@ -10,6 +10,15 @@
 //!
 //! Given a name it runs that one; given none (or only flags, as
 //! `cargo bench -- --test` passes) it runs each once, to check they work.
+//!
+//! With `--fastest=N` it times instead: each function N times, taking
+//! turns, and prints the fastest pass of each per record and the ratio of
+//! each parser to its baseline. On a shared machine the fastest pass is
+//! the steadiest figure of time there is:
+//!
+//! ```text
+//! cargo bench -p auditcat --bench instructions -- --fastest=40
+//! ```
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -130,11 +139,26 @@ fn sap_nested_value(i: &Inputs) {
     }
 }
 
+/// Each parser and its baseline, for the ratios of `--fastest`.
+const PAIRS: &[(&str, &str)] = &[
+    ("kintone_typed", "kintone_hashmap"),
+    ("csv_typed", "csv_string_records"),
+    ("slack_typed", "slack_value"),
+    ("sap_flat_typed", "sap_flat_value"),
+    ("sap_nested_typed", "sap_nested_value"),
+];
+
 fn main() {
-    let names: Vec<String> = std::env::args()
-        .skip(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let names: Vec<&str> = args
+        .iter()
         .filter(|a| !a.starts_with("--"))
+        .map(String::as_str)
         .collect();
+    let fastest: Option<u32> = args.iter().find_map(|a| {
+        let n = a.strip_prefix("--fastest=")?;
+        Some(n.parse().expect("--fastest=N takes a number of passes"))
+    });
     let inputs = Inputs {
         entries: common::kintone_entries(RECORDS, 1),
         csv: common::kintone_csv(CSV_ROWS, 2),
@@ -142,10 +166,44 @@ fn main() {
         sap_flat: common::sap_flat(RECORDS, 4),
         sap_nested: common::sap_nested(RECORDS, 5),
     };
-    for &(name, records, run) in RUNS {
-        if names.is_empty() || names.iter().any(|n| n == name) {
-            run(&inputs);
-            println!("{name} {records}");
+    let runs: Vec<&Run> = RUNS
+        .iter()
+        .filter(|(name, ..)| names.is_empty() || names.contains(name))
+        .collect();
+    match fastest {
+        None => {
+            for &&(name, records, run) in &runs {
+                run(&inputs);
+                println!("{name} {records}");
+            }
+        }
+        Some(passes) => time(&runs, &inputs, passes),
+    }
+}
+
+/// The `--fastest=N` mode: every run `passes` times, the runs taking
+/// turns so that a busy spell of the machine hits them all, and the
+/// fastest pass of each, per record; then each pair's ratio.
+fn time(runs: &[&Run], inputs: &Inputs, passes: u32) {
+    let mut best = vec![f64::INFINITY; runs.len()];
+    for _ in 0..passes {
+        for (best, &&(_, records, run)) in best.iter_mut().zip(runs) {
+            let start = std::time::Instant::now();
+            run(inputs);
+            *best = best.min(start.elapsed().as_nanos() as f64 / records as f64);
+        }
+    }
+    let per_record: HashMap<&str, f64> = runs.iter().map(|r| r.0).zip(best).collect();
+    for &&(name, ..) in runs {
+        println!(
+            "{name:22} {:>10.1} ns per record (fastest of {passes})",
+            per_record[name]
+        );
+    }
+    println!();
+    for (typed, base) in PAIRS {
+        if let (Some(t), Some(b)) = (per_record.get(typed), per_record.get(base)) {
+            println!("{base} / {typed}: {:.2}", b / t);
         }
     }
 }
