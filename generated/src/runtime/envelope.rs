@@ -418,7 +418,7 @@ impl Attributes {
     /// needs, without reading the message again.
     pub fn parse_with<R>(
         json: &str,
-        f: impl FnOnce(Attributes, &Object<'_>) -> R,
+        f: impl FnOnce(Attributes, Object<'_>) -> R,
     ) -> Result<R, Violation> {
         if starts_as(json) != Some(b'{') {
             let value = parse_json(json)?;
@@ -538,7 +538,7 @@ impl Attributes {
 
     /// Calls `f` with the attributes of [`fields`](Self::fields), read
     /// without copying them.
-    pub fn with_fields<R>(&self, f: impl FnOnce(&Object<'_>) -> R) -> R {
+    pub fn with_fields<R>(&self, f: impl FnOnce(Object<'_>) -> R) -> R {
         merged(Object::parse(&self.message).unwrap_or_default(), f)
     }
 
@@ -566,7 +566,7 @@ fn raw_text(raw: Raw<'_>) -> &str {
 
 /// `fields` with its `data` (an object, or a string holding one) merged
 /// in under it (`data` that is neither is dropped).
-fn merged<R>(mut fields: Object<'_>, f: impl FnOnce(&Object<'_>) -> R) -> R {
+fn merged<R>(mut fields: Object<'_>, f: impl FnOnce(Object<'_>) -> R) -> R {
     let data = fields.remove("data");
     let decoded;
     let data = match data {
@@ -583,7 +583,7 @@ fn merged<R>(mut fields: Object<'_>, f: impl FnOnce(&Object<'_>) -> R) -> R {
         Some(data) => fields.merge_under(data),
         None => fields,
     };
-    f(&fields)
+    f(fields)
 }
 
 #[cfg(test)]

@@ -139,14 +139,6 @@ impl<'t> Object<'t> {
         self.push(Cow::Borrowed(key), value);
     }
 
-    /// A copy of the object with `key` set to `value`, allocated once.
-    pub fn with(&self, key: &'t str, value: Raw<'t>) -> Object<'t> {
-        let mut entries = Vec::with_capacity(self.entries.len() + 1);
-        entries.extend_from_slice(&self.entries);
-        entries.push((Cow::Borrowed(key), value));
-        Object::from_entries(entries)
-    }
-
     /// Adds `key` with `value`, over any value it had.
     pub fn push(&mut self, key: Cow<'t, str>, value: Raw<'t>) {
         self.text = None;

@@ -47,20 +47,87 @@ pub struct Rule<A: 'static> {
     pub scope: Option<&'static str>,
 }
 
-/// The rules that fit `attrs`, each with the placeholder it reads.
-pub fn identify<'r, 'a, A: Copy>(
-    rules: &'r [Rule<A>],
-    attrs: &'a Attributes,
-) -> Vec<(&'r Rule<A>, &'a str)> {
+/// A rule that fits, with the placeholder it reads.
+pub type Fit<'r, 'a, A> = (&'r Rule<A>, &'a str);
+
+/// The rules that fit a record, in catalog order: none or one (the usual
+/// answers) kept without allocating. Read it as a slice.
+#[derive(Debug, Clone)]
+pub enum Found<'r, 'a, A: 'static> {
+    /// At most one rule fits.
+    One(Option<Fit<'r, 'a, A>>),
+    /// Several fit.
+    Many(Vec<Fit<'r, 'a, A>>),
+}
+
+impl<'r, 'a, A> Found<'r, 'a, A> {
+    /// The rules that fit, in catalog order.
+    pub fn as_slice(&self) -> &[Fit<'r, 'a, A>] {
+        match self {
+            Found::One(fit) => fit.as_slice(),
+            Found::Many(fits) => fits,
+        }
+    }
+}
+
+impl<'r, 'a, A> Found<'r, 'a, A> {
+    /// Adds `fit`, found after those kept. Refined rules win over the
+    /// others: a refined fit replaces unrefined ones, and an unrefined fit
+    /// is not kept beside refined ones.
+    fn push(&mut self, fit: Fit<'r, 'a, A>) {
+        let refined = |(rule, _): &Fit<'r, 'a, A>| rule.operation.is_some();
+        match self.first().map(refined) {
+            None => *self = Found::One(Some(fit)),
+            Some(false) if refined(&fit) => *self = Found::One(Some(fit)),
+            Some(true) if !refined(&fit) => {}
+            Some(_) => {
+                let mut fits = match std::mem::replace(self, Found::One(None)) {
+                    Found::One(first) => {
+                        let mut fits = Vec::with_capacity(4);
+                        fits.extend(first);
+                        fits
+                    }
+                    Found::Many(fits) => fits,
+                };
+                fits.push(fit);
+                *self = Found::Many(fits);
+            }
+        }
+    }
+}
+
+impl<'r, 'a, A> std::ops::Deref for Found<'r, 'a, A> {
+    type Target = [Fit<'r, 'a, A>];
+    fn deref(&self) -> &Self::Target {
+        self.as_slice()
+    }
+}
+
+impl<'r, 'a, A> IntoIterator for Found<'r, 'a, A> {
+    type Item = Fit<'r, 'a, A>;
+    type IntoIter =
+        std::iter::Chain<std::option::IntoIter<Self::Item>, std::vec::IntoIter<Self::Item>>;
+    fn into_iter(self) -> Self::IntoIter {
+        match self {
+            Found::One(fit) => fit.into_iter().chain(Vec::new()),
+            Found::Many(fits) => None.into_iter().chain(fits),
+        }
+    }
+}
+
+/// The rules that fit `attrs`, each with the placeholder it reads: the
+/// refined ones if any fit.
+pub fn identify<'r, 'a, A: Copy>(rules: &'r [Rule<A>], attrs: &'a Attributes) -> Found<'r, 'a, A> {
+    let mut found = Found::One(None);
     let Some(verb) = attrs.action.as_deref() else {
-        return Vec::new();
+        return found;
     };
     let operation = attrs.operation.as_deref();
     // Each message once, with its leading white space trimmed for the
     // spellings that differ only there.
     let key = attrs.key.as_deref().map(|m| (m, m.trim_start()));
     let object_id = attrs.object_id.as_deref().map(|m| (m, m.trim_start()));
-    let mut found: Vec<(&Rule<A>, &str)> = rules
+    let fits = rules
         .iter()
         .filter(|r| r.verb == verb)
         .filter(|r| r.operation.is_none() || r.operation == operation)
@@ -81,10 +148,9 @@ pub fn identify<'r, 'a, A: Copy>(
                     })
                 })
                 .map(|placeholder| (r, placeholder.trim()))
-        })
-        .collect();
-    if found.iter().any(|(r, _)| r.operation.is_some()) {
-        found.retain(|(r, _)| r.operation.is_some());
+        });
+    for fit in fits {
+        found.push(fit);
     }
     found
 }
@@ -151,8 +217,8 @@ mod tests {
     fn shared_rules_give_every_candidate() {
         let a = attrs("create", Some("Creating access token: ab12c"), None, None);
         let found: Vec<(u8, &str)> = identify(RULES, &a)
-            .into_iter()
-            .map(|(r, p)| (r.event, p))
+            .iter()
+            .map(|&(r, p)| (r.event, p))
             .collect();
         assert_eq!(found, [(1, "ab12c"), (2, "ab12c")]);
     }
@@ -165,11 +231,21 @@ mod tests {
             Some("Creating platform client: c1"),
             Some("Create Multitenant Platform API client"),
         );
-        let found: Vec<u8> = identify(RULES, &a)
-            .into_iter()
-            .map(|(r, _)| r.event)
-            .collect();
+        let found: Vec<u8> = identify(RULES, &a).iter().map(|(r, _)| r.event).collect();
         assert_eq!(found, [3]);
+        let a = attrs("create", None, Some("Creating platform client: c1"), None);
+        assert!(matches!(identify(RULES, &a), Found::One(Some((r, "c1"))) if r.event == 4));
+        // Refined rules win wherever they stand among the others.
+        let refined = |event| Rule { event, ..RULES[2] };
+        let mixed = [RULES[3], refined(5), RULES[3], refined(6), RULES[3]];
+        let a = attrs(
+            "create",
+            None,
+            Some("Creating platform client: c1"),
+            Some("Create Multitenant Platform API client"),
+        );
+        let found: Vec<u8> = identify(&mixed, &a).iter().map(|(r, _)| r.event).collect();
+        assert_eq!(found, [5, 6]);
         let a = attrs("delete", Some("Creating access token: ab12c"), None, None);
         assert!(identify(RULES, &a).is_empty());
     }

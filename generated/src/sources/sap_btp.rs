@@ -2338,7 +2338,7 @@ impl Record {
         }
     }
     /// Identifies `attributes`, whose fields are `fields`.
-    fn identify_in(attributes: Attributes, fields: &rt::object::Object<'_>) -> Record {
+    fn identify_in(attributes: Attributes, fields: rt::object::Object<'_>) -> Record {
         let (identified, placeholder) = Record::identification(&attributes, fields);
         Record {
             attributes,
@@ -2349,14 +2349,15 @@ impl Record {
     /// What the rules make of `attributes`, whose fields are `fields`.
     fn identification(
         attributes: &Attributes,
-        fields: &rt::object::Object<'_>,
+        fields: rt::object::Object<'_>,
     ) -> (Identified, Option<(&'static str, String)>) {
         let found = rt::rules::identify(RULES, attributes);
         let placeholder = found
             .first()
             .map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
         let read = |event: Action, property: &'static str, text: &str| {
-            let entry = fields.with(property, rt::values::Raw::Text(text));
+            let mut entry = fields;
+            entry.insert(property, rt::values::Raw::Text(text));
             Event::from_entry(event, &entry)
         };
         let identified = match found.as_slice() {

@@ -627,7 +627,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
             }
 
             /// Identifies `attributes`, whose fields are `fields`.
-            fn identify_in(attributes: Attributes, fields: &rt::object::Object<'_>) -> Record {
+            fn identify_in(attributes: Attributes, fields: rt::object::Object<'_>) -> Record {
                 let (identified, placeholder) = Record::identification(&attributes, fields);
                 Record { attributes, identified, placeholder }
             }
@@ -635,13 +635,14 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
             /// What the rules make of `attributes`, whose fields are `fields`.
             fn identification(
                 attributes: &Attributes,
-                fields: &rt::object::Object<'_>,
+                fields: rt::object::Object<'_>,
             ) -> (Identified, Option<(&'static str, String)>) {
                 let found = rt::rules::identify(RULES, attributes);
                 let placeholder = found.first().map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
                 // The event's fields: the record's, and the placeholder's property.
                 let read = |event: Action, property: &'static str, text: &str| {
-                    let entry = fields.with(property, rt::values::Raw::Text(text));
+                    let mut entry = fields;
+                    entry.insert(property, rt::values::Raw::Text(text));
                     Event::from_entry(event, &entry)
                 };
                 let identified = match found.as_slice() {
