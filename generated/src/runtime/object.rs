@@ -240,11 +240,10 @@ pub fn too_deep(raw: &RawValue, depth: usize) -> bool {
 /// a string has a surrogate escape at all; the caller then asks
 /// `serde_json` for the verdict.
 pub fn suspect(json: &str) -> bool {
-    // A backslash escaping a backslash counts too: a false alarm costs a
-    // check, never a wrong answer.
     // Escaped quotes are common (JSON inside JSON strings), `\u` escapes
-    // rare: past the first backslash, look for the pair, not for every
-    // backslash.
+    // rare: past the first backslash, look for the pair, not at every
+    // backslash. A backslash escaping a backslash counts too: a false alarm
+    // costs a check, never a wrong answer.
     static ESCAPE_U: LazyLock<memmem::Finder<'static>> =
         LazyLock::new(|| memmem::Finder::new(b"\\u"));
     let b = json.as_bytes();

@@ -68,9 +68,7 @@ impl<'r, 'a, A> Found<'r, 'a, A> {
             Found::Many(fits) => fits,
         }
     }
-}
 
-impl<'r, 'a, A> Found<'r, 'a, A> {
     /// Adds `fit`, found after those kept. Refined rules win over the
     /// others: a refined fit replaces unrefined ones, and an unrefined fit
     /// is not kept beside refined ones.
