@@ -776,6 +776,33 @@ fn has_checks(f: &Field<'_>) -> bool {
     }
 }
 
+/// The `Kind` a property's value is checked as, if any.
+fn value_kind(p: &ir::Property) -> Option<TokenStream> {
+    match p.ty {
+        PropertyType::Code => Some(quote! { Kind::Code }),
+        PropertyType::Url => Some(quote! { Kind::Url }),
+        PropertyType::Filename => Some(quote! { Kind::Filename }),
+        _ => None,
+    }
+}
+
+/// The `Kind` each item of a list property is checked as, if any.
+fn item_kind(p: &ir::Property) -> Option<TokenStream> {
+    if p.ty != PropertyType::List {
+        return None;
+    }
+    match p.items {
+        Some(PropertyType::Id) => Some(quote! { Kind::Id }),
+        Some(PropertyType::Code) => Some(quote! { Kind::Code }),
+        Some(PropertyType::Url) => Some(quote! { Kind::Url }),
+        Some(PropertyType::Filename) => Some(quote! { Kind::Filename }),
+        Some(PropertyType::Integer) => Some(quote! { Kind::Integer }),
+        Some(PropertyType::Bool) => Some(quote! { Kind::Bool }),
+        Some(PropertyType::Timestamp) => Some(quote! { Kind::Timestamp }),
+        _ => None,
+    }
+}
+
 /// Statements checking property value `v`; empty when there is nothing to check.
 fn check_value(p: &ir::Property, v: TokenStream) -> TokenStream {
     let key = p.key.as_str();
@@ -785,12 +812,7 @@ fn check_value(p: &ir::Property, v: TokenStream) -> TokenStream {
         _ => quote! { None },
     };
     let mut stmts = TokenStream::new();
-    let kind = match p.ty {
-        PropertyType::Code => Some(quote! { Kind::Code }),
-        PropertyType::Url => Some(quote! { Kind::Url }),
-        PropertyType::Filename => Some(quote! { Kind::Filename }),
-        _ => None,
-    };
+    let kind = value_kind(p);
     let text_like = matches!(
         p.ty,
         PropertyType::Text | PropertyType::Code | PropertyType::Url | PropertyType::Filename
@@ -803,17 +825,7 @@ fn check_value(p: &ir::Property, v: TokenStream) -> TokenStream {
         stmts.extend(quote! { c.allowed(#key, #v.is_known(), #v.as_str(), #ty::VALUES); });
     }
     if p.ty == PropertyType::List {
-        let items = match p.items {
-            Some(PropertyType::Id) => Some(quote! { Kind::Id }),
-            Some(PropertyType::Code) => Some(quote! { Kind::Code }),
-            Some(PropertyType::Url) => Some(quote! { Kind::Url }),
-            Some(PropertyType::Filename) => Some(quote! { Kind::Filename }),
-            Some(PropertyType::Integer) => Some(quote! { Kind::Integer }),
-            Some(PropertyType::Bool) => Some(quote! { Kind::Bool }),
-            Some(PropertyType::Timestamp) => Some(quote! { Kind::Timestamp }),
-            _ => None,
-        };
-        if let Some(items) = items {
+        if let Some(items) = item_kind(p) {
             stmts.extend(quote! { for item in #v { c.kind(#key, item, #items, #keep); } });
         }
     }
