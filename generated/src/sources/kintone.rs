@@ -33,15 +33,10 @@ fn module_service(m: Module) -> Option<&'static str> {
 }
 use std::fmt;
 use crate::runtime as rt;
-#[allow(unused_imports)]
-use rt::check::Checker;
 use rt::complement::Slot;
 pub use rt::dispatch::Complement;
 #[allow(unused_imports)]
 use rt::names::{catalogued_serde, Catalogued, Known};
-#[allow(unused_imports)]
-use rt::value::Kind;
-use rt::values::Values;
 use rt::violation::Violation;
 /// A service that writes to the cybozu.com audit log (Common and kintone) log.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1025,7 +1020,15 @@ impl fmt::Display for Target {
 }
 /// The actions of module `App management`.
 mod m_kintone_app_management {
-    use super::*;
+    use std::fmt;
+    use crate::runtime as rt;
+    use rt::check::Checker;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::value::Kind;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{DestinationSpace, Dispatch, Event, Level, SourceSpace, Target};
     /// `App update`: An app's settings are changed, either in App Settings or in one of the switches of Misc Settings (comments, change history, duplicate record, bulk deletion).
     ///
     /// Example: `app id: 42, app name: Customer List, target: form`
@@ -3057,7 +3060,15 @@ mod m_kintone_app_management {
 pub use m_kintone_app_management::*;
 /// The actions of module `System administration`.
 mod m_kintone_system_administration {
-    use super::*;
+    use std::fmt;
+    use crate::runtime as rt;
+    use rt::check::Checker;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::value::Kind;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event, Level};
     /// `Template download`: An app is downloaded as an app template.
     ///
     /// Example: `app id: 42, template name: Customer List`
@@ -3241,7 +3252,15 @@ mod m_kintone_system_administration {
 pub use m_kintone_system_administration::*;
 /// The actions of module `System Administration`.
 mod m_common_system_administration {
-    use super::*;
+    use std::fmt;
+    use crate::runtime as rt;
+    use rt::check::Checker;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::value::Kind;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event, Level, SlackIntegration};
     /// `add oauth client`: An OAuth client is added.
     ///
     /// Example: `client name: Expense bot, client id: 8f3a2c91`
@@ -4196,7 +4215,15 @@ mod m_common_system_administration {
 pub use m_common_system_administration::*;
 /// The actions of module `Integrations`.
 mod m_common_integrations {
-    use super::*;
+    use std::fmt;
+    use crate::runtime as rt;
+    use rt::check::Checker;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::value::Kind;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event, Level};
     /// `authorize integration`: The integration with an external service is allowed, or an OAuth client is authorized, together with the scopes it receives.
     ///
     /// Example: `name: Expense bot, id: 8f3a2c91, scope: k:app_record:read, k:file:read`
@@ -4320,7 +4347,13 @@ mod m_common_integrations {
 pub use m_common_integrations::*;
 /// The actions of module `Space management`.
 mod m_kintone_space_management {
-    use super::*;
+    use std::fmt;
+    use crate::runtime as rt;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event, Level};
     /// `Space add`: A space or guest space is created.
     ///
     /// Example: `space id: 7, space name: Sales Team`
@@ -4933,7 +4966,15 @@ mod m_kintone_space_management {
 pub use m_kintone_space_management::*;
 /// The actions of module `Space operation`.
 mod m_kintone_space_operation {
-    use super::*;
+    use std::fmt;
+    use crate::runtime as rt;
+    use rt::check::Checker;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::value::Kind;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event, Level};
     /// `Space join`: A user joins a space.
     ///
     /// Example: `space id: 7, space name: Sales Team`
@@ -5596,7 +5637,13 @@ mod m_kintone_space_operation {
 pub use m_kintone_space_operation::*;
 /// The actions of module `Space template`.
 mod m_kintone_space_template {
-    use super::*;
+    use std::fmt;
+    use crate::runtime as rt;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event, Level};
     /// `Space Template add`: A space template is created.
     ///
     /// Example: `space template id: 3, space template name: Project space`

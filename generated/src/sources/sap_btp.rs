@@ -33,15 +33,10 @@ fn module_service(_: Module) -> Option<&'static str> {
 }
 use std::fmt;
 use crate::runtime as rt;
-#[allow(unused_imports)]
-use rt::check::Checker;
 use rt::complement::Slot;
 pub use rt::dispatch::Complement;
 #[allow(unused_imports)]
 use rt::names::{catalogued_serde, Catalogued, Known};
-#[allow(unused_imports)]
-use rt::value::Kind;
-use rt::values::Values;
 use rt::violation::Violation;
 /// A module (feature or screen) of the SAP BTP audit log (OAuth 2.0 service security events) log.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -331,7 +326,15 @@ impl fmt::Display for Action {
 catalogued_serde!(Action);
 /// The actions of module `Authorization code`.
 mod m_authorization_code {
-    use super::*;
+    use std::fmt;
+    use crate::runtime as rt;
+    use rt::check::Checker;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::value::Kind;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event};
     /// `Issue OAuth authorization code`: An authorization code is issued; the record shows its first 5 symbols.
     ///
     /// Example: `{"action":"create","key":"Creating authorization code: 4fQ9z","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
@@ -528,7 +531,15 @@ mod m_authorization_code {
 pub use m_authorization_code::*;
 /// The actions of module `Access token`.
 mod m_access_token {
-    use super::*;
+    use std::fmt;
+    use crate::runtime as rt;
+    use rt::check::Checker;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::value::Kind;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event};
     /// `Issue access token for client credentials flow`: An access token is issued to a client with its own credentials (client credentials grant); the record shows the token's first 5 symbols. A platform client's token is logged as a platform access token.
     ///
     /// Example: `{"action":"create","key":"Creating access token: Xk3Pq","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
@@ -1013,7 +1024,15 @@ mod m_access_token {
 pub use m_access_token::*;
 /// The actions of module `Refresh token`.
 mod m_refresh_token {
-    use super::*;
+    use std::fmt;
+    use crate::runtime as rt;
+    use rt::check::Checker;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::value::Kind;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event};
     /// `Create refresh token`: A refresh token is created; the record shows its first 5 symbols.
     ///
     /// Example: `{"action":"create","key":"Creating refresh token: 9hVn1","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
@@ -1114,7 +1133,14 @@ mod m_refresh_token {
 pub use m_refresh_token::*;
 /// The actions of module `OAuth client`.
 mod m_oauth_client {
-    use super::*;
+    use crate::runtime as rt;
+    use rt::check::Checker;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::value::Kind;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event};
     /// `Create OAuth client`: An OAuth client is registered; the record shows its client id.
     ///
     /// Example: `{"action":"create","key":"Creating application client: 3f1c9a27-6b4e-4d8a-a5c2-7e0b9d1f6a34","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
@@ -1380,7 +1406,14 @@ mod m_oauth_client {
 pub use m_oauth_client::*;
 /// The actions of module `Platform client`.
 mod m_platform_client {
-    use super::*;
+    use crate::runtime as rt;
+    use rt::check::Checker;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::value::Kind;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event};
     /// `Create OAuth platform client`: An OAuth platform client is created; the record shows its client id.
     ///
     /// Example: `{"action":"create","key":"Creating platform client: 6d2e8b14-9c3a-4f7e-b0d5-1a8c4e2f7b96","account":"a7f3c91d2"}`

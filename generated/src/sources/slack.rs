@@ -33,15 +33,10 @@ fn module_service(_: Module) -> Option<&'static str> {
 }
 use std::fmt;
 use crate::runtime as rt;
-#[allow(unused_imports)]
-use rt::check::Checker;
 use rt::complement::Slot;
 pub use rt::dispatch::Complement;
 #[allow(unused_imports)]
 use rt::names::{catalogued_serde, Catalogued, Known};
-#[allow(unused_imports)]
-use rt::value::Kind;
-use rt::values::Values;
 use rt::violation::Violation;
 /// A module (feature or screen) of the Slack integration logs (team.integrationLogs) log.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -288,7 +283,14 @@ impl fmt::Display for Reason {
 }
 /// The actions of module `team.integrationLogs`.
 mod m_team_integration_logs {
-    use super::*;
+    use crate::runtime as rt;
+    use rt::check::Checker;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::value::Kind;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event, Reason};
     /// `added`: An integration is added to the workspace.
     ///
     /// Example: `{"service_id": 4567890123, "service_type": "Incoming WebHooks", "user_id": "U1234ABCD", "user_name": "Johnny", "channel": "C2345678901", "date": "1392076800", "change_type": "added", "scope": "incoming-webhook"}`

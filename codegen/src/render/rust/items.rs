@@ -1,6 +1,8 @@
 //! Types of a source: its catalogued enums, property enums, one complement
 //! type per action and the `Event` enum over all actions.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -158,15 +160,12 @@ pub(super) fn catalogued_enums(
 
         use #runtime as rt;
 
-        #[allow(unused_imports)]
-        use rt::check::Checker;
+        // `Checker`, `Kind` and `Values` are imported by the modules of the
+        // actions, which import what they use (see `Imports`).
         use rt::complement::Slot;
         pub use rt::dispatch::Complement;
         #[allow(unused_imports)]
         use rt::names::{catalogued_serde, Catalogued, Known};
-        #[allow(unused_imports)]
-        use rt::value::Kind;
-        use rt::values::Values;
         use rt::violation::Violation;
     };
     let has_services = !source.services.is_empty();
@@ -776,6 +775,33 @@ fn has_checks(f: &Field<'_>) -> bool {
     }
 }
 
+/// The `Kind` a property's value is checked as, if any.
+fn value_kind(p: &ir::Property) -> Option<TokenStream> {
+    match p.ty {
+        PropertyType::Code => Some(quote! { Kind::Code }),
+        PropertyType::Url => Some(quote! { Kind::Url }),
+        PropertyType::Filename => Some(quote! { Kind::Filename }),
+        _ => None,
+    }
+}
+
+/// The `Kind` each item of a list property is checked as, if any.
+fn item_kind(p: &ir::Property) -> Option<TokenStream> {
+    if p.ty != PropertyType::List {
+        return None;
+    }
+    match p.items {
+        Some(PropertyType::Id) => Some(quote! { Kind::Id }),
+        Some(PropertyType::Code) => Some(quote! { Kind::Code }),
+        Some(PropertyType::Url) => Some(quote! { Kind::Url }),
+        Some(PropertyType::Filename) => Some(quote! { Kind::Filename }),
+        Some(PropertyType::Integer) => Some(quote! { Kind::Integer }),
+        Some(PropertyType::Bool) => Some(quote! { Kind::Bool }),
+        Some(PropertyType::Timestamp) => Some(quote! { Kind::Timestamp }),
+        _ => None,
+    }
+}
+
 /// Statements checking property value `v`; empty when there is nothing to check.
 fn check_value(p: &ir::Property, v: TokenStream) -> TokenStream {
     let key = p.key.as_str();
@@ -785,12 +811,7 @@ fn check_value(p: &ir::Property, v: TokenStream) -> TokenStream {
         _ => quote! { None },
     };
     let mut stmts = TokenStream::new();
-    let kind = match p.ty {
-        PropertyType::Code => Some(quote! { Kind::Code }),
-        PropertyType::Url => Some(quote! { Kind::Url }),
-        PropertyType::Filename => Some(quote! { Kind::Filename }),
-        _ => None,
-    };
+    let kind = value_kind(p);
     let text_like = matches!(
         p.ty,
         PropertyType::Text | PropertyType::Code | PropertyType::Url | PropertyType::Filename
@@ -803,17 +824,7 @@ fn check_value(p: &ir::Property, v: TokenStream) -> TokenStream {
         stmts.extend(quote! { c.allowed(#key, #v.is_known(), #v.as_str(), #ty::VALUES); });
     }
     if p.ty == PropertyType::List {
-        let items = match p.items {
-            Some(PropertyType::Id) => Some(quote! { Kind::Id }),
-            Some(PropertyType::Code) => Some(quote! { Kind::Code }),
-            Some(PropertyType::Url) => Some(quote! { Kind::Url }),
-            Some(PropertyType::Filename) => Some(quote! { Kind::Filename }),
-            Some(PropertyType::Integer) => Some(quote! { Kind::Integer }),
-            Some(PropertyType::Bool) => Some(quote! { Kind::Bool }),
-            Some(PropertyType::Timestamp) => Some(quote! { Kind::Timestamp }),
-            _ => None,
-        };
-        if let Some(items) = items {
+        if let Some(items) = item_kind(p) {
             stmts.extend(quote! { for item in #v { c.kind(#key, item, #items, #keep); } });
         }
     }
@@ -853,14 +864,74 @@ fn slots(variant: &ir::Variant) -> TokenStream {
     quote! { &[#(#slots),*] }
 }
 
+/// The imports of a catalog module's Rust module: exactly the names its code
+/// uses. A glob import of the source module (`use super::*`) would also bring
+/// in every other catalog module's actions (the source module re-exports
+/// them all), so the names rustc resolves would grow with modules × actions.
+#[derive(Default)]
+struct Imports {
+    /// `std::fmt`: the `Display` of text complements, a hand-written `Debug`.
+    fmt: bool,
+    /// `rt::check::Checker`: an action validates more than its types say.
+    checker: bool,
+    /// `rt::value::Kind`: a value (or a list's items) is checked as a kind.
+    kind: bool,
+    /// Items of the source module (`Event`, `Dispatch`, `Level`, property
+    /// enums), sorted and deduplicated.
+    parent: BTreeSet<String>,
+}
+
+impl Imports {
+    /// Records what field `f`'s type and checks name.
+    fn field(&mut self, f: &Field<'_>) {
+        match &f.kind {
+            FieldKind::Property(p) => {
+                if p.ty == PropertyType::Enum {
+                    self.parent.insert(type_name(&p.key));
+                }
+                self.kind |= value_kind(p).is_some() || item_kind(p).is_some();
+            }
+            FieldKind::Group { fields, .. } => fields.iter().for_each(|g| self.field(g)),
+        }
+    }
+
+    fn tokens(&self, runtime: &TokenStream) -> TokenStream {
+        let fmt = self.fmt.then(|| quote! { use std::fmt; });
+        let checker = self.checker.then(|| quote! { use rt::check::Checker; });
+        let kind = self.kind.then(|| quote! { use rt::value::Kind; });
+        let parent = self.parent.iter().map(|name| super::ident(name));
+        quote! {
+            #fmt
+            use #runtime as rt;
+            #checker
+            use rt::complement::Slot;
+            use rt::dispatch::Complement;
+            #kind
+            use rt::values::Values;
+            use rt::violation::Violation;
+            use super::{#(#parent),*};
+        }
+    }
+}
+
 /// One complement type per action, with its parser, writer and validator.
-pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
+pub(super) fn complements(source: &ir::Source, runtime: &TokenStream, serde: Serde) -> TokenStream {
     let derive = serde.derive();
     let mut all = TokenStream::new();
     let text = source.complement == ComplementFormat::Text;
     let has_levels = !source.levels.is_empty();
     for module in &source.modules {
         let mut out = TokenStream::new();
+        let mut imports = Imports {
+            // Text complements are `Display`.
+            fmt: text,
+            ..Imports::default()
+        };
+        imports.parent.insert("Dispatch".to_owned());
+        imports.parent.insert("Event".to_owned());
+        if has_levels {
+            imports.parent.insert("Level".to_owned());
+        }
         for action in &module.actions {
             let ty = type_ident(&action.name);
             let mut doc_text = format!("`{}`: {}", action.name, action.description);
@@ -879,6 +950,7 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
                 .iter()
                 .map(|v| fields(source, action, v))
                 .collect();
+            cases.iter().flatten().for_each(|f| imports.field(f));
             // Group structs.
             for fs in &cases {
                 for f in fs {
@@ -984,6 +1056,7 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
                     _ => None,
                 };
                 let debug = if fs.iter().any(|f| secret(&f).is_some()) {
+                    imports.fmt = true;
                     // A leaked secret shows only the symbols that may be logged.
                     let name = type_name(&action.name);
                     let shown = fs.iter().map(|f| {
@@ -1046,6 +1119,7 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
                 })
                 .collect();
             let validate_fn = if cases.iter().flatten().any(has_checks) {
+                imports.checker = true;
                 quote! {
                     fn validate(&self) -> Vec<Violation> {
                         let mut c = Checker::default();
@@ -1201,10 +1275,11 @@ pub(super) fn complements(source: &ir::Source, serde: Serde) -> TokenStream {
         // compiled in parallel pieces instead of one.
         let name = format_ident!("{}", module_mod(module));
         let mdoc = doc(&format!("The actions of module `{}`.", module.name));
+        let imports = imports.tokens(runtime);
         all.extend(quote! {
             #mdoc
             mod #name {
-                use super::*;
+                #imports
                 #out
             }
             pub use #name::*;

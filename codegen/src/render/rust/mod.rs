@@ -163,7 +163,7 @@ fn source_module(source: &ir::Source, path: RuntimePath) -> TokenStream {
 
     let enums = items::catalogued_enums(source, runtime, serde);
     let values = items::property_enums(source, serde);
-    let complements = items::complements(source, serde);
+    let complements = items::complements(source, runtime, serde);
     let events = items::events(source, serde);
     let records = match (source.complement, &source.action_field) {
         (ComplementFormat::Text, _) => records::text_records(source),

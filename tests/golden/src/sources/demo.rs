@@ -33,15 +33,10 @@ fn module_service(m: Module) -> Option<&'static str> {
 }
 use std::fmt;
 use crate::runtime as rt;
-#[allow(unused_imports)]
-use rt::check::Checker;
 use rt::complement::Slot;
 pub use rt::dispatch::Complement;
 #[allow(unused_imports)]
 use rt::names::{catalogued_serde, Catalogued, Known};
-#[allow(unused_imports)]
-use rt::value::Kind;
-use rt::values::Values;
 use rt::violation::Violation;
 /// A service that writes to the Demo audit log log.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -365,7 +360,14 @@ impl fmt::Display for Visibility {
 }
 /// The actions of module `Project management`.
 mod m_core_project_management {
-    use super::*;
+    use std::fmt;
+    use crate::runtime as rt;
+    use rt::check::Checker;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event, Level, Visibility};
     /// `Project add`: A project is created.
     ///
     /// Example: `project id: 7, project name: Sales, visibility: public`
@@ -803,7 +805,13 @@ mod m_core_project_management {
 pub use m_core_project_management::*;
 /// The actions of module `Member operation`.
 mod m_extra_member_operation {
-    use super::*;
+    use std::fmt;
+    use crate::runtime as rt;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event, Level};
     /// `Member join`: A member joins a project.
     ///
     /// Example: `project id: 7, project name: Sales, member name: Ann`

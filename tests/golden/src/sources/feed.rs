@@ -33,15 +33,10 @@ fn module_service(_: Module) -> Option<&'static str> {
 }
 use std::fmt;
 use crate::runtime as rt;
-#[allow(unused_imports)]
-use rt::check::Checker;
 use rt::complement::Slot;
 pub use rt::dispatch::Complement;
 #[allow(unused_imports)]
 use rt::names::{catalogued_serde, Catalogued, Known};
-#[allow(unused_imports)]
-use rt::value::Kind;
-use rt::values::Values;
 use rt::violation::Violation;
 /// A module (feature or screen) of the Demo feed log log.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -125,7 +120,14 @@ impl fmt::Display for Action {
 catalogued_serde!(Action);
 /// The actions of module `items`.
 mod m_items {
-    use super::*;
+    use crate::runtime as rt;
+    use rt::check::Checker;
+    use rt::complement::Slot;
+    use rt::dispatch::Complement;
+    use rt::value::Kind;
+    use rt::values::Values;
+    use rt::violation::Violation;
+    use super::{Dispatch, Event};
     /// `created`: An item is created.
     ///
     /// Example: `{"event": "created", "item_id": 12, "user": "U1"}`
