@@ -982,6 +982,10 @@ mod tests {
             "1392163200Z",
             "--1",
             "9999999999999999999999",
+            // The largest read digit by digit, and the smallest left to
+            // `str::parse`: both far past the year 9999.
+            "999999999999999999",
+            "1000000000000000000",
             "253402300800",
             "-62167219201",
         ] {
@@ -1090,6 +1094,10 @@ mod tests {
             "2026-11-20 09:15:02+０９:00",
             "2026年11月20日 9時15分",
             "9999999999999999999999",
+            // The largest read digit by digit, and the smallest left to
+            // `str::parse`: both far past the year 9999.
+            "999999999999999999",
+            "1000000000000000000",
             "1392163200",
             "foo",
             "NaN",

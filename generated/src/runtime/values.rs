@@ -247,15 +247,6 @@ impl<'t, 's> Values<'t, 's> {
         entry: &'t super::object::Object<'t>,
         cases: &[&'s [Slot<'s>]],
     ) -> Result<(usize, Self), Violation> {
-        let required = |s: &Slot<'_>| {
-            matches!(
-                s,
-                Slot::Field {
-                    optional: false,
-                    ..
-                }
-            )
-        };
         // A case is passed over at its first missing required key; the
         // error, when no case fits, is worded by `missing` below.
         let mut best: Option<(usize, usize, Fields)> = None;
@@ -483,9 +474,18 @@ impl<'t, 's> Values<'t, 's> {
     }
 }
 
-/// ASCII digits whose number fits a `u64`, read in one pass: the common case
-/// of [`Values::id`], which checks and parses anything else (and says why it
-/// fails).
+/// Whether a JSON entry must have `slot`'s key for its case to fit.
+#[cfg(feature = "json")]
+fn required(slot: &Slot<'_>) -> bool {
+    matches!(
+        slot,
+        Slot::Field {
+            optional: false,
+            ..
+        }
+    )
+}
+
 /// The required key to name when no case of `cases` fits `entry`: the
 /// first one missing from the case with the most of its keys present.
 #[cfg(feature = "json")]
@@ -493,15 +493,9 @@ fn missing<'s>(entry: &super::object::Object<'_>, cases: &[&'s [Slot<'s>]]) -> &
     let mut missing: Option<(usize, &str)> = None;
     for slots in cases {
         let present = slots.iter().filter(|s| entry.contains_key(s.key())).count();
-        let lacks = slots.iter().find(|s| {
-            matches!(
-                s,
-                Slot::Field {
-                    optional: false,
-                    ..
-                }
-            ) && !entry.contains_key(s.key())
-        });
+        let lacks = slots
+            .iter()
+            .find(|s| required(s) && !entry.contains_key(s.key()));
         if let Some(lacks) = lacks {
             if missing.is_none_or(|(n, _)| present > n) {
                 missing = Some((present, lacks.key()));
@@ -511,6 +505,9 @@ fn missing<'s>(entry: &super::object::Object<'_>, cases: &[&'s [Slot<'s>]]) -> &
     missing.map_or("", |(_, k)| k)
 }
 
+/// ASCII digits whose number fits a `u64`, read in one pass: the common case
+/// of [`Values::id`], which checks and parses anything else (and says why it
+/// fails).
 fn digits(text: &str) -> Option<u64> {
     if text.is_empty() {
         return None;
