@@ -45,11 +45,6 @@ for name, n in records.items():
     print(f"{name:22} {counts[name]:>10,.0f} instructions per record")
 
 print()
-for typed, base in [
-    ("kintone_typed", "kintone_hashmap"),
-    ("csv_typed", "csv_string_records"),
-    ("slack_typed", "slack_value"),
-    ("sap_flat_typed", "sap_flat_value"),
-    ("sap_nested_typed", "sap_nested_value"),
-]:
+pairs = subprocess.run([binary, "--pairs"], capture_output=True, text=True, check=True).stdout
+for typed, base in (line.split() for line in pairs.splitlines()):
     print(f"{base} / {typed}: {counts[base] / counts[typed]:.2f}")

@@ -10,6 +10,7 @@
 //!
 //! Given a name it runs that one; given none (or only flags, as
 //! `cargo bench -- --test` passes) it runs each once, to check they work.
+//! `--pairs` lists each parser with its baseline.
 //!
 //! With `--fastest=N` it times instead: each function N times, taking
 //! turns, and prints the fastest pass of each per record and the ratio of
@@ -139,7 +140,8 @@ fn sap_nested_value(i: &Inputs) {
     }
 }
 
-/// Each parser and its baseline, for the ratios of `--fastest`.
+/// Each parser and its baseline, for the ratios of `--fastest` and of
+/// `instructions.py` (which asks for them with `--pairs`).
 const PAIRS: &[(&str, &str)] = &[
     ("kintone_typed", "kintone_hashmap"),
     ("csv_typed", "csv_string_records"),
@@ -150,6 +152,12 @@ const PAIRS: &[(&str, &str)] = &[
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--pairs") {
+        for (typed, base) in PAIRS {
+            println!("{typed} {base}");
+        }
+        return;
+    }
     let names: Vec<&str> = args
         .iter()
         .filter(|a| !a.starts_with("--"))
