@@ -169,9 +169,10 @@ impl<'t> Scanner<'t> {
 
     /// A key without escapes, without its quotes.
     fn key(&mut self) -> Option<&'t str> {
-        match self.string_escaped()? {
-            (key, false) => key.get(1..key.len() - 1),
-            (_, true) => None,
+        let start = self.pos + 1;
+        match self.string()? {
+            false => self.text.get(start..self.pos - 1),
+            true => None,
         }
     }
 
@@ -257,21 +258,15 @@ impl<'t> Scanner<'t> {
     }
 
     /// A string from its `"`, escapes checked as serde_json checks them
-    /// when it skips a string (`\u` takes any four hex digits); its text
-    /// with the quotes.
-    fn string(&mut self) -> Option<&'t str> {
-        self.string_escaped().map(|(text, _)| text)
-    }
-
-    /// [`string`](Self::string), and whether it has escapes.
-    fn string_escaped(&mut self) -> Option<(&'t str, bool)> {
-        let start = self.pos;
+    /// when it skips a string (`\u` takes any four hex digits); whether it
+    /// has escapes.
+    fn string(&mut self) -> Option<bool> {
         self.eat(b'"')?;
         let mut escaped = false;
         loop {
             self.pos += words::find_string_end(self.b.get(self.pos..)?)?;
             match self.next()? {
-                b'"' => return Some((self.text.get(start..self.pos)?, escaped)),
+                b'"' => return Some(escaped),
                 b'\\' => match self.next()? {
                     b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => escaped = true,
                     b'u' => {
