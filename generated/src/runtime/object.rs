@@ -114,6 +114,14 @@ impl<'t> Object<'t> {
         self.entries.iter().rposition(|(k, _)| same(k, key))
     }
 
+    /// One bit for each length its keys have, modulo 64: a key of a length
+    /// whose bit is clear is not among them.
+    pub fn key_lengths(&self) -> u64 {
+        self.entries
+            .iter()
+            .fold(0, |bits, (k, _)| bits | 1 << (k.len() % 64))
+    }
+
     /// The value at `index` (an index from [`position`](Self::position)).
     pub fn value_at(&self, index: usize) -> Option<Raw<'t>> {
         self.entries.get(index).map(|(_, v)| *v)

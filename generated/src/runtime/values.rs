@@ -250,17 +250,25 @@ impl<'t, 's> Values<'t, 's> {
         // A case is passed over at its first missing required key; the
         // error, when no case fits, is worded by `missing` below.
         let mut best: Option<(usize, usize, Fields)> = None;
+        // A key whose length no key of the entry has is not looked for (an
+        // absent optional key would cost a scan of every key).
+        let lengths = entry.key_lengths();
+        let position = |key: &str| {
+            (lengths & 1 << (key.len() % 64) != 0)
+                .then(|| entry.position(key))
+                .flatten()
+        };
         'cases: for (i, slots) in cases.iter().enumerate() {
             let mut fields = Fields::new(slots.len());
             for (j, s) in slots.iter().enumerate().filter(|(_, s)| required(s)) {
-                let Some(at) = entry.position(s.key()) else {
+                let Some(at) = position(s.key()) else {
                     continue 'cases;
                 };
                 fields.set(j, (at, at));
             }
             let mut present = slots.iter().filter(|s| required(s)).count();
             for (j, s) in slots.iter().enumerate().filter(|(_, s)| !required(s)) {
-                if let Some(at) = entry.position(s.key()) {
+                if let Some(at) = position(s.key()) {
                     present += 1;
                     fields.set(j, (at, at));
                 }
@@ -702,5 +710,21 @@ mod tests {
         assert!(missing(r#"{"service_id":"1"}"#).contains("`user`"));
         assert!(missing(r#"{"app_id":"1","channel":"x","reason":"y"}"#).contains("`user`"));
         assert!(missing("{}").contains("`service_id`"));
+        // Keys are passed over by their length modulo 64 (`Object::key_lengths`):
+        // a 70-byte key is found, and a 6-byte one that shares its bit is not
+        // made up.
+        let long = "k".repeat(70);
+        let json = format!(r#"{{"user":"h","{long}":"i"}}"#);
+        let entry = Object::parse(&json).unwrap();
+        assert_eq!(entry.key_lengths(), 1 << 4 | 1 << 6);
+        let optional = |key| Slot::Field {
+            key,
+            optional: true,
+            bare: false,
+        };
+        let slots = [field("user", false), optional(&long), optional("abcdef")];
+        let (_, v) = Values::from_json(&entry, &[&slots]).unwrap();
+        assert_eq!(v.opt_text(1).unwrap().as_deref(), Some("i"));
+        assert_eq!(v.opt_text(2).unwrap(), None);
     }
 }
