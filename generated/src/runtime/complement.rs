@@ -10,6 +10,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::num::NonZeroU32;
 
 use super::words;
 
@@ -105,6 +106,44 @@ pub struct Token<'t> {
     pub value: &'t str,
     /// Byte offset of the value in the complement.
     pub offset: usize,
+}
+
+/// Where a value lies: the byte range `start..end` of a complement, or, for
+/// a JSON entry, the index of its key (as both ends). Eight bytes, and an
+/// absent one costs nothing more (`Option<Span>` is eight bytes too), since
+/// [`Values`](super::values::Values) keeps a dozen on the stack and is moved
+/// whole. Complements longer than [`Span::MOST`] are turned away before
+/// reading; an entry's index always fits (four billion entries would take
+/// 160 GB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// `start + 1`: zero is left to mean `None` in an `Option<Span>`.
+    after_start: NonZeroU32,
+    end: u32,
+}
+
+impl Span {
+    /// The last place a span can hold.
+    pub const MOST: usize = u32::MAX as usize - 1;
+
+    /// The span `start..end`, both at most [`MOST`](Self::MOST).
+    pub fn new(start: usize, end: usize) -> Span {
+        debug_assert!(start <= end && end <= Self::MOST, "{start}..{end}");
+        Span {
+            after_start: NonZeroU32::MIN.saturating_add(start as u32),
+            end: end as u32,
+        }
+    }
+
+    /// Where the value starts.
+    pub fn start(self) -> usize {
+        self.after_start.get() as usize - 1
+    }
+
+    /// Where the value ends.
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
 }
 
 /// Why a complement does not fit its slots.
@@ -284,7 +323,7 @@ pub fn fit_plain<'t>(
     text: &'t str,
     separators: &Separators,
     slots: &[Slot<'_>],
-    spans: &mut [Option<(usize, usize)>],
+    spans: &mut [Option<Span>],
     groups: &mut Vec<Token<'t>>,
 ) -> Plain {
     if spans.len() < slots.len() {
@@ -327,11 +366,7 @@ struct Greedy<'t, 's, 'k> {
 impl<'t> Greedy<'t, '_, '_> {
     /// Reads every slot; the number of values read, or `None` where the
     /// reading stops fitting.
-    fn read(
-        &self,
-        spans: &mut [Option<(usize, usize)>],
-        groups: &mut Vec<Token<'t>>,
-    ) -> Option<usize> {
+    fn read(&self, spans: &mut [Option<Span>], groups: &mut Vec<Token<'t>>) -> Option<usize> {
         let text = self.text;
         let (mut slot, mut pos, mut read) = (0, 0, 0);
         let mut commas = self.separators.commas().peekable();
@@ -378,7 +413,7 @@ impl<'t> Greedy<'t, '_, '_> {
                 None if all_optional(&self.slots[slot + 1..]) => text.len(),
                 None => return None,
             };
-            spans[slot] = Some((start, end));
+            spans[slot] = Some(Span::new(start, end));
             read += 1;
             slot += 1;
             pos = (end + SEP.len()).min(text.len());
@@ -891,6 +926,23 @@ fn describe_next(slots: &[Slot<'_>], slot: usize) -> String {
 mod tests {
     use super::*;
 
+    /// A span keeps both ends up to [`Span::MOST`], in eight bytes, absent
+    /// or not.
+    #[test]
+    fn spans_are_eight_bytes_and_exact() {
+        assert_eq!(std::mem::size_of::<Option<Span>>(), 8);
+        for (start, end) in [
+            (0, 0),
+            (0, 7),
+            (3, 3),
+            (Span::MOST - 1, Span::MOST),
+            (Span::MOST, Span::MOST),
+        ] {
+            let span = Span::new(start, end);
+            assert_eq!((span.start(), span.end()), (start, end));
+        }
+    }
+
     #[test]
     fn keys_start_with_colon_and_space() {
         assert!(starts_key("app id: 3", "app id"));
@@ -1086,7 +1138,7 @@ mod tests {
                                 tokens.into_iter().partition(|t| t.group.is_some());
                             assert_eq!(in_groups, groups, "{text:?}");
                             for t in fields {
-                                let span = (t.offset, t.offset + t.value.len());
+                                let span = Span::new(t.offset, t.offset + t.value.len());
                                 assert_eq!(spans[t.slot], Some(span), "{text:?}");
                             }
                             answered += 1;

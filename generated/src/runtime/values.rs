@@ -7,7 +7,7 @@
 
 use std::str::FromStr;
 
-use super::complement::{fit, fit_plain, may_fit, Miss, Plain, Separators, Slot, Token};
+use super::complement::{fit, fit_plain, may_fit, Miss, Plain, Separators, Slot, Span, Token};
 use super::time::Timestamp;
 use super::value::{self, Kind};
 use super::violation::{Code, Violation};
@@ -107,8 +107,8 @@ enum Source<'t> {
 // `Values` lives on the stack only while one record is read.
 #[allow(clippy::large_enum_variant)]
 enum Fields {
-    Inline([Option<(usize, usize)>; INLINE]),
-    Heap(Vec<Option<(usize, usize)>>),
+    Inline([Option<Span>; INLINE]),
+    Heap(Vec<Option<Span>>),
 }
 
 impl Fields {
@@ -120,14 +120,14 @@ impl Fields {
         }
     }
 
-    fn get(&self, slot: usize) -> Option<(usize, usize)> {
+    fn get(&self, slot: usize) -> Option<Span> {
         match self {
             Fields::Inline(a) => a.get(slot).copied().flatten(),
             Fields::Heap(v) => v.get(slot).copied().flatten(),
         }
     }
 
-    fn set(&mut self, slot: usize, place: (usize, usize)) {
+    fn set(&mut self, slot: usize, place: Span) {
         let field = match self {
             Fields::Inline(a) => a.get_mut(slot),
             Fields::Heap(v) => v.get_mut(slot),
@@ -142,6 +142,17 @@ impl<'t, 's> Values<'t, 's> {
     /// Tokenizes a text complement against the first case of `cases` it fits
     /// best (the one that reads the most items), returning the case's index.
     pub fn from_text(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Result<(usize, Self), Violation> {
+        if text.len() > Span::MOST {
+            return Err(Violation::new(
+                Code::ComplementUnparsed,
+                "",
+                format!(
+                    "the complement is {} bytes long, more than the {} read",
+                    text.len(),
+                    Span::MOST
+                ),
+            ));
+        }
         if let Some(found) = Self::from_plain_text(text, cases) {
             return Ok(found);
         }
@@ -264,13 +275,13 @@ impl<'t, 's> Values<'t, 's> {
                 let Some(at) = position(s.key()) else {
                     continue 'cases;
                 };
-                fields.set(j, (at, at));
+                fields.set(j, Span::new(at, at));
             }
             let mut present = slots.iter().filter(|s| required(s)).count();
             for (j, s) in slots.iter().enumerate().filter(|(_, s)| !required(s)) {
                 if let Some(at) = position(s.key()) {
                     present += 1;
-                    fields.set(j, (at, at));
+                    fields.set(j, Span::new(at, at));
                 }
             }
             if best.as_ref().is_none_or(|(_, n, _)| present > *n) {
@@ -298,11 +309,11 @@ impl<'t, 's> Values<'t, 's> {
 
     /// The raw value of `slot`, if present.
     fn get(&self, slot: usize) -> Option<Raw<'t>> {
-        let (start, end) = self.fields.get(slot)?;
+        let span = self.fields.get(slot)?;
         match self.source {
-            Source::Text(text) => text.get(start..end).map(Raw::Text),
+            Source::Text(text) => text.get(span.start()..span.end()).map(Raw::Text),
             #[cfg(feature = "json")]
-            Source::Object(entry) => entry.value_at(start),
+            Source::Object(entry) => entry.value_at(span.start()),
         }
     }
 
@@ -313,8 +324,8 @@ impl<'t, 's> Values<'t, 's> {
     fn complement_text(&self, slot: usize) -> Option<&'t str> {
         match (self.source, &self.fields) {
             (Source::Text(text), Fields::Inline(spans)) => {
-                let (start, end) = (*spans.get(slot)?)?;
-                text.get(start..end)
+                let span = (*spans.get(slot)?)?;
+                text.get(span.start()..span.end())
             }
             _ => None,
         }
@@ -530,8 +541,8 @@ fn digits(text: &str) -> Option<u64> {
 }
 
 /// The byte range of a token's value in its complement.
-fn span(t: &Token<'_>) -> (usize, usize) {
-    (t.offset, t.offset + t.value.len())
+fn span(t: &Token<'_>) -> Span {
+    Span::new(t.offset, t.offset + t.value.len())
 }
 
 fn wrong(key: &str, text: &str, expected: &str) -> Violation {
