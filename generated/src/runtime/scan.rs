@@ -103,7 +103,7 @@ pub fn document<'t>(
                         Under::Value(s.value(1)?)
                     });
                 } else {
-                    entries.push((Cow::Borrowed(k), Raw::Json(s.value(1)?)));
+                    entries.push((Cow::Borrowed(k), s.raw()?));
                 }
                 s.blanks();
                 match s.next()? {
@@ -156,8 +156,8 @@ impl<'t> Scanner<'t> {
             self.blanks();
             self.eat(b':')?;
             self.blanks();
-            let value = self.value(1)?;
-            entries.push((Cow::Borrowed(key), Raw::Json(value)));
+            let value = self.raw()?;
+            entries.push((Cow::Borrowed(key), value));
             self.blanks();
             match self.next()? {
                 b',' => self.blanks(),
@@ -202,6 +202,21 @@ impl<'t> Scanner<'t> {
                 b']' => return Some(()),
                 _ => return None,
             }
+        }
+    }
+
+    /// An entry's value as the entry keeps it: a string without escapes as
+    /// its text ([`Raw::Text`]: there is nothing to decode), anything else
+    /// as its JSON text.
+    fn raw(&mut self) -> Option<Raw<'t>> {
+        if self.b.get(self.pos) != Some(&b'"') {
+            return self.value(1).map(Raw::Json);
+        }
+        let start = self.pos;
+        if self.string()? {
+            self.text.get(start..self.pos).map(Raw::Json)
+        } else {
+            self.text.get(start + 1..self.pos - 1).map(Raw::Text)
         }
     }
 
@@ -375,6 +390,23 @@ mod tests {
             }
         }
         assert!(accepted > 1500, "{accepted}");
+    }
+
+    /// A string without escapes is kept as its text, to be used as it is;
+    /// one with escapes, and any other value, as JSON text.
+    #[test]
+    fn plain_strings_are_kept_as_text() {
+        let entries = object(r#"{"a":"x y","b":"x\"y","c":1,"d":["z"]}"#).unwrap();
+        let values: Vec<Raw<'_>> = entries.into_iter().map(|(_, v)| v).collect();
+        assert_eq!(
+            values,
+            [
+                Raw::Text("x y"),
+                Raw::Json(r#""x\"y""#),
+                Raw::Json("1"),
+                Raw::Json(r#"["z"]"#)
+            ]
+        );
     }
 
     fn agree(json: &str) -> usize {

@@ -15,7 +15,9 @@ use super::violation::{Code, Violation};
 /// A raw value: complement text, or a JSON value's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Raw<'t> {
-    /// Text from a complement, exactly as logged.
+    /// Text from a complement, exactly as logged; in a JSON entry, a string
+    /// value's text (the [`scan`](super::scan)ner keeps a string without
+    /// escapes so, with nothing left to decode).
     Text(&'t str),
     /// A JSON value of an entry, its text exactly as written (read by
     /// serde_json or [`scan`](super::scan), so it is JSON).
