@@ -8,6 +8,7 @@
 //! caller reports ambiguity instead of guessing.
 
 use super::envelope::Attributes;
+use super::words::same;
 
 /// The attribute that carries an event's message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -127,8 +128,8 @@ pub fn identify<'r, 'a, A: Copy>(rules: &'r [Rule<A>], attrs: &'a Attributes) ->
     let object_id = attrs.object_id.as_deref().map(|m| (m, m.trim_start()));
     let fits = rules
         .iter()
-        // The first byte tells most verbs apart without a call to `memcmp`.
-        .filter(|r| r.verb.as_bytes().first() == verb.as_bytes().first() && r.verb == verb)
+        // Verbs are short: compared in place, without a call to `memcmp`.
+        .filter(|r| same(r.verb.as_bytes(), verb.as_bytes()))
         .filter(|r| r.operation.is_none() || r.operation == operation)
         .filter_map(|r| {
             let (message, trimmed) = match r.field {
@@ -138,12 +139,12 @@ pub fn identify<'r, 'a, A: Copy>(rules: &'r [Rule<A>], attrs: &'a Attributes) ->
             r.prefixes
                 .iter()
                 .find_map(|p| {
-                    message.strip_prefix(p).or_else(|| {
-                        let p_trimmed = p.trim_start();
-                        // The same comparison again unless a side had white
+                    after(message, p).or_else(|| {
+                        // The same comparison again unless a side has white
                         // space to trim.
-                        let differs = trimmed.len() != message.len() || p_trimmed.len() != p.len();
-                        differs.then(|| trimmed.strip_prefix(p_trimmed)).flatten()
+                        let differs =
+                            trimmed.len() != message.len() || p.starts_with(char::is_whitespace);
+                        differs.then(|| after(trimmed, p.trim_start())).flatten()
                     })
                 })
                 .map(|placeholder| (r, placeholder.trim()))
@@ -152,6 +153,15 @@ pub fn identify<'r, 'a, A: Copy>(rules: &'r [Rule<A>], attrs: &'a Attributes) ->
         found.push(fit);
     }
     found
+}
+
+/// What follows `prefix` in `text`, if `text` starts with it (compared in
+/// place, as verbs are).
+fn after<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.as_bytes().get(..prefix.len())?;
+    same(head, prefix.as_bytes())
+        .then(|| text.get(prefix.len()..))
+        .flatten()
 }
 
 #[cfg(test)]
