@@ -125,6 +125,10 @@ pub struct Response<E> {
 /// time (a typed entry is some 300 bytes).
 const ENTRY_BYTES: usize = 128;
 
+/// The most entries [`Response::parse`] makes room for at once (a page of
+/// the API holds at most 1,000); a larger document's list grows as usual.
+const ROOM: usize = 4096;
+
 impl<E> Response<E> {
     /// Parses one JSON document, typing each entry with `entry` (given the
     /// entry's keys and values, read without copying).
@@ -150,7 +154,7 @@ impl<E> Response<E> {
                 match item {
                     Item::Object(fields) => {
                         if entries.capacity() == 0 {
-                            entries.reserve(json.len() / ENTRY_BYTES);
+                            entries.reserve((json.len() / ENTRY_BYTES).min(ROOM));
                         }
                         entries.push(entry(&fields));
                         spare.set(fields.into_entries());
