@@ -257,5 +257,31 @@ mod tests {
         assert_eq!(found, [5, 6]);
         let a = attrs("delete", Some("Creating access token: ab12c"), None, None);
         assert!(identify(RULES, &a).is_empty());
+        // A verb must match whole, not only its first bytes.
+        let a = attrs("creates", None, Some("Creating platform client: c1"), None);
+        assert!(identify(RULES, &a).is_empty());
+    }
+
+    /// White space before the message, or before a prefix, does not keep
+    /// them apart; any other difference does.
+    #[test]
+    fn leading_white_space_is_trimmed_on_either_side() {
+        let a = attrs(
+            "create",
+            None,
+            Some(" \tCreating platform client: c2"),
+            None,
+        );
+        assert!(matches!(identify(RULES, &a), Found::One(Some((r, "c2"))) if r.event == 4));
+        let spaced = [Rule {
+            prefixes: &["  Creating platform client: "],
+            ..RULES[3]
+        }];
+        let a = attrs("create", None, Some("Creating platform client: c3"), None);
+        assert!(matches!(identify(&spaced, &a), Found::One(Some((r, "c3"))) if r.event == 4));
+        let a = attrs("create", None, Some("Creating platform clients: c4"), None);
+        assert!(identify(&spaced, &a).is_empty());
+        let a = attrs("create", None, Some("Creating"), None);
+        assert!(identify(RULES, &a).is_empty());
     }
 }
