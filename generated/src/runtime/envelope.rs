@@ -645,6 +645,15 @@ mod tests {
             Response::parse("{", |m| m.keys().count()).unwrap_err().code,
             Code::RecordMalformed
         );
+        // Room is made for as many entries as the document could hold, and
+        // what is left over is given back: a short list in a long document
+        // keeps no more than it holds.
+        let padded = format!(
+            r#"{{"logs": [{{"a": 1}}, {{"b": 2}}]{}}}"#,
+            " ".repeat(1 << 20)
+        );
+        let r = Response::parse(&padded, |m| m.keys().count()).unwrap();
+        assert_eq!((r.entries.len(), r.entries.capacity()), (2, 2));
     }
 
     #[test]
