@@ -8,7 +8,6 @@
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -141,10 +140,7 @@ impl<E> Response<E> {
         let mut entries = Vec::new();
         let mut rejected = Vec::new();
         let mut position = 0;
-        // The scanner's buffer for an entry's keys goes back and forth
-        // through here, so that an entry allocates only its typed values.
-        let spare = Cell::new(Vec::new());
-        let mut each = |item: Option<Item<'j>>| match item {
+        let mut each = |item: Option<Item<'_, 'j>>| match item {
             None => {
                 entries.clear();
                 rejected.clear();
@@ -156,8 +152,7 @@ impl<E> Response<E> {
                         if entries.capacity() == 0 {
                             entries.reserve((json.len() / ENTRY_BYTES).min(ROOM));
                         }
-                        entries.push(entry(&fields));
-                        spare.set(fields.into_entries());
+                        entries.push(entry(fields));
                     }
                     Item::Other(value) => rejected.push((position, value)),
                 }
@@ -176,9 +171,7 @@ impl<E> Response<E> {
         // decides and words the errors).
         let scanned = scan::document(json, "logs", &mut |item| {
             each(item.map(|item| match item {
-                scan::Item::Object(read, text) => {
-                    Item::Object(Object::scanned(std::mem::replace(read, spare.take()), text))
-                }
+                scan::Item::Object(object) => Item::Object(object),
                 scan::Item::Other(text) => {
                     Item::Other(serde_json::from_str(text).unwrap_or(Value::Null))
                 }
@@ -194,7 +187,7 @@ impl<E> Response<E> {
             ),
             None if shape == Some(b'[') => {
                 each(None);
-                let mut items = |i| each(Some(i));
+                let mut items = |i: Item<'_, 'j>| each(Some(i));
                 read_with(
                     json,
                     ItemsSeed {
@@ -280,7 +273,7 @@ impl Logs {
 /// values.
 struct TopSeed<'a, 'de> {
     /// What to do with each item of `logs`; `None` before each `logs`.
-    each: &'a mut dyn FnMut(Option<Item<'de>>),
+    each: &'a mut dyn FnMut(Option<Item<'_, 'de>>),
 }
 
 impl<'de> DeserializeSeed<'de> for TopSeed<'_, 'de> {
@@ -318,7 +311,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
 
 /// Reads a response's `logs`.
 struct LogsSeed<'a, 'de> {
-    each: &'a mut dyn FnMut(Option<Item<'de>>),
+    each: &'a mut dyn FnMut(Option<Item<'_, 'de>>),
 }
 
 impl<'de> DeserializeSeed<'de> for LogsSeed<'_, 'de> {
@@ -334,7 +327,7 @@ impl<'de> Visitor<'de> for LogsSeed<'_, 'de> {
         f.write_str("an array of entries")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = |i| (self.each)(Some(i));
+        let mut items = |i: Item<'_, 'de>| (self.each)(Some(i));
         ItemsSeed {
             depth: 2,
             each: &mut items,
@@ -432,7 +425,7 @@ impl Attributes {
     /// needs, without reading the message again.
     pub fn parse_with<R>(
         json: &str,
-        f: impl FnOnce(Attributes, Object<'_>) -> R,
+        f: impl FnOnce(Attributes, &mut Object<'_>) -> R,
     ) -> Result<R, Violation> {
         if starts_as(json) != Some(b'{') {
             let value = parse_json(json)?;
@@ -444,7 +437,10 @@ impl Attributes {
         if suspect(json) {
             parse_json(json)?;
         }
-        let record = Object::parse(json).map_err(|e| invalid(json, e))?;
+        // Objects are read in place: they keep their entries inline.
+        let decoded: String;
+        let mut record = Object::default();
+        record.read(json).map_err(|e| invalid(json, e))?;
         let get = |k: &str| {
             record.get(k).and_then(|raw| match raw.string() {
                 Some(s) => Some(s.trim().to_owned()),
@@ -477,27 +473,26 @@ impl Attributes {
         } else {
             (Shape::Flat, None, None, None, None, None)
         };
-        let decoded: String;
+        let mut inner = Object::default();
         let (message, fields) = match message.map(|m| record.get(m)) {
-            None => (json.trim(), record),
-            Some(None) => ("{}", Object::default()),
+            None => (json.trim(), &mut record),
+            Some(None) => ("{}", &mut inner),
             Some(Some(raw)) => match raw.first_byte() {
                 Some(b'{') => {
                     let text = raw_text(raw);
-                    (text, Object::parse(text).map_err(|e| invalid(json, e))?)
+                    inner.read(text).map_err(|e| invalid(json, e))?;
+                    (text, &mut inner)
                 }
                 Some(b'"') => {
                     decoded = raw.string().unwrap_or_default().into_owned();
-                    match Object::parse(&decoded) {
-                        Ok(o) if !suspect(&decoded) || parse_json(&decoded).is_ok() => {
-                            (decoded.as_str(), o)
-                        }
-                        _ => {
-                            return Err(malformed(
-                                "`message` is a string that does not hold a JSON object",
-                            ))
-                        }
+                    if inner.read(&decoded).is_err()
+                        || suspect(&decoded) && parse_json(&decoded).is_err()
+                    {
+                        return Err(malformed(
+                            "`message` is a string that does not hold a JSON object",
+                        ));
                     }
+                    (decoded.as_str(), &mut inner)
                 }
                 _ => {
                     return Err(malformed(format!(
@@ -552,8 +547,12 @@ impl Attributes {
 
     /// Calls `f` with the attributes of [`fields`](Self::fields), read
     /// without copying them.
-    pub fn with_fields<R>(&self, f: impl FnOnce(Object<'_>) -> R) -> R {
-        merged(Object::parse(&self.message).unwrap_or_default(), f)
+    pub fn with_fields<R>(&self, f: impl FnOnce(&mut Object<'_>) -> R) -> R {
+        let mut fields = Object::default();
+        if fields.read(&self.message).is_err() {
+            fields = Object::default();
+        }
+        merged(&mut fields, f)
     }
 
     /// Replaces every string attribute of [`fields`](Self::fields) by what
@@ -580,23 +579,24 @@ fn raw_text(raw: Raw<'_>) -> &str {
 
 /// `fields` with its `data` (an object, or a string holding one) merged
 /// in under it (`data` that is neither is dropped).
-fn merged<R>(mut fields: Object<'_>, f: impl FnOnce(Object<'_>) -> R) -> R {
+fn merged<'t, R>(fields: &mut Object<'t>, f: impl FnOnce(&mut Object<'_>) -> R) -> R {
     let data = fields.remove("data");
     let decoded;
-    let data = match data {
-        Some(data) if data.first_byte() == Some(b'{') => Object::parse(raw_text(data)).ok(),
+    let mut under = Object::default();
+    let read = match data {
+        Some(data) if data.first_byte() == Some(b'{') => under.read(raw_text(data)).is_ok(),
         Some(data) if data.first_byte() == Some(b'"') => {
             decoded = data.string().unwrap_or_default();
-            Object::parse(&decoded)
-                .ok()
-                .filter(|_| !suspect(&decoded) || parse_json(&decoded).is_ok())
+            under.read(&decoded).is_ok() && (!suspect(&decoded) || parse_json(&decoded).is_ok())
         }
-        _ => None,
+        _ => false,
     };
-    let fields = match data {
-        Some(data) => fields.merge_under(data),
-        None => fields,
-    };
+    if read {
+        // Taken out, to hold entries that live only as long as `decoded`.
+        let mut fields = std::mem::take(fields);
+        fields.merge_under(&under);
+        return f(&mut fields);
+    }
     f(fields)
 }
 

@@ -12,6 +12,8 @@ pub mod csv;
 #[cfg(feature = "json")]
 pub mod dispatch;
 #[cfg(feature = "json")]
+pub mod entries;
+#[cfg(feature = "json")]
 pub mod envelope;
 pub mod names;
 #[cfg(feature = "json")]

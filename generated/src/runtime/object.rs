@@ -15,6 +15,7 @@ use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use super::entries::{Entries, Entry};
 use super::values::Raw;
 use super::words;
 
@@ -25,7 +26,7 @@ use super::words;
 /// `serde_json::Map`, the last value wins.
 #[derive(Debug, Clone, Default)]
 pub struct Object<'t> {
-    entries: Vec<(Cow<'t, str>, Raw<'t>)>,
+    entries: Entries<'t>,
     /// The JSON text the entries were read from, while they are unchanged:
     /// [`to_json`](Self::to_json) copies it when it is already compact.
     text: Option<&'t str>,
@@ -35,33 +36,62 @@ impl<'t> Object<'t> {
     /// Reads the JSON object `json` (the whole text, surrounding whitespace
     /// allowed); anything else is an error.
     pub fn parse(json: &'t str) -> Result<Self, serde_json::Error> {
-        if let Some(entries) = super::scan::object(json) {
-            let text = json.trim_matches([' ', '\t', '\n', '\r']);
-            return Ok(Object::scanned(entries, text));
+        let mut object = Object::default();
+        object.read(json)?;
+        Ok(object)
+    }
+
+    /// Reads the JSON object `json` into this object, in place of what it
+    /// held, as [`parse`](Self::parse) does (on an error it holds nothing).
+    /// An object keeps its first entries inline: reading in place spares
+    /// copying them.
+    pub fn read(&mut self, json: &'t str) -> Result<(), serde_json::Error> {
+        let scanned = self.scan_in(|entries| {
+            super::scan::object(json, entries)?;
+            Some(json.trim_matches([' ', '\t', '\n', '\r']))
+        });
+        if scanned.is_none() {
+            *self = read_with(json, ObjectSeed { depth: 1 })
+                .inspect_err(|_| *self = Object::default())?;
         }
-        read_with(json, ObjectSeed { depth: 1 })
+        Ok(())
+    }
+
+    /// Fills this object, in place of what it held, with the entries `scan`
+    /// reads (see [`super::scan`]), which returns the text it read them from:
+    /// `{` to `}`, nothing around. `None` (the object left empty) where `scan`
+    /// gives up.
+    pub(crate) fn scan_in(
+        &mut self,
+        scan: impl FnOnce(&mut Entries<'t>) -> Option<&'t str>,
+    ) -> Option<()> {
+        self.entries.clear();
+        self.text = None;
+        let text = scan(&mut self.entries);
+        if text.is_none() {
+            self.entries.clear();
+        }
+        self.text = Some(text?);
+        Some(())
     }
 
     /// The object of these keys and values, in this order.
-    pub fn from_entries(entries: Vec<(Cow<'t, str>, Raw<'t>)>) -> Self {
+    pub fn from_entries(entries: impl Into<Entries<'t>>) -> Self {
         Object {
-            entries,
+            entries: entries.into(),
             text: None,
         }
     }
 
-    /// The object `text` (`{` to `}`, nothing around) holds, read into
-    /// `entries` by [`super::scan`].
-    pub(crate) fn scanned(entries: Vec<(Cow<'t, str>, Raw<'t>)>, text: &'t str) -> Self {
-        Object {
-            entries,
-            text: Some(text),
-        }
+    /// The keys and values, in order of appearance.
+    pub fn entries(&self) -> &[Entry<'t>] {
+        &self.entries
     }
 
-    /// The keys and values, in order (for reuse of their `Vec`).
-    pub fn into_entries(self) -> Vec<(Cow<'t, str>, Raw<'t>)> {
-        self.entries
+    /// The JSON text the entries were read from, while they are unchanged.
+    #[cfg(test)]
+    pub(crate) fn text(&self) -> Option<&'t str> {
+        self.text
     }
 
     /// The object as compact JSON text: its keys and values as received,
@@ -167,14 +197,13 @@ impl<'t> Object<'t> {
     /// Adds the keys of `under` that this object does not have, after its
     /// own, as `serde_json::Map::entry(k).or_insert(v)` would (this object's
     /// values win).
-    pub fn merge_under(mut self, under: Object<'t>) -> Object<'t> {
+    pub fn merge_under(&mut self, under: &Object<'t>) {
         self.text = None;
-        for (k, v) in under.entries {
-            if !self.contains_key(&k) {
-                self.entries.push((k, v));
+        for (k, v) in under.entries.iter() {
+            if !self.contains_key(k) {
+                self.entries.push((k.clone(), *v));
             }
         }
-        self
     }
 
     /// The object as a `serde_json::Map`: each key once, in order of first
@@ -403,7 +432,7 @@ pub struct ObjectSeed {
 
 impl ObjectSeed {
     fn read<'de, A: MapAccess<'de>>(self, mut map: A) -> Result<Object<'de>, A::Error> {
-        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(16));
+        let mut entries = Entries::new();
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             let v: &'de RawValue = map.next_value()?;
             if too_deep(v, self.depth) {
@@ -435,9 +464,9 @@ impl<'de> Visitor<'de> for ObjectSeed {
 /// An item of a JSON array of entries: an object, read as an [`Object`],
 /// or any other value.
 #[derive(Debug, Clone)]
-pub enum Item<'t> {
+pub enum Item<'a, 't> {
     /// An object.
-    Object(Object<'t>),
+    Object(&'a Object<'t>),
     /// Anything else, parsed.
     Other(Value),
 }
@@ -448,7 +477,7 @@ pub struct ItemsSeed<'a, 'de> {
     /// The array's depth in its document.
     pub depth: usize,
     /// What to do with each item.
-    pub each: &'a mut dyn FnMut(Item<'de>),
+    pub each: &'a mut dyn FnMut(Item<'_, 'de>),
 }
 
 impl<'de> DeserializeSeed<'de> for ItemsSeed<'_, 'de> {
@@ -468,57 +497,61 @@ impl<'de> Visitor<'de> for ItemsSeed<'_, 'de> {
             depth: self.depth + 1,
         };
         while let Some(i) = seq.next_element_seed(item)? {
-            (self.each)(i);
+            match i {
+                Ok(object) => (self.each)(Item::Object(&object)),
+                Err(other) => (self.each)(Item::Other(other)),
+            }
         }
         Ok(())
     }
 }
 
-/// Reads one [`Item`] nested `depth` deep.
+/// Reads one item of an array nested `depth` deep: an object, or any
+/// other value (the error side).
 #[derive(Debug, Clone, Copy)]
 struct ItemSeed {
     depth: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for ItemSeed {
-    type Value = Item<'de>;
+    type Value = Result<Object<'de>, Value>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for ItemSeed {
-    type Value = Item<'de>;
+    type Value = Result<Object<'de>, Value>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        ObjectSeed { depth: self.depth }.read(map).map(Item::Object)
+        ObjectSeed { depth: self.depth }.read(map).map(Ok)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::new();
         while let Some(v) = seq.next_element::<Value>()? {
             items.push(v);
         }
-        Ok(Item::Other(Value::Array(items)))
+        Ok(Err(Value::Array(items)))
     }
     fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Item::Other(Value::Bool(v)))
+        Ok(Err(Value::Bool(v)))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Item::Other(Value::from(v)))
+        Ok(Err(Value::from(v)))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Item::Other(Value::from(v)))
+        Ok(Err(Value::from(v)))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Item::Other(Value::from(v)))
+        Ok(Err(Value::from(v)))
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Item::Other(Value::String(v.to_owned())))
+        Ok(Err(Value::String(v.to_owned())))
     }
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Item::Other(Value::Null))
+        Ok(Err(Value::Null))
     }
 }
 
@@ -598,11 +631,35 @@ mod tests {
         assert_eq!(json_string("\"plain\""), Some(Cow::Borrowed("plain")));
     }
 
+    /// Up to [`INLINE`](super::super::entries::INLINE) keys an object keeps
+    /// its entries in place, reading or merging: no allocation.
+    #[test]
+    fn entries_are_kept_in_place() {
+        use super::super::entries::INLINE;
+        let object = |n: usize| {
+            let keys: Vec<String> = (0..n).map(|i| format!("\"k{i}\": {i}")).collect();
+            format!("{{{}}}", keys.join(", "))
+        };
+        let few = object(INLINE);
+        let mut o = Object::parse(&few).unwrap();
+        assert!(matches!(o.entries, Entries::Inline(_)));
+        let many = object(INLINE + 1);
+        assert!(matches!(
+            Object::parse(&many).unwrap().entries,
+            Entries::Heap(_)
+        ));
+        o.read("{\"a\": 1}").unwrap();
+        assert!(matches!(o.entries, Entries::Inline(_)) && o.len() == 1);
+        assert!(o.read("[]").is_err());
+        assert!(o.is_empty());
+    }
+
     #[test]
     fn merging_keeps_the_objects_values() {
         let top = Object::parse(r#"{"a": 1, "data": 2}"#).unwrap();
         let under = Object::parse(r#"{"a": 3, "b": 4}"#).unwrap();
-        let mut merged = top.merge_under(under);
+        let mut merged = top;
+        merged.merge_under(&under);
         assert_eq!(merged.keys().collect::<Vec<_>>(), ["a", "data", "b"]);
         assert_eq!(
             merged.remove("data").map(Raw::to_value),

@@ -11,6 +11,8 @@
 
 use std::borrow::Cow;
 
+use super::entries::Entries;
+use super::object::Object;
 use super::values::Raw;
 use super::words;
 
@@ -19,34 +21,28 @@ use super::words;
 /// so anything deeper is left to serde_json.
 const DEEPEST: usize = 32;
 
-/// The entries of the JSON object that is the whole of `json` (white space
-/// around it allowed), each key with its value's JSON text; `None` when the
-/// text is not such an object or is beyond this reader.
-pub fn object(json: &str) -> Option<Vec<Entry<'_>>> {
+/// Reads into `entries` (after what they hold) the entries of the JSON
+/// object that is the whole of `json` (white space around it allowed), each
+/// key with its value's JSON text; `None` when the text is not such an
+/// object or is beyond this reader.
+pub fn object<'t>(json: &'t str, entries: &mut Entries<'t>) -> Option<()> {
     let mut s = Scanner {
         b: json.as_bytes(),
         text: json,
         pos: 0,
     };
     s.blanks();
-    let mut entries = Vec::new();
-    s.entries(&mut entries)?;
+    s.entries(entries)?;
     s.blanks();
-    (s.pos == s.b.len()).then_some(entries)
+    (s.pos == s.b.len()).then_some(())
 }
-
-/// One key and its value's text, as an [`Object`](super::object::Object)
-/// keeps them.
-pub type Entry<'t> = (Cow<'t, str>, Raw<'t>);
 
 /// An item of an array [`document`] streams: an object's entries, or any
 /// other value's text.
 #[derive(Debug)]
 pub enum Item<'a, 't> {
-    /// An object's entries, in a buffer the reader reuses for the next
-    /// object (take them, and put back an empty `Vec`, ideally one with
-    /// room, to spare the next object an allocation), and its text.
-    Object(&'a mut Vec<Entry<'t>>, &'t str),
+    /// An object, read into a buffer the reader reuses for the next one.
+    Object(&'a Object<'t>),
     /// Anything else, as written.
     Other(&'t str),
 }
@@ -74,14 +70,14 @@ pub fn document<'t>(
     json: &'t str,
     key: &str,
     each: &mut dyn FnMut(Option<Item<'_, 't>>),
-) -> Option<(Vec<Entry<'t>>, Option<Under<'t>>)> {
+) -> Option<(Entries<'t>, Option<Under<'t>>)> {
     let mut s = Scanner {
         b: json.as_bytes(),
         text: json,
         pos: 0,
     };
     s.blanks();
-    let mut entries = Vec::new();
+    let mut entries = Entries::new();
     let mut under = None;
     if s.b.get(s.pos) == Some(&b'[') {
         s.items(each)?;
@@ -144,9 +140,8 @@ impl<'t> Scanner<'t> {
 
     /// `{ "key": value, ... }` from `{` into `entries`, after what they held;
     /// each key borrowed (keys with escapes are given up on).
-    fn entries(&mut self, entries: &mut Vec<Entry<'t>>) -> Option<()> {
+    fn entries(&mut self, entries: &mut Entries<'t>) -> Option<()> {
         self.eat(b'{')?;
-        entries.reserve(16);
         self.blanks();
         if self.eat(b'}').is_some() {
             return Some(());
@@ -183,16 +178,15 @@ impl<'t> Scanner<'t> {
         if self.eat(b']').is_some() {
             return Some(());
         }
-        let mut buffer = Vec::new();
+        let mut object = Object::default();
         loop {
             if self.b.get(self.pos) == Some(&b'{') {
                 let start = self.pos;
-                buffer.clear();
-                self.entries(&mut buffer)?;
-                each(Some(Item::Object(
-                    &mut buffer,
-                    self.text.get(start..self.pos)?,
-                )));
+                object.scan_in(|entries| {
+                    self.entries(entries)?;
+                    self.text.get(start..self.pos)
+                })?;
+                each(Some(Item::Object(&object)));
             } else {
                 each(Some(Item::Other(self.value(1)?)));
             }
@@ -343,6 +337,12 @@ mod tests {
     use super::*;
     use serde_json::value::RawValue;
 
+    /// The entries [`object`] reads from `json`.
+    fn read(json: &str) -> Option<Entries<'_>> {
+        let mut entries = Entries::new();
+        object(json, &mut entries).map(|()| entries)
+    }
+
     /// On short documents built from every combination of a few pieces,
     /// this reader and serde_json accept the same ones, with the same keys
     /// and value texts in the same order.
@@ -396,7 +396,7 @@ mod tests {
     /// one with escapes, and any other value, as JSON text.
     #[test]
     fn plain_strings_are_kept_as_text() {
-        let entries = object(r#"{"a":"x y","b":"x\"y","c":1,"d":["z"]}"#).unwrap();
+        let entries = read(r#"{"a":"x y","b":"x\"y","c":1,"d":["z"]}"#).unwrap();
         let values: Vec<Raw<'_>> = entries.into_iter().map(|(_, v)| v).collect();
         assert_eq!(
             values,
@@ -411,12 +411,16 @@ mod tests {
 
     fn agree(json: &str) -> usize {
         let slow = read_with(json, ObjectSeed { depth: 1 }).map(|o| o.to_json());
-        let fast = object(json).map(|entries| {
+        let fast = read(json).map(|entries| {
             // The text as read is its compact form where it has no white
             // space between entries.
-            let built = Object::from_entries(entries.clone()).to_json();
-            let text = json.trim_matches([' ', '\t', '\n', '\r']);
-            assert_eq!(Object::scanned(entries, text).to_json(), built, "{json:?}");
+            let built = Object::from_entries(entries).to_json();
+            let mut scanned = Object::default();
+            scanned.scan_in(|entries| {
+                object(json, entries)?;
+                Some(json.trim_matches([' ', '\t', '\n', '\r']))
+            });
+            assert_eq!(scanned.to_json(), built, "{json:?}");
             built
         });
         match (&fast, &slow) {
@@ -439,10 +443,9 @@ mod tests {
         });
         let mut items = Vec::new();
         let fast = document(json, "", &mut |item| match item {
-            Some(Item::Object(entries, text)) => {
-                let built = Object::from_entries(entries.clone()).to_json();
-                let copied = Object::scanned(std::mem::take(entries), text).to_json();
-                assert_eq!(copied, built, "{json:?}");
+            Some(Item::Object(object)) => {
+                let built = Object::from_entries(object.entries().to_vec()).to_json();
+                assert_eq!(object.to_json(), built, "{json:?}");
                 items.push(built)
             }
             Some(Item::Other(text)) => items.push(text.to_owned()),
@@ -468,9 +471,13 @@ mod tests {
             r#" {"ok": true, "logs": [{"a": 1}, 2], "x": {"y": []}, "logs": [{"b": "c"}, null]} "#;
         let mut seen = Vec::new();
         let (entries, under) = document(json, "logs", &mut |item| match item {
-            Some(Item::Object(entries, text)) => {
-                assert!(matches!(text, r#"{"a": 1}"# | r#"{"b": "c"}"#), "{text}");
-                seen.push(Object::from_entries(entries.clone()).to_json())
+            Some(Item::Object(object)) => {
+                let text = object.text();
+                assert!(
+                    matches!(text, Some(r#"{"a": 1}"# | r#"{"b": "c"}"#)),
+                    "{text:?}"
+                );
+                seen.push(Object::from_entries(object.entries().to_vec()).to_json())
             }
             Some(Item::Other(text)) => seen.push(text.to_owned()),
             None => seen.clear(),
@@ -489,15 +496,15 @@ mod tests {
 
     #[test]
     fn gives_up_on_escaped_keys_and_deep_nesting() {
-        assert!(object(r#"{"a\"b": 1}"#).is_none());
+        assert!(read(r#"{"a\"b": 1}"#).is_none());
         assert!(read_with(r#"{"a\"b": 1}"#, ObjectSeed { depth: 1 }).is_ok());
         let deep = format!(
             "{{\"a\": {}{}}}",
             "[".repeat(DEEPEST + 1),
             "]".repeat(DEEPEST + 1)
         );
-        assert!(object(&deep).is_none());
+        assert!(read(&deep).is_none());
         let fine = format!("{{\"a\": {}{}}}", "[".repeat(DEEPEST), "]".repeat(DEEPEST));
-        assert!(object(&fine).is_some());
+        assert!(read(&fine).is_some());
     }
 }

@@ -76,6 +76,7 @@ pub fn find_string_end(bytes: &[u8]) -> Option<usize> {
 /// eight bytes (overlapping the words before); four bytes from each end for
 /// texts of four to eight bytes. No byte-by-byte tail, and no `memcmp` call,
 /// whose setup costs more than comparing a short key.
+#[inline]
 pub fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {

@@ -2371,7 +2371,10 @@ impl Record {
         }
     }
     /// Identifies `attributes`, whose fields are `fields`.
-    fn identify_in(attributes: Attributes, fields: rt::object::Object<'_>) -> Record {
+    fn identify_in(
+        attributes: Attributes,
+        fields: &mut rt::object::Object<'_>,
+    ) -> Record {
         let (identified, placeholder) = Record::identification(&attributes, fields);
         Record {
             attributes,
@@ -2382,14 +2385,14 @@ impl Record {
     /// What the rules make of `attributes`, whose fields are `fields`.
     fn identification(
         attributes: &Attributes,
-        fields: rt::object::Object<'_>,
+        fields: &mut rt::object::Object<'_>,
     ) -> (Identified, Option<(&'static str, String)>) {
         let found = rt::rules::identify(RULES, attributes);
         let placeholder = found
             .first()
             .map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
-        let read = |event: Action, property: &'static str, text: &str| {
-            let mut entry = fields;
+        let mut read = |event: Action, property: &'static str, text: &str| {
+            let mut entry = std::mem::take(&mut *fields);
             entry.insert(property, rt::values::Raw::Text(text));
             Event::from_entry(event, &entry)
         };

@@ -342,10 +342,8 @@ pub(super) fn json_entries(source: &ir::Source, field: &str) -> TokenStream {
             /// Types one entry given as a map of its fields.
             pub fn from_fields(fields: rt::serde_json::Map<String, rt::serde_json::Value>) -> Entry {
                 let json = rt::serde_json::Value::Object(fields).to_string();
-                match rt::object::Object::parse(&json) {
-                    Ok(object) => Entry::from_object(&object),
-                    Err(_) => Entry { action: Known::Unknown(String::new()), event: None, json },
-                }
+                let typed = rt::object::Object::parse(&json).map(|object| Entry::from_object(&object));
+                typed.unwrap_or_else(|_| Entry { action: Known::Unknown(String::new()), event: None, json })
             }
 
             /// Types one entry given as JSON text: an object.
@@ -627,7 +625,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
             }
 
             /// Identifies `attributes`, whose fields are `fields`.
-            fn identify_in(attributes: Attributes, fields: rt::object::Object<'_>) -> Record {
+            fn identify_in(attributes: Attributes, fields: &mut rt::object::Object<'_>) -> Record {
                 let (identified, placeholder) = Record::identification(&attributes, fields);
                 Record { attributes, identified, placeholder }
             }
@@ -635,13 +633,14 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
             /// What the rules make of `attributes`, whose fields are `fields`.
             fn identification(
                 attributes: &Attributes,
-                fields: rt::object::Object<'_>,
+                fields: &mut rt::object::Object<'_>,
             ) -> (Identified, Option<(&'static str, String)>) {
                 let found = rt::rules::identify(RULES, attributes);
                 let placeholder = found.first().map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
                 // The event's fields: the record's, and the placeholder's property.
-                let read = |event: Action, property: &'static str, text: &str| {
-                    let mut entry = fields;
+                let mut read = |event: Action, property: &'static str, text: &str| {
+                    // Taken out, to hold a text that lives only as long as `attributes`.
+                    let mut entry = std::mem::take(&mut *fields);
                     entry.insert(property, rt::values::Raw::Text(text));
                     Event::from_entry(event, &entry)
                 };

@@ -449,16 +449,14 @@ impl Entry {
         fields: rt::serde_json::Map<String, rt::serde_json::Value>,
     ) -> Entry {
         let json = rt::serde_json::Value::Object(fields).to_string();
-        match rt::object::Object::parse(&json) {
-            Ok(object) => Entry::from_object(&object),
-            Err(_) => {
-                Entry {
-                    action: Known::Unknown(String::new()),
-                    event: None,
-                    json,
-                }
-            }
-        }
+        let typed = rt::object::Object::parse(&json)
+            .map(|object| Entry::from_object(&object));
+        typed
+            .unwrap_or_else(|_| Entry {
+                action: Known::Unknown(String::new()),
+                event: None,
+                json,
+            })
     }
     /// Types one entry given as JSON text: an object.
     pub fn from_json(json: &str) -> Result<Entry, Violation> {
