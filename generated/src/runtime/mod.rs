@@ -12,9 +12,9 @@ pub mod csv;
 #[cfg(feature = "json")]
 pub mod dispatch;
 #[cfg(feature = "json")]
-pub mod entries;
-#[cfg(feature = "json")]
 pub mod envelope;
+#[cfg(feature = "json")]
+pub mod inline;
 pub mod names;
 #[cfg(feature = "json")]
 pub mod object;

@@ -15,9 +15,20 @@ use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::entries::{Entries, Entry};
+use super::inline::Inline;
 use super::values::Raw;
 use super::words;
+
+/// One key and its value's text.
+pub type Entry<'t> = (Cow<'t, str>, Raw<'t>);
+
+/// How many entries an object keeps in place before it allocates: more
+/// than a record of any bundled source has (a SAP BTP record with its
+/// envelope has 11).
+pub const INLINE: usize = 12;
+
+/// An object's entries, in order: the first [`INLINE`] in place.
+pub type Entries<'t> = Inline<Entry<'t>, INLINE>;
 
 /// The keys of a JSON object in order of appearance, each with its value's
 /// JSON text (or, for values added by the caller, plain text).
@@ -631,25 +642,24 @@ mod tests {
         assert_eq!(json_string("\"plain\""), Some(Cow::Borrowed("plain")));
     }
 
-    /// Up to [`INLINE`](super::super::entries::INLINE) keys an object keeps
-    /// its entries in place, reading or merging: no allocation.
+    /// Up to [`INLINE`] keys an object keeps its entries in place: reading
+    /// one allocates nothing.
     #[test]
     fn entries_are_kept_in_place() {
-        use super::super::entries::INLINE;
         let object = |n: usize| {
             let keys: Vec<String> = (0..n).map(|i| format!("\"k{i}\": {i}")).collect();
             format!("{{{}}}", keys.join(", "))
         };
         let few = object(INLINE);
         let mut o = Object::parse(&few).unwrap();
-        assert!(matches!(o.entries, Entries::Inline(_)));
+        assert!(matches!(o.entries, Inline::Few(_)));
         let many = object(INLINE + 1);
         assert!(matches!(
             Object::parse(&many).unwrap().entries,
-            Entries::Heap(_)
+            Inline::Many(_)
         ));
         o.read("{\"a\": 1}").unwrap();
-        assert!(matches!(o.entries, Entries::Inline(_)) && o.len() == 1);
+        assert!(matches!(o.entries, Inline::Few(_)) && o.len() == 1);
         assert!(o.read("[]").is_err());
         assert!(o.is_empty());
     }

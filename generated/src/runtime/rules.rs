@@ -8,6 +8,7 @@
 //! caller reports ambiguity instead of guessing.
 
 use super::envelope::Attributes;
+use super::inline::{self, Inline};
 use super::words::same;
 
 /// The attribute that carries an event's message.
@@ -51,23 +52,19 @@ pub struct Rule<A: 'static> {
 /// A rule that fits, with the placeholder it reads.
 pub type Fit<'r, 'a, A> = (&'r Rule<A>, &'a str);
 
-/// The rules that fit a record, in catalog order: none or one (the usual
-/// answers) kept without allocating. Read it as a slice.
+/// The rules that fit a record, in catalog order: up to [`FEW`] kept
+/// without allocating. It derefs to a slice of them.
 #[derive(Debug, Clone)]
-pub enum Found<'r, 'a, A: 'static> {
-    /// At most one rule fits.
-    One(Option<Fit<'r, 'a, A>>),
-    /// Several fit.
-    Many(Vec<Fit<'r, 'a, A>>),
-}
+pub struct Found<'r, 'a, A: 'static>(Inline<Fit<'r, 'a, A>, FEW>);
+
+/// How many fitting rules are kept in place: more than fit any record of
+/// the bundled catalog.
+pub const FEW: usize = 4;
 
 impl<'r, 'a, A> Found<'r, 'a, A> {
     /// The rules that fit, in catalog order.
     pub fn as_slice(&self) -> &[Fit<'r, 'a, A>] {
-        match self {
-            Found::One(fit) => fit.as_slice(),
-            Found::Many(fits) => fits,
-        }
+        &self.0
     }
 
     /// Adds `fit`, found after those kept. Refined rules win over the
@@ -76,21 +73,12 @@ impl<'r, 'a, A> Found<'r, 'a, A> {
     fn push(&mut self, fit: Fit<'r, 'a, A>) {
         let refined = |(rule, _): &Fit<'r, 'a, A>| rule.operation.is_some();
         match self.first().map(refined) {
-            None => *self = Found::One(Some(fit)),
-            Some(false) if refined(&fit) => *self = Found::One(Some(fit)),
-            Some(true) if !refined(&fit) => {}
-            Some(_) => {
-                let mut fits = match std::mem::replace(self, Found::One(None)) {
-                    Found::One(first) => {
-                        let mut fits = Vec::with_capacity(4);
-                        fits.extend(first);
-                        fits
-                    }
-                    Found::Many(fits) => fits,
-                };
-                fits.push(fit);
-                *self = Found::Many(fits);
+            Some(false) if refined(&fit) => {
+                self.0.clear();
+                self.0.push(fit);
             }
+            Some(true) if !refined(&fit) => {}
+            _ => self.0.push(fit),
         }
     }
 }
@@ -104,20 +92,16 @@ impl<'r, 'a, A> std::ops::Deref for Found<'r, 'a, A> {
 
 impl<'r, 'a, A> IntoIterator for Found<'r, 'a, A> {
     type Item = Fit<'r, 'a, A>;
-    type IntoIter =
-        std::iter::Chain<std::option::IntoIter<Self::Item>, std::vec::IntoIter<Self::Item>>;
+    type IntoIter = inline::IntoIter<Self::Item, FEW>;
     fn into_iter(self) -> Self::IntoIter {
-        match self {
-            Found::One(fit) => fit.into_iter().chain(Vec::new()),
-            Found::Many(fits) => None.into_iter().chain(fits),
-        }
+        self.0.into_iter()
     }
 }
 
 /// The rules that fit `attrs`, each with the placeholder it reads: the
 /// refined ones if any fit.
 pub fn identify<'r, 'a, A: Copy>(rules: &'r [Rule<A>], attrs: &'a Attributes) -> Found<'r, 'a, A> {
-    let mut found = Found::One(None);
+    let mut found = Found(Inline::new());
     let Some(verb) = attrs.action.as_deref() else {
         return found;
     };
@@ -243,7 +227,7 @@ mod tests {
         let found: Vec<u8> = identify(RULES, &a).iter().map(|(r, _)| r.event).collect();
         assert_eq!(found, [3]);
         let a = attrs("create", None, Some("Creating platform client: c1"), None);
-        assert!(matches!(identify(RULES, &a), Found::One(Some((r, "c1"))) if r.event == 4));
+        assert!(matches!(identify(RULES, &a).as_slice(), [(r, "c1")] if r.event == 4));
         // Refined rules win wherever they stand among the others.
         let refined = |event| Rule { event, ..RULES[2] };
         let mixed = [RULES[3], refined(5), RULES[3], refined(6), RULES[3]];
@@ -255,6 +239,13 @@ mod tests {
         );
         let found: Vec<u8> = identify(&mixed, &a).iter().map(|(r, _)| r.event).collect();
         assert_eq!(found, [5, 6]);
+        // More fits than are kept in place are all kept, in order.
+        let many: Vec<Rule<u8>> = (1..=FEW as u8 + 2).map(refined).collect();
+        let found: Vec<u8> = identify(&many, &a)
+            .into_iter()
+            .map(|(r, _)| r.event)
+            .collect();
+        assert_eq!(found, [1, 2, 3, 4, 5, 6]);
         let a = attrs("delete", Some("Creating access token: ab12c"), None, None);
         assert!(identify(RULES, &a).is_empty());
         // A verb must match whole, not only its first bytes.
@@ -272,13 +263,13 @@ mod tests {
             Some(" \tCreating platform client: c2"),
             None,
         );
-        assert!(matches!(identify(RULES, &a), Found::One(Some((r, "c2"))) if r.event == 4));
+        assert!(matches!(identify(RULES, &a).as_slice(), [(r, "c2")] if r.event == 4));
         let spaced = [Rule {
             prefixes: &["  Creating platform client: "],
             ..RULES[3]
         }];
         let a = attrs("create", None, Some("Creating platform client: c3"), None);
-        assert!(matches!(identify(&spaced, &a), Found::One(Some((r, "c3"))) if r.event == 4));
+        assert!(matches!(identify(&spaced, &a).as_slice(), [(r, "c3")] if r.event == 4));
         let a = attrs("create", None, Some("Creating platform clients: c4"), None);
         assert!(identify(&spaced, &a).is_empty());
         let a = attrs("create", None, Some("Creating"), None);

@@ -11,8 +11,7 @@
 
 use std::borrow::Cow;
 
-use super::entries::Entries;
-use super::object::Object;
+use super::object::{Entries, Object};
 use super::values::Raw;
 use super::words;
 
