@@ -13,6 +13,7 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::object::{read_with, starts_as, suspect, too_deep, Item, ItemsSeed, Key, Object};
+use super::room::Room;
 use super::scan;
 use super::time::Timestamp;
 use super::values::Raw;
@@ -438,7 +439,7 @@ impl Attributes {
             parse_json(json)?;
         }
         // Objects are read in place: they keep their entries inline.
-        let decoded: String;
+        let mut room = None;
         let mut record = Object::default();
         record.read(json).map_err(|e| invalid(json, e))?;
         let get = |k: &str| {
@@ -484,15 +485,16 @@ impl Attributes {
                     (text, &mut inner)
                 }
                 Some(b'"') => {
-                    decoded = raw.string().unwrap_or_default().into_owned();
-                    if inner.read(&decoded).is_err()
-                        || suspect(&decoded) && parse_json(&decoded).is_err()
+                    let room = &mut room.insert(Room::take()).0;
+                    let decoded = raw.string_in(room).unwrap_or_default();
+                    if inner.read(decoded).is_err()
+                        || suspect(decoded) && parse_json(decoded).is_err()
                     {
                         return Err(malformed(
                             "`message` is a string that does not hold a JSON object",
                         ));
                     }
-                    (decoded.as_str(), &mut inner)
+                    (decoded, &mut inner)
                 }
                 _ => {
                     return Err(malformed(format!(
@@ -581,18 +583,19 @@ fn raw_text(raw: Raw<'_>) -> &str {
 /// in under it (`data` that is neither is dropped).
 fn merged<'t, R>(fields: &mut Object<'t>, f: impl FnOnce(&mut Object<'_>) -> R) -> R {
     let data = fields.remove("data");
-    let decoded;
+    let mut room = None;
     let mut under = Object::default();
     let read = match data {
         Some(data) if data.first_byte() == Some(b'{') => under.read(raw_text(data)).is_ok(),
         Some(data) if data.first_byte() == Some(b'"') => {
-            decoded = data.string().unwrap_or_default();
-            under.read(&decoded).is_ok() && (!suspect(&decoded) || parse_json(&decoded).is_ok())
+            let room = &mut room.insert(Room::take()).0;
+            let decoded = data.string_in(room).unwrap_or_default();
+            under.read(decoded).is_ok() && (!suspect(decoded) || parse_json(decoded).is_ok())
         }
         _ => false,
     };
     if read {
-        // Taken out, to hold entries that live only as long as `decoded`.
+        // Taken out, to hold entries that live only as long as `room`.
         let mut fields = std::mem::take(fields);
         fields.merge_under(&under);
         return f(&mut fields);

@@ -21,6 +21,8 @@ pub mod object;
 #[cfg(feature = "json")]
 pub mod output;
 #[cfg(feature = "json")]
+pub mod room;
+#[cfg(feature = "json")]
 pub mod rules;
 #[cfg(feature = "json")]
 pub mod scan;

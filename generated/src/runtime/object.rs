@@ -331,6 +331,26 @@ impl<'t> Raw<'t> {
         }
     }
 
+    /// The value as a string, as [`string`](Self::string) reads it, but
+    /// decoded into `room` (cleared first) when it has escapes: room reused
+    /// from value to value spares an allocation each.
+    pub fn string_in<'r>(self, room: &'r mut String) -> Option<&'r str>
+    where
+        't: 'r,
+    {
+        let json = match self {
+            Raw::Text(t) => return Some(t),
+            Raw::Json(raw) => raw,
+        };
+        let inner = json.strip_prefix('"')?.strip_suffix('"')?;
+        let Some(first) = words::find(inner.as_bytes(), b'\\') else {
+            return Some(inner);
+        };
+        room.clear();
+        decode(json, inner, first, room)?;
+        Some(room)
+    }
+
     /// The value as a `serde_json::Value` (text becomes a JSON string).
     pub fn to_value(self) -> Value {
         match self {
@@ -368,32 +388,43 @@ fn json_string(json: &str) -> Option<Cow<'_, str>> {
     let Some(first) = words::find(inner.as_bytes(), b'\\') else {
         return Some(Cow::Borrowed(inner));
     };
-    match unescape(inner, first) {
-        Some(decoded) => Some(Cow::Owned(decoded)),
-        None => serde_json::from_str::<String>(json).ok().map(Cow::Owned),
-    }
+    let mut out = String::with_capacity(inner.len());
+    decode(json, inner, first, &mut out)?;
+    Some(Cow::Owned(out))
 }
 
-/// The text of a JSON string (without its quotes, first `\\` at `first`)
-/// with its one-character escapes decoded, a run of plain bytes at a time;
-/// `None` at a `\\u` escape, which serde_json decodes (surrogate pairs and
-/// all). The text is a raw value serde_json has read, so every escape is
-/// well formed.
-fn unescape(inner: &str, first: usize) -> Option<String> {
+/// Appends to `out` the text of the JSON string `json` (`inner` without its
+/// quotes, its first `\\` at `first`), decoded.
+fn decode(json: &str, inner: &str, first: usize, out: &mut String) -> Option<()> {
+    let start = out.len();
+    if unescape(inner, first, out).is_none() {
+        out.truncate(start);
+        out.push_str(&serde_json::from_str::<String>(json).ok()?);
+    }
+    Some(())
+}
+
+/// Appends to `out` the text of a JSON string (without its quotes, first
+/// `\\` at `first`) with its one-character escapes decoded, a run of plain
+/// bytes at a time; `None` at a `\\u` escape, which serde_json decodes
+/// (surrogate pairs and all). The text is a raw value serde_json has read,
+/// so every escape is well formed.
+fn unescape(inner: &str, first: usize, out: &mut String) -> Option<()> {
     let bytes = inner.as_bytes();
-    let mut out = Vec::with_capacity(inner.len());
+    out.reserve(inner.len());
     let (mut from, mut at) = (0, first);
     loop {
-        out.extend_from_slice(&bytes[from..at]);
+        // Escapes are ASCII: the runs between them are whole characters.
+        out.push_str(inner.get(from..at)?);
         out.push(match bytes.get(at + 1)? {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            b'/' => b'/',
-            b'b' => 0x08,
-            b'f' => 0x0c,
-            b'n' => b'\n',
-            b'r' => b'\r',
-            b't' => b'\t',
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
             _ => return None,
         });
         from = at + 2;
@@ -402,9 +433,8 @@ fn unescape(inner: &str, first: usize) -> Option<String> {
             None => break,
         }
     }
-    out.extend_from_slice(&bytes[from..]);
-    // Only ASCII escapes were replaced by ASCII: still UTF-8.
-    String::from_utf8(out).ok()
+    out.push_str(inner.get(from..)?);
+    Some(())
 }
 
 /// A key of a JSON object, borrowed from the input when it has no escapes.
@@ -611,6 +641,7 @@ mod tests {
     /// the same text either way.
     #[test]
     fn strings_decode_as_serde_json_decodes_them() {
+        let mut room = String::new();
         let pieces = [
             "a",
             "é",
@@ -636,10 +667,22 @@ mod tests {
                         Some(expected.as_str()),
                         "{json}"
                     );
+                    // The same into reused room, whatever it held.
+                    room.push_str("left over");
+                    assert_eq!(
+                        Raw::Json(&json).string_in(&mut room),
+                        Some(expected.as_str()),
+                        "{json}"
+                    );
                 }
             }
         }
         assert_eq!(json_string("\"plain\""), Some(Cow::Borrowed("plain")));
+        room.clear();
+        assert_eq!(Raw::Json("\"plain\"").string_in(&mut room), Some("plain"));
+        assert_eq!(Raw::Text("a\\b").string_in(&mut room), Some("a\\b"));
+        assert_eq!(Raw::Json("1").string_in(&mut room), None);
+        assert!(room.is_empty(), "unescaped strings are not copied");
     }
 
     /// Up to [`INLINE`] keys an object keeps its entries in place: reading
