@@ -37,13 +37,13 @@ impl<'t> Raw<'t> {
                 if let Some(s) = self.string() {
                     return Ok(s);
                 }
-                // A whole number that fits a u64 is written back as it is
-                // read: no need to parse and print it.
+                // A boolean, or a whole number that fits a u64, is written
+                // back as it is read: no need to parse and print it.
                 let t = raw;
-                if (1..=19).contains(&t.len())
+                let whole = (1..=19).contains(&t.len())
                     && t.bytes().all(|b| b.is_ascii_digit())
-                    && (t == "0" || !t.starts_with('0'))
-                {
+                    && (t == "0" || !t.starts_with('0'));
+                if whole || t == "true" || t == "false" {
                     return Ok(t.into());
                 }
                 match serde_json::from_str::<serde_json::Value>(raw) {
@@ -739,5 +739,19 @@ mod tests {
         let (_, v) = Values::from_json(&entry, &[&slots]).unwrap();
         assert_eq!(v.opt_text(1).unwrap().as_deref(), Some("i"));
         assert_eq!(v.opt_text(2).unwrap(), None);
+    }
+
+    /// JSON booleans and whole numbers are read as the text they are
+    /// written as, borrowed; other numbers as serde_json prints them.
+    #[cfg(feature = "json")]
+    #[test]
+    fn json_scalars_as_text() {
+        use std::borrow::Cow;
+        for t in ["true", "false", "0", "42", "18446744073709551615"] {
+            assert_eq!(Raw::Json(t).text("k"), Ok(Cow::Borrowed(t)), "{t}");
+        }
+        assert_eq!(Raw::Json("1.50").text("k").as_deref(), Ok("1.5"));
+        assert_eq!(Raw::Json("-7").text("k").as_deref(), Ok("-7"));
+        assert!(Raw::Json("null").text("k").is_err());
     }
 }
