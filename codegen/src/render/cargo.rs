@@ -37,14 +37,14 @@ repository.workspace = true
 {features}# The header-driven CSV reader (runtime::csv), for text sources.
 csv-reader = ["dep:csv"]
 # JSON records (runtime::envelope, runtime::rules), for JSON sources.
-json = ["dep:serde_json", "dep:serde", "dep:arrayvec"]
+json = ["dep:serde_json", "dep:serde"]
 # Serialize and Deserialize for the generated types.
 serde = ["dep:serde"]
 # The `auditcat` command line (parse, validate, stats, catalog).
 cli = [{ids}, "dep:clap", "dep:indicatif", "dep:encoding_rs", "dep:encoding_rs_io"]
 
 [dependencies]
-arrayvec = {{ version = "0.7", optional = true }}
+arrayvec = "0.7"
 clap = {{ version = "4", features = ["derive"], optional = true }}
 csv = {{ version = "1.4", optional = true }}
 encoding_rs = {{ version = "0.8", optional = true }}

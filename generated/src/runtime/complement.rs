@@ -12,6 +12,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::num::NonZeroU32;
 
+use super::inline::Inline;
 use super::words;
 
 /// One expected part of a complement, in log order.
@@ -106,6 +107,45 @@ pub struct Token<'t> {
     pub value: &'t str,
     /// Byte offset of the value in the complement.
     pub offset: usize,
+}
+
+/// A value of a group occurrence, as a plain reading ([`fit_plain`]) keeps
+/// it: its group's slot, which occurrence, and where its text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupValue {
+    /// Index of the group's slot.
+    pub slot: usize,
+    /// Which occurrence (0-based).
+    pub group: usize,
+    /// The value's place in the complement.
+    pub span: Span,
+}
+
+impl GroupValue {
+    /// The place of `token`, a value of a group occurrence.
+    pub fn of(token: &Token<'_>) -> GroupValue {
+        GroupValue {
+            slot: token.slot,
+            group: token.group.unwrap_or(0),
+            span: Span::new(token.offset, token.offset + token.value.len()),
+        }
+    }
+}
+
+/// How many group values a plain reading keeps in place: two groups of two
+/// keys, as the group actions of the bundled catalog mostly log.
+pub const GROUP_VALUES: usize = 4;
+
+/// The values of a complement's group occurrences, in order: the first
+/// [`GROUP_VALUES`] in place.
+pub type Groups = Inline<GroupValue, GROUP_VALUES>;
+
+impl<'t, const N: usize> Extend<Token<'t>> for Inline<GroupValue, N> {
+    fn extend<I: IntoIterator<Item = Token<'t>>>(&mut self, tokens: I) {
+        for token in tokens {
+            self.push(GroupValue::of(&token));
+        }
+    }
 }
 
 /// Where a value lies: the byte range `start..end` of a complement, or, for
@@ -319,12 +359,12 @@ fn starts_key(rest: &str, key: &str) -> bool {
 /// it fits it is [`fit`]'s answer: `spans[i]` is then the byte range of field
 /// `i`'s value (`None` for an absent optional item), and `groups` holds the
 /// values of the group occurrences in order.
-pub fn fit_plain<'t>(
-    text: &'t str,
+pub fn fit_plain(
+    text: &str,
     separators: &Separators,
     slots: &[Slot<'_>],
     spans: &mut [Option<Span>],
-    groups: &mut Vec<Token<'t>>,
+    groups: &mut Groups,
 ) -> Plain {
     if spans.len() < slots.len() {
         return Plain::Unsure;
@@ -366,7 +406,7 @@ struct Greedy<'t, 's, 'k> {
 impl<'t> Greedy<'t, '_, '_> {
     /// Reads every slot; the number of values read, or `None` where the
     /// reading stops fitting.
-    fn read(&self, spans: &mut [Option<Span>], groups: &mut Vec<Token<'t>>) -> Option<usize> {
+    fn read(&self, spans: &mut [Option<Span>], groups: &mut Groups) -> Option<usize> {
         let text = self.text;
         let (mut slot, mut pos, mut read) = (0, 0, 0);
         let mut commas = self.separators.commas().peekable();
@@ -428,7 +468,7 @@ impl<'t> Greedy<'t, '_, '_> {
         keys: &[&str],
         max: Option<usize>,
         mut pos: usize,
-        out: &mut Vec<Token<'t>>,
+        out: &mut Groups,
     ) -> Option<(usize, usize)> {
         let text = self.text;
         let mut count = 0;
@@ -817,7 +857,7 @@ fn read_group<'t, 'k>(
     index: usize,
     keys: &[&'k str],
     mut pos: usize,
-    out: &mut Vec<Token<'t>>,
+    out: &mut impl Extend<Token<'t>>,
 ) -> Result<usize, Option<(usize, &'k str)>> {
     for (k, key) in keys.iter().enumerate() {
         if !starts_key(&text[pos..], key) {
@@ -858,7 +898,7 @@ fn read_group<'t, 'k>(
                 from = i + 1;
             }
         };
-        out.push(token(slot, Some(index), key, text, start, end));
+        out.extend([token(slot, Some(index), key, text, start, end)]);
         pos = if k + 1 < keys.len() {
             end + SEP.len()
         } else {
@@ -1121,7 +1161,7 @@ mod tests {
                         });
                     }
                     let text = items.join(SEP);
-                    let (mut spans, mut groups) = ([None; 4], Vec::new());
+                    let (mut spans, mut groups) = ([None; 4], Groups::new());
                     let slow = fit(&text, slots);
                     let separators = Separators::find(&text).unwrap();
                     assert_eq!(
@@ -1136,7 +1176,9 @@ mod tests {
                             assert_eq!(tokens.len(), read, "{text:?}");
                             let (in_groups, fields): (Vec<_>, Vec<_>) =
                                 tokens.into_iter().partition(|t| t.group.is_some());
-                            assert_eq!(in_groups, groups, "{text:?}");
+                            let in_groups: Vec<GroupValue> =
+                                in_groups.iter().map(GroupValue::of).collect();
+                            assert_eq!(in_groups, *groups, "{text:?}");
                             for t in fields {
                                 let span = Span::new(t.offset, t.offset + t.value.len());
                                 assert_eq!(spans[t.slot], Some(span), "{text:?}");

@@ -1,6 +1,6 @@
 //! A list that keeps its first items in place and only the rest on the
 //! heap: what reading a record builds (an object's entries, the rules that
-//! fit it) without allocating.
+//! fit it, the values of a complement's groups) without allocating.
 
 use std::ops::Deref;
 
@@ -77,6 +77,14 @@ impl<T, const N: usize> Deref for Inline<T, N> {
         match self {
             Inline::Few(few) => few,
             Inline::Many(many) => many,
+        }
+    }
+}
+
+impl<T, const N: usize> Extend<T> for Inline<T, N> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
+        for item in items {
+            self.push(item);
         }
     }
 }

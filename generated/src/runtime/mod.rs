@@ -13,7 +13,6 @@ pub mod csv;
 pub mod dispatch;
 #[cfg(feature = "json")]
 pub mod envelope;
-#[cfg(feature = "json")]
 pub mod inline;
 pub mod names;
 #[cfg(feature = "json")]

@@ -7,7 +7,9 @@
 
 use std::str::FromStr;
 
-use super::complement::{fit, fit_plain, may_fit, Miss, Plain, Separators, Slot, Span, Token};
+use super::complement::{
+    fit, fit_plain, may_fit, GroupValue, Groups, Miss, Plain, Separators, Slot, Span, Token,
+};
 use super::time::Timestamp;
 use super::value::{self, Kind};
 use super::violation::{Code, Violation};
@@ -72,7 +74,7 @@ pub struct Values<'t, 's> {
     source: Source<'t>,
     fields: Fields,
     /// The values of every group occurrence, in order.
-    groups: Vec<Token<'t>>,
+    groups: Groups,
 }
 
 /// The key of each slot: a case's slots, or a group's keys.
@@ -190,12 +192,12 @@ impl<'t, 's> Values<'t, 's> {
             keys: Keys::Slots(slots),
             source: Source::Text(text),
             fields: Fields::new(slots.len()),
-            groups: Vec::new(),
+            groups: Groups::new(),
         };
         for t in tokens {
             match t.group {
                 None => values.fields.set(t.slot, span(&t)),
-                Some(_) => values.groups.push(t),
+                Some(_) => values.groups.push(GroupValue::of(&t)),
             }
         }
         Ok((case, values))
@@ -215,7 +217,7 @@ impl<'t, 's> Values<'t, 's> {
             keys: Keys::Slots(cases.first()?),
             source: Source::Text(text),
             fields: Fields::Inline([None; INLINE]),
-            groups: Vec::new(),
+            groups: Groups::new(),
         };
         let Fields::Inline(spans) = &mut values.fields else {
             return None;
@@ -233,7 +235,7 @@ impl<'t, 's> Values<'t, 's> {
             Plain::Unsure => return None,
         };
         if several {
-            let (mut trying, mut groups) = ([None; INLINE], Vec::new());
+            let (mut trying, mut groups) = ([None; INLINE], Groups::new());
             for (i, slots) in cases.iter().enumerate().skip(1) {
                 match read(slots, &mut trying, &mut groups) {
                     Plain::Fits(read) => {
@@ -304,7 +306,7 @@ impl<'t, 's> Values<'t, 's> {
                 keys: Keys::Slots(cases[case]),
                 source: Source::Object(entry),
                 fields,
-                groups: Vec::new(),
+                groups: Groups::new(),
             },
         ))
     }
@@ -466,17 +468,17 @@ impl<'t, 's> Values<'t, 's> {
         let mut items = self.groups.iter().filter(|t| t.slot == slot).peekable();
         while let Some(first) = items.next() {
             let mut fields = Fields::new(keys.len());
-            fields.set(0, span(first));
+            fields.set(0, first.span);
             let mut k = 0;
             while let Some(t) = items.next_if(|t| t.group == first.group) {
                 k += 1;
-                fields.set(k, span(t));
+                fields.set(k, t.span);
             }
             out.push(read(&Values {
                 keys: Keys::Names(keys),
                 source: self.source,
                 fields,
-                groups: Vec::new(),
+                groups: Groups::new(),
             })?);
         }
         Ok(out)
