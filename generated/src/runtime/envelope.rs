@@ -438,8 +438,10 @@ impl Attributes {
         if suspect(json) {
             parse_json(json)?;
         }
-        // Objects are read in place: they keep their entries inline.
+        // Room for a message given as a JSON string, declared before the
+        // objects that may borrow from it.
         let mut room = None;
+        // Objects are read in place: they keep their entries inline.
         let mut record = Object::default();
         record.read(json).map_err(|e| invalid(json, e))?;
         let get = |k: &str| {
@@ -551,9 +553,8 @@ impl Attributes {
     /// without copying them.
     pub fn with_fields<R>(&self, f: impl FnOnce(&mut Object<'_>) -> R) -> R {
         let mut fields = Object::default();
-        if fields.read(&self.message).is_err() {
-            fields = Object::default();
-        }
+        // A message that is not an object leaves no fields.
+        let _ = fields.read(&self.message);
         merged(&mut fields, f)
     }
 
