@@ -125,9 +125,9 @@ pub struct Response<E> {
 /// time (a typed entry is some 300 bytes).
 const ENTRY_BYTES: usize = 128;
 
-/// The most entries [`Response::parse`] makes room for at once (a page of
-/// the API holds at most 1,000); a larger document's list grows as usual.
-const ROOM: usize = 4096;
+/// The most entries [`Response::parse`] reserves at once (a page of the
+/// API holds at most 1,000); a larger document's list grows as usual.
+const MOST_RESERVED: usize = 4096;
 
 impl<E> Response<E> {
     /// Parses one JSON document, typing each entry with `entry` (given the
@@ -151,7 +151,7 @@ impl<E> Response<E> {
                 match item {
                     Item::Object(fields) => {
                         if entries.capacity() == 0 {
-                            entries.reserve((json.len() / ENTRY_BYTES).min(ROOM));
+                            entries.reserve((json.len() / ENTRY_BYTES).min(MOST_RESERVED));
                         }
                         entries.push(entry(fields));
                     }

@@ -61,9 +61,10 @@ impl<'t> Object<'t> {
             super::scan::object(json, entries)?;
             Some(json.trim_matches([' ', '\t', '\n', '\r']))
         });
+        // Where the scanner gives up it leaves the object empty, as an
+        // error of serde_json's must.
         if scanned.is_none() {
-            *self = read_with(json, ObjectSeed { depth: 1 })
-                .inspect_err(|_| *self = Object::default())?;
+            *self = read_with(json, ObjectSeed { depth: 1 })?;
         }
         Ok(())
     }
@@ -95,7 +96,8 @@ impl<'t> Object<'t> {
     }
 
     /// The keys and values, in order of appearance.
-    pub fn entries(&self) -> &[Entry<'t>] {
+    #[cfg(test)]
+    pub(crate) fn entries(&self) -> &[Entry<'t>] {
         &self.entries
     }
 
