@@ -113,6 +113,9 @@ pub struct CsvReader<R: Read> {
     headers: Vec<String>,
     /// For each header (file order), the index of the known column it names.
     map: Vec<Option<usize>>,
+    /// Whether every header names a known column: then a row no longer than
+    /// the header has no extra fields.
+    all_known: bool,
     missing: Vec<usize>,
     /// For each known column, the index of the field that holds it.
     at: Vec<Option<usize>>,
@@ -156,6 +159,7 @@ impl<R: Read> CsvReader<R> {
             rdr,
             headers: Vec::new(),
             map: Vec::new(),
+            all_known: false,
             missing: Vec::new(),
             at: Vec::new(),
             buf: csv::ByteRecord::new(),
@@ -241,6 +245,7 @@ impl<R: Read> CsvReader<R> {
                 ),
             ));
         }
+        reader.all_known = reader.map.iter().all(Option::is_some);
         reader.missing = (0..columns.len()).filter(|&c| seen[c].is_none()).collect();
         reader.at = seen;
         Ok(reader)
@@ -270,7 +275,12 @@ impl<R: Read> CsvReader<R> {
     fn start_line(&self) -> u64 {
         let end = self.rdr.position();
         let tracker = self.rdr.get_ref();
-        let inside = memchr::memchr_iter(b'\n', self.buf.as_slice()).count() as u64;
+        // Finding no line feed, the common case, is cheaper than counting.
+        let fields = self.buf.as_slice();
+        let inside = match memchr::memchr(b'\n', fields) {
+            None => 0,
+            Some(first) => memchr::memchr_iter(b'\n', &fields[first..]).count() as u64,
+        };
         let terminator =
             !tracker.ended && end.byte() > 0 && tracker.byte_at(end.byte() - 1) == Some(b'\n');
         end.line()
@@ -350,6 +360,7 @@ impl<R: Read> CsvReader<R> {
             record,
             line,
             ragged: self.buf.len() != self.headers.len(),
+            extras_possible: !self.all_known || self.buf.len() > self.map.len(),
             text,
             fields: &self.buf,
             at: &self.at,
@@ -405,6 +416,8 @@ pub struct RowRef<'r> {
     pub line: u64,
     /// Whether the row had fewer or more fields than the header.
     pub ragged: bool,
+    /// Whether the row may have fields of no known column.
+    extras_possible: bool,
     /// The whole record, checked to be UTF-8 with every field on character
     /// boundaries when the row was read.
     text: &'r str,
@@ -434,6 +447,9 @@ impl<'r> RowRef<'r> {
     /// Columns the caller does not know, as (header, value), in file order;
     /// fields beyond the end of the header row come under an empty header.
     pub fn extra(&self) -> Vec<(String, String)> {
+        if !self.extras_possible {
+            return Vec::new();
+        }
         (0..self.fields.len())
             .filter(|i| !matches!(self.map.get(*i), Some(Some(_))))
             .map(|i| {

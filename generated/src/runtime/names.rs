@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::words;
+
 /// A closed set of names from the catalog, implemented by generated enums.
 pub trait Catalogued: Copy + Eq + 'static {
     /// Every member, in catalog order.
@@ -26,7 +28,10 @@ pub fn find<T: Catalogued>(
     logged: &str,
     mut members: impl Iterator<Item = T> + Clone,
 ) -> Option<T> {
-    if let Some(exact) = members.clone().find(|m| m.name() == logged) {
+    if let Some(exact) = members
+        .clone()
+        .find(|m| words::same(m.name().as_bytes(), logged.as_bytes()))
+    {
         return Some(exact);
     }
     let logged = Logged::new(logged);
