@@ -18,6 +18,7 @@ use super::scan;
 use super::time::Timestamp;
 use super::values::Raw;
 use super::violation::{Code, Violation};
+use super::words;
 
 /// What kind of JSON value `v` is, for messages: values themselves are not
 /// repeated (a record may hold a secret that leaked into the log; `raw`
@@ -446,7 +447,7 @@ impl Attributes {
         record.read(json).map_err(|e| invalid(json, e))?;
         let get = |k: &str| {
             record.get(k).and_then(|raw| match raw.string() {
-                Some(s) => Some(s.trim().to_owned()),
+                Some(s) => Some(words::trim_with(&s, str::trim).to_owned()),
                 None => text(Some(&raw.to_value())).map(|s| s.trim().to_owned()),
             })
         };

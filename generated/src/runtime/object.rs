@@ -59,7 +59,9 @@ impl<'t> Object<'t> {
     pub fn read(&mut self, json: &'t str) -> Result<(), serde_json::Error> {
         let scanned = self.scan_in(|entries| {
             super::scan::object(json, entries)?;
-            Some(json.trim_matches([' ', '\t', '\n', '\r']))
+            Some(words::trim_with(json, |j| {
+                j.trim_matches([' ', '\t', '\n', '\r'])
+            }))
         });
         // Where the scanner gives up it leaves the object empty, as an
         // error of serde_json's must.

@@ -9,7 +9,7 @@
 
 use super::envelope::Attributes;
 use super::inline::{self, Inline};
-use super::words::same;
+use super::words::{same, trim_with};
 
 /// The attribute that carries an event's message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -108,8 +108,14 @@ pub fn identify<'r, 'a, A: Copy>(rules: &'r [Rule<A>], attrs: &'a Attributes) ->
     let operation = attrs.operation.as_deref();
     // Each message once, with its leading white space trimmed for the
     // spellings that differ only there.
-    let key = attrs.key.as_deref().map(|m| (m, m.trim_start()));
-    let object_id = attrs.object_id.as_deref().map(|m| (m, m.trim_start()));
+    let key = attrs
+        .key
+        .as_deref()
+        .map(|m| (m, trim_with(m, str::trim_start)));
+    let object_id = attrs
+        .object_id
+        .as_deref()
+        .map(|m| (m, trim_with(m, str::trim_start)));
     let fits = rules
         .iter()
         // Verbs are short: compared in place, without a call to `memcmp`.
@@ -131,7 +137,7 @@ pub fn identify<'r, 'a, A: Copy>(rules: &'r [Rule<A>], attrs: &'a Attributes) ->
                         differs.then(|| after(trimmed, p.trim_start())).flatten()
                     })
                 })
-                .map(|placeholder| (r, placeholder.trim()))
+                .map(|placeholder| (r, trim_with(placeholder, str::trim)))
         });
     for fit in fits {
         found.push(fit);

@@ -19,6 +19,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::words;
+
 /// The forms [`Timestamp::parse`] reads, for error messages.
 const EXPECTED: &str = "expected a date and time such as `2026-11-20 09:15:02`, \
      `2026/11/20 09:15:02`, `2026-11-20T09:15:02+09:00` or `2018-03-20T15.59.14.878+0000`";
@@ -277,7 +279,7 @@ impl std::error::Error for TimeError {}
 
 /// The text without surrounding ASCII white space.
 fn trim(text: &str) -> &str {
-    text.trim_matches(|c: char| c.is_ascii_whitespace())
+    words::trim_with(text, |t| t.trim_matches(|c: char| c.is_ascii_whitespace()))
 }
 
 /// The text for a message: control characters escaped, cut after

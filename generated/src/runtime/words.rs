@@ -72,6 +72,22 @@ pub fn find_string_end(bytes: &[u8]) -> Option<usize> {
     )
 }
 
+/// `trim(text)`, or `text` itself when neither end can be white space:
+/// both end bytes printable ASCII. Whatever `trim` strips (ASCII, JSON or
+/// Unicode white space) starts with a byte outside that range and ends
+/// with one, and most texts of a record have nothing to strip, so the two
+/// byte tests spare the trimming loop.
+#[inline]
+pub fn trim_with<'a>(text: &'a str, trim: impl FnOnce(&'a str) -> &'a str) -> &'a str {
+    let printable = |b: Option<&u8>| b.is_some_and(|b| (0x21..0x7f).contains(b));
+    let bytes = text.as_bytes();
+    if printable(bytes.first()) && printable(bytes.last()) {
+        text
+    } else {
+        trim(text)
+    }
+}
+
 /// `a == b`, a word at a time: the words from the start, then the last
 /// eight bytes (overlapping the words before); four bytes from each end for
 /// texts of four to eight bytes. No byte-by-byte tail, and no `memcmp` call,
@@ -103,6 +119,30 @@ pub fn same(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Trimming through [`trim_with`] gives what trimming gives, whatever
+    /// white space (ASCII, JSON or Unicode) is at either end, or none.
+    #[test]
+    fn trim_with_agrees_with_trimming() {
+        fn json(t: &str) -> &str {
+            t.trim_matches([' ', '\t', '\n', '\r'])
+        }
+        let ends = [
+            "", " ", "\t", "\n", "\r", "\x0c", "\x1f", "\u{85}", "\u{a0}", "\u{3000}", "\u{2029}",
+            "a", "~", "\u{7f}", "é", "日",
+        ];
+        for head in ends {
+            for tail in ends {
+                for middle in ["", "x", " x y ", "日本"] {
+                    let text = format!("{head}{middle}{tail}");
+                    assert_eq!(trim_with(&text, str::trim), text.trim(), "{text:?}");
+                    assert_eq!(trim_with(&text, str::trim_start), text.trim_start());
+                    assert_eq!(trim_with(&text, str::trim_ascii), text.trim_ascii());
+                    assert_eq!(trim_with(&text, json), json(&text));
+                }
+            }
+        }
+    }
 
     /// The word scans agree with byte-by-byte ones at every length and
     /// position, among bytes near the ones sought and with high bits set.
