@@ -48,52 +48,6 @@ impl<'a> Slot<'a> {
     }
 }
 
-/// Writes a complement back in the log's own form: `key: value` items
-/// separated by `, `, groups in parentheses.
-pub struct Writer<'a, 'b> {
-    f: &'a mut fmt::Formatter<'b>,
-    first: bool,
-}
-
-impl<'a, 'b> Writer<'a, 'b> {
-    /// A writer onto `f`.
-    pub fn new(f: &'a mut fmt::Formatter<'b>) -> Self {
-        Writer { f, first: true }
-    }
-
-    fn separate(&mut self) -> fmt::Result {
-        if !std::mem::replace(&mut self.first, false) {
-            self.f.write_str(SEP)?;
-        }
-        Ok(())
-    }
-
-    /// `key: value`.
-    pub fn field(&mut self, key: &str, value: &dyn fmt::Display) -> fmt::Result {
-        self.separate()?;
-        write!(self.f, "{key}: {value}")
-    }
-
-    /// A value logged without its key.
-    pub fn bare(&mut self, value: &dyn fmt::Display) -> fmt::Result {
-        self.separate()?;
-        write!(self.f, "{value}")
-    }
-
-    /// `(key: value, key: value)`.
-    pub fn group(&mut self, items: &[(&str, &dyn fmt::Display)]) -> fmt::Result {
-        self.separate()?;
-        self.f.write_str("(")?;
-        for (i, (key, value)) in items.iter().enumerate() {
-            if i > 0 {
-                self.f.write_str(SEP)?;
-            }
-            write!(self.f, "{key}: {value}")?;
-        }
-        self.f.write_str(")")
-    }
-}
-
 /// A value found in a complement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token<'t> {
@@ -203,7 +157,8 @@ impl fmt::Display for Mismatch {
 
 impl std::error::Error for Mismatch {}
 
-const SEP: &str = ", ";
+/// What separates the items of a complement.
+pub(crate) const SEP: &str = ", ";
 
 /// Splits `text` into the values of `slots`, or says where it stops fitting.
 pub fn tokenize<'t>(text: &'t str, slots: &[Slot<'_>]) -> Result<Vec<Token<'t>>, Mismatch> {

@@ -12,12 +12,13 @@
 use std::any::Any;
 
 use super::complement::Slot;
+use super::fields::{self, Fields};
 use super::violation::Violation;
 
 /// The complement of one action, typed: implemented by each action's
 /// complement type of every generated source (and reached through a source's
 /// `Event`, whose methods of the same names call these).
-pub trait Complement {
+pub trait Complement: Fields {
     /// The case's name, for actions with several.
     fn case(&self) -> Option<&'static str>;
 
@@ -26,10 +27,20 @@ pub trait Complement {
 
     /// The typed values keyed by their snake_case names (`app_id`), repeated
     /// groups as arrays of objects.
-    fn properties(&self) -> serde_json::Map<String, serde_json::Value>;
+    fn properties(&self) -> serde_json::Map<String, serde_json::Value>
+    where
+        Self: Sized,
+    {
+        fields::properties(self)
+    }
 
     /// Every violation of the catalog's constraints, at once.
-    fn validate(&self) -> Vec<Violation>;
+    fn validate(&self) -> Vec<Violation>
+    where
+        Self: Sized,
+    {
+        fields::validate(self)
+    }
 }
 
 /// Equality with a value whose type is known only at run time: what a

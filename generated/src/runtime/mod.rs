@@ -13,6 +13,8 @@ pub mod csv;
 pub mod dispatch;
 #[cfg(feature = "json")]
 pub mod envelope;
+#[cfg(feature = "json")]
+pub mod fields;
 pub mod inline;
 pub mod names;
 #[cfg(feature = "json")]

@@ -706,6 +706,15 @@ impl fmt::Display for DestinationSpace {
         f.write_str(self.as_str())
     }
 }
+impl rt::fields::AsValue for DestinationSpace {
+    fn as_value(&self) -> rt::fields::Value<'_> {
+        rt::fields::Value::Enum {
+            text: self.as_str(),
+            known: self.is_known(),
+            values: Self::VALUES,
+        }
+    }
+}
 /// Values of `slack integration`: The new state of the Slack integration setting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -772,6 +781,15 @@ impl fmt::Display for SlackIntegration {
         f.write_str(self.as_str())
     }
 }
+impl rt::fields::AsValue for SlackIntegration {
+    fn as_value(&self) -> rt::fields::Value<'_> {
+        rt::fields::Value::Enum {
+            text: self.as_str(),
+            known: self.is_known(),
+            values: Self::VALUES,
+        }
+    }
+}
 /// Values of `source space`: Written in place of the source space's ID and name when the moved app did not belong to a space.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -831,6 +849,15 @@ impl From<SourceSpace> for String {
 impl fmt::Display for SourceSpace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl rt::fields::AsValue for SourceSpace {
+    fn as_value(&self) -> rt::fields::Value<'_> {
+        rt::fields::Value::Enum {
+            text: self.as_str(),
+            known: self.is_known(),
+            values: Self::VALUES,
+        }
     }
 }
 /// Values of `target`: Which part of App Settings was changed.
@@ -1018,17 +1045,451 @@ impl fmt::Display for Target {
         f.write_str(self.as_str())
     }
 }
+impl rt::fields::AsValue for Target {
+    fn as_value(&self) -> rt::fields::Value<'_> {
+        rt::fields::Value::Enum {
+            text: self.as_str(),
+            known: self.is_known(),
+            values: Self::VALUES,
+        }
+    }
+}
+/// The properties the actions use, as the runtime walks them.
+mod property {
+    use super::rt;
+    /// `app group id`: Indicates app group IDs.
+    pub(super) static APP_GROUP_ID: rt::fields::Property = rt::fields::Property {
+        key: "app group id",
+        name: "app_group_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `app id`: Indicates app IDs.
+    pub(super) static APP_ID: rt::fields::Property = rt::fields::Property {
+        key: "app id",
+        name: "app_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `app name`: Indicates app names.
+    pub(super) static APP_NAME: rt::fields::Property = rt::fields::Property {
+        key: "app name",
+        name: "app_name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `bulk delete`: The new state of the Bulk Deletion setting (`true` enabled, `false` disabled).
+    pub(super) static BULK_DELETE: rt::fields::Property = rt::fields::Property {
+        key: "bulk delete",
+        name: "bulk_delete",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `client id`: The ID of an OAuth client.
+    pub(super) static CLIENT_ID: rt::fields::Property = rt::fields::Property {
+        key: "client id",
+        name: "client_id",
+        keep: None,
+        kind: Some(rt::value::Kind::Code),
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `client name`: The name of an OAuth client.
+    pub(super) static CLIENT_NAME: rt::fields::Property = rt::fields::Property {
+        key: "client name",
+        name: "client_name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `comment url`: Indicates the URLs of posts or comments.
+    pub(super) static COMMENT_URL: rt::fields::Property = rt::fields::Property {
+        key: "comment url",
+        name: "comment_url",
+        keep: None,
+        kind: Some(rt::value::Kind::Url),
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `destination space`: Written in place of the destination space's ID and name when an app is moved out of a space.
+    pub(super) static DESTINATION_SPACE: rt::fields::Property = rt::fields::Property {
+        key: "destination space",
+        name: "destination_space",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `destination space id`: Indicates destination space IDs.
+    pub(super) static DESTINATION_SPACE_ID: rt::fields::Property = rt::fields::Property {
+        key: "destination space id",
+        name: "destination_space_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `destination space name`: Indicates destination space names.
+    pub(super) static DESTINATION_SPACE_NAME: rt::fields::Property = rt::fields::Property {
+        key: "destination space name",
+        name: "destination_space_name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `filename`: Indicates file names.
+    pub(super) static FILENAME: rt::fields::Property = rt::fields::Property {
+        key: "filename",
+        name: "filename",
+        keep: None,
+        kind: Some(rt::value::Kind::Filename),
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
+    pub(super) static ID: rt::fields::Property = rt::fields::Property {
+        key: "id",
+        name: "id",
+        keep: None,
+        kind: Some(rt::value::Kind::Code),
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `name`: The name of the external service or OAuth client an integration is about.
+    pub(super) static NAME: rt::fields::Property = rt::fields::Property {
+        key: "name",
+        name: "name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `record comment`: The new state of the Comments setting (`true` enabled, `false` disabled).
+    pub(super) static RECORD_COMMENT: rt::fields::Property = rt::fields::Property {
+        key: "record comment",
+        name: "record_comment",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `record duplication`: The new state of the Duplicate Record setting (`true` enabled, `false` disabled).
+    pub(super) static RECORD_DUPLICATION: rt::fields::Property = rt::fields::Property {
+        key: "record duplication",
+        name: "record_duplication",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `record history`: The new state of the Change History setting (`true` enabled, `false` disabled).
+    pub(super) static RECORD_HISTORY: rt::fields::Property = rt::fields::Property {
+        key: "record history",
+        name: "record_history",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `report id`: Indicates graph (report) IDs.
+    pub(super) static REPORT_ID: rt::fields::Property = rt::fields::Property {
+        key: "report id",
+        name: "report_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `report name`: Indicates graph (report) names.
+    pub(super) static REPORT_NAME: rt::fields::Property = rt::fields::Property {
+        key: "report name",
+        name: "report_name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `scope`: The scopes granted to an API token or an integration, separated by commas.
+    pub(super) static SCOPE: rt::fields::Property = rt::fields::Property {
+        key: "scope",
+        name: "scope",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `slack integration`: The new state of the Slack integration setting.
+    pub(super) static SLACK_INTEGRATION: rt::fields::Property = rt::fields::Property {
+        key: "slack integration",
+        name: "slack_integration",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `slack workspace`: Indicates the Slack URL that receives an app's notifications.
+    pub(super) static SLACK_WORKSPACE: rt::fields::Property = rt::fields::Property {
+        key: "slack workspace",
+        name: "slack_workspace",
+        keep: None,
+        kind: Some(rt::value::Kind::Url),
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `source space`: Written in place of the source space's ID and name when the moved app did not belong to a space.
+    pub(super) static SOURCE_SPACE: rt::fields::Property = rt::fields::Property {
+        key: "source space",
+        name: "source_space",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `source space id`: Indicates source space IDs.
+    pub(super) static SOURCE_SPACE_ID: rt::fields::Property = rt::fields::Property {
+        key: "source space id",
+        name: "source_space_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `source space name`: Indicates source space names.
+    pub(super) static SOURCE_SPACE_NAME: rt::fields::Property = rt::fields::Property {
+        key: "source space name",
+        name: "source_space_name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `space id`: Indicates space IDs.
+    pub(super) static SPACE_ID: rt::fields::Property = rt::fields::Property {
+        key: "space id",
+        name: "space_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `space name`: Indicates space names.
+    pub(super) static SPACE_NAME: rt::fields::Property = rt::fields::Property {
+        key: "space name",
+        name: "space_name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `space template id`: Indicates space template IDs.
+    pub(super) static SPACE_TEMPLATE_ID: rt::fields::Property = rt::fields::Property {
+        key: "space template id",
+        name: "space_template_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `space template name`: Indicates space template names.
+    pub(super) static SPACE_TEMPLATE_NAME: rt::fields::Property = rt::fields::Property {
+        key: "space template name",
+        name: "space_template_name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `target`: Which part of App Settings was changed.
+    pub(super) static TARGET: rt::fields::Property = rt::fields::Property {
+        key: "target",
+        name: "target",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `template name`: Indicates template names; several templates are separated by commas.
+    pub(super) static TEMPLATE_NAME: rt::fields::Property = rt::fields::Property {
+        key: "template name",
+        name: "template_name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `thread id`: Indicates thread IDs.
+    pub(super) static THREAD_ID: rt::fields::Property = rt::fields::Property {
+        key: "thread id",
+        name: "thread_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `thread name`: Indicates thread names.
+    pub(super) static THREAD_NAME: rt::fields::Property = rt::fields::Property {
+        key: "thread name",
+        name: "thread_name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `validity period`: How long a generated API token stays valid.
+    pub(super) static VALIDITY_PERIOD: rt::fields::Property = rt::fields::Property {
+        key: "validity period",
+        name: "validity_period",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `view id`: Indicates view IDs.
+    pub(super) static VIEW_ID: rt::fields::Property = rt::fields::Property {
+        key: "view id",
+        name: "view_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `view name`: Indicates view names.
+    pub(super) static VIEW_NAME: rt::fields::Property = rt::fields::Property {
+        key: "view name",
+        name: "view_name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+}
 /// The actions of module `App management`.
 mod m_kintone_app_management {
     use std::fmt;
     use crate::runtime as rt;
-    use rt::check::Checker;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
-    use rt::value::Kind;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{DestinationSpace, Dispatch, Event, Level, SourceSpace, Target};
+    use super::property;
     /// `App update`: An app's settings are changed, either in App Settings or in one of the switches of Misc Settings (comments, change history, duplicate record, bulk deletion).
     ///
     /// Example: `app id: 42, app name: Customer List, target: form`
@@ -1254,158 +1715,57 @@ mod m_kintone_app_management {
                 Self::BulkDeletion { .. } => 4,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for AppUpdate {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::AppSettings { app_id, app_name, target } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = target;
-                    m.insert(
-                        "target".to_owned(),
-                        rt::serde_json::Value::String(v.as_str().to_owned()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit.field(&property::TARGET, false, target.as_value())?;
                 }
                 Self::Comments { app_id, app_name, record_comment } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = record_comment;
-                    m.insert(
-                        "record_comment".to_owned(),
-                        rt::serde_json::Value::Bool(*v),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit
+                        .field(
+                            &property::RECORD_COMMENT,
+                            false,
+                            record_comment.as_value(),
+                        )?;
                 }
                 Self::ChangeHistory { app_id, app_name, record_history } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = record_history;
-                    m.insert(
-                        "record_history".to_owned(),
-                        rt::serde_json::Value::Bool(*v),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit
+                        .field(
+                            &property::RECORD_HISTORY,
+                            false,
+                            record_history.as_value(),
+                        )?;
                 }
                 Self::DuplicateRecord { app_id, app_name, record_duplication } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = record_duplication;
-                    m.insert(
-                        "record_duplication".to_owned(),
-                        rt::serde_json::Value::Bool(*v),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit
+                        .field(
+                            &property::RECORD_DUPLICATION,
+                            false,
+                            record_duplication.as_value(),
+                        )?;
                 }
                 Self::BulkDeletion { app_id, app_name, bulk_delete } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = bulk_delete;
-                    m.insert("bulk_delete".to_owned(), rt::serde_json::Value::Bool(*v));
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit.field(&property::BULK_DELETE, false, bulk_delete.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self::AppSettings { app_id, app_name, target } => {
-                    let _ = app_id;
-                    let _ = app_name;
-                    let v = target;
-                    c.allowed("target", v.is_known(), v.as_str(), Target::VALUES);
-                }
-                Self::Comments { app_id, app_name, record_comment } => {
-                    let _ = app_id;
-                    let _ = app_name;
-                    let _ = record_comment;
-                }
-                Self::ChangeHistory { app_id, app_name, record_history } => {
-                    let _ = app_id;
-                    let _ = app_name;
-                    let _ = record_history;
-                }
-                Self::DuplicateRecord { app_id, app_name, record_duplication } => {
-                    let _ = app_id;
-                    let _ = app_name;
-                    let _ = record_duplication;
-                }
-                Self::BulkDeletion { app_id, app_name, bulk_delete } => {
-                    let _ = app_id;
-                    let _ = app_name;
-                    let _ = bulk_delete;
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for AppUpdate {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self::AppSettings { app_id, app_name, target } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    let v = target;
-                    w.field("target", &v)?;
-                }
-                Self::Comments { app_id, app_name, record_comment } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    let v = record_comment;
-                    w.field("record comment", &v)?;
-                }
-                Self::ChangeHistory { app_id, app_name, record_history } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    let v = record_history;
-                    w.field("record history", &v)?;
-                }
-                Self::DuplicateRecord { app_id, app_name, record_duplication } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    let v = record_duplication;
-                    w.field("record duplication", &v)?;
-                }
-                Self::BulkDeletion { app_id, app_name, bulk_delete } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    let v = bulk_delete;
-                    w.field("bulk delete", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for AppUpdate {
@@ -1473,37 +1833,22 @@ mod m_kintone_app_management {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for AppCreate {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { app_name, app_group_id } => {
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = app_group_id;
-                    m.insert("app_group_id".to_owned(), rt::serde_json::Value::from(*v));
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit
+                        .field(&property::APP_GROUP_ID, false, app_group_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for AppCreate {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { app_name, app_group_id } => {
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    let v = app_group_id;
-                    w.field("app group id", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for AppCreate {
@@ -1579,53 +1924,28 @@ mod m_kintone_app_management {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for AppCreateFromTemplateFile {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { filename, template_name, app_group_id } => {
-                    let v = filename;
-                    m.insert(
-                        "filename".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = template_name;
-                    m.insert(
-                        "template_name".to_owned(),
-                        rt::serde_json::Value::from(v.clone()),
-                    );
-                    let v = app_group_id;
-                    m.insert("app_group_id".to_owned(), rt::serde_json::Value::from(*v));
+                    visit.field(&property::FILENAME, false, filename.as_value())?;
+                    visit
+                        .field(
+                            &property::TEMPLATE_NAME,
+                            false,
+                            template_name.as_value(),
+                        )?;
+                    visit
+                        .field(&property::APP_GROUP_ID, false, app_group_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { filename, template_name, app_group_id } => {
-                    let v = filename;
-                    c.kind("filename", v, Kind::Filename, None);
-                    let _ = template_name;
-                    let _ = app_group_id;
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for AppCreateFromTemplateFile {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { filename, template_name, app_group_id } => {
-                    let v = filename;
-                    w.field("filename", &v)?;
-                    let v = template_name;
-                    w.field("template name", &rt::value::Joined(v, ", "))?;
-                    let v = app_group_id;
-                    w.field("app group id", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for AppCreateFromTemplateFile {
@@ -1756,82 +2076,38 @@ mod m_kintone_app_management {
                 Self::Bulk { .. } => 1,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for AppDelete {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::Single { app_id, app_name } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
                 }
                 Self::Bulk { app_id, app_name, apps } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    m.insert(
-                        "apps".to_owned(),
-                        rt::serde_json::Value::Array(
-                            apps
-                                .iter()
-                                .map(|group| {
-                                    let mut o = rt::serde_json::Map::new();
-                                    let v = &group.app_id;
-                                    o.insert(
-                                        "app_id".to_owned(),
-                                        rt::serde_json::Value::from(*v),
-                                    );
-                                    let v = &group.app_name;
-                                    o.insert(
-                                        "app_name".to_owned(),
-                                        rt::serde_json::Value::String(v.clone()),
-                                    );
-                                    rt::serde_json::Value::Object(o)
-                                })
-                                .collect(),
-                        ),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit.begin_groups("apps")?;
+                    for group in apps {
+                        visit.begin_group()?;
+                        visit.field(&property::APP_ID, false, group.app_id.as_value())?;
+                        visit
+                            .field(
+                                &property::APP_NAME,
+                                false,
+                                group.app_name.as_value(),
+                            )?;
+                        visit.end_group()?;
+                    }
+                    visit.end_groups()?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for AppDelete {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self::Single { app_id, app_name } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                }
-                Self::Bulk { app_id, app_name, apps } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    for group in apps {
-                        w.group(
-                            &[
-                                ("app id", &(&group.app_id) as &dyn fmt::Display),
-                                ("app name", &(&group.app_name) as &dyn fmt::Display),
-                            ],
-                        )?;
-                    }
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for AppDelete {
@@ -1962,82 +2238,38 @@ mod m_kintone_app_management {
                 Self::Bulk { .. } => 1,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for AppRestore {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::Single { app_id, app_name } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
                 }
                 Self::Bulk { app_id, app_name, apps } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    m.insert(
-                        "apps".to_owned(),
-                        rt::serde_json::Value::Array(
-                            apps
-                                .iter()
-                                .map(|group| {
-                                    let mut o = rt::serde_json::Map::new();
-                                    let v = &group.app_id;
-                                    o.insert(
-                                        "app_id".to_owned(),
-                                        rt::serde_json::Value::from(*v),
-                                    );
-                                    let v = &group.app_name;
-                                    o.insert(
-                                        "app_name".to_owned(),
-                                        rt::serde_json::Value::String(v.clone()),
-                                    );
-                                    rt::serde_json::Value::Object(o)
-                                })
-                                .collect(),
-                        ),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit.begin_groups("apps")?;
+                    for group in apps {
+                        visit.begin_group()?;
+                        visit.field(&property::APP_ID, false, group.app_id.as_value())?;
+                        visit
+                            .field(
+                                &property::APP_NAME,
+                                false,
+                                group.app_name.as_value(),
+                            )?;
+                        visit.end_group()?;
+                    }
+                    visit.end_groups()?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for AppRestore {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self::Single { app_id, app_name } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                }
-                Self::Bulk { app_id, app_name, apps } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    for group in apps {
-                        w.group(
-                            &[
-                                ("app id", &(&group.app_id) as &dyn fmt::Display),
-                                ("app name", &(&group.app_name) as &dyn fmt::Display),
-                            ],
-                        )?;
-                    }
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for AppRestore {
@@ -2121,48 +2353,23 @@ mod m_kintone_app_management {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for AppReportDelete {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { app_id, app_name, report_id, report_name } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = report_id;
-                    m.insert("report_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = report_name;
-                    m.insert(
-                        "report_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit.field(&property::REPORT_ID, false, report_id.as_value())?;
+                    visit.field(&property::REPORT_NAME, false, report_name.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for AppReportDelete {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { app_id, app_name, report_id, report_name } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    let v = report_id;
-                    w.field("report id", &v)?;
-                    let v = report_name;
-                    w.field("report name", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for AppReportDelete {
@@ -2246,48 +2453,23 @@ mod m_kintone_app_management {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for AppViewDelete {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { app_id, app_name, view_id, view_name } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = view_id;
-                    m.insert("view_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = view_name;
-                    m.insert(
-                        "view_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit.field(&property::VIEW_ID, false, view_id.as_value())?;
+                    visit.field(&property::VIEW_NAME, false, view_name.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for AppViewDelete {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { app_id, app_name, view_id, view_name } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    let v = view_id;
-                    w.field("view id", &v)?;
-                    let v = view_name;
-                    w.field("view name", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for AppViewDelete {
@@ -2355,37 +2537,21 @@ mod m_kintone_app_management {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for AppChangeDiscard {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { app_id, app_name } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for AppChangeDiscard {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { app_id, app_name } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for AppChangeDiscard {
@@ -2453,37 +2619,21 @@ mod m_kintone_app_management {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for AppChangeDeployed {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { app_id, app_name } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for AppChangeDeployed {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { app_id, app_name } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for AppChangeDeployed {
@@ -2559,53 +2709,27 @@ mod m_kintone_app_management {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for AddSlackIntegration {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { app_id, app_name, slack_workspace } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = slack_workspace;
-                    m.insert(
-                        "slack_workspace".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit
+                        .field(
+                            &property::SLACK_WORKSPACE,
+                            false,
+                            slack_workspace.as_value(),
+                        )?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { app_id, app_name, slack_workspace } => {
-                    let _ = app_id;
-                    let _ = app_name;
-                    let v = slack_workspace;
-                    c.kind("slack workspace", v, Kind::Url, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for AddSlackIntegration {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { app_id, app_name, slack_workspace } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    let v = slack_workspace;
-                    w.field("slack workspace", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for AddSlackIntegration {
@@ -2821,8 +2945,9 @@ mod m_kintone_app_management {
                 Self::OutOfASpace { .. } => 2,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for AppMoveStarted {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::BetweenSpaces {
                     app_id,
@@ -2832,33 +2957,32 @@ mod m_kintone_app_management {
                     destination_space_id,
                     destination_space_name,
                 } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = source_space_id;
-                    m.insert(
-                        "source_space_id".to_owned(),
-                        rt::serde_json::Value::from(*v),
-                    );
-                    let v = source_space_name;
-                    m.insert(
-                        "source_space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = destination_space_id;
-                    m.insert(
-                        "destination_space_id".to_owned(),
-                        rt::serde_json::Value::from(*v),
-                    );
-                    let v = destination_space_name;
-                    m.insert(
-                        "destination_space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit
+                        .field(
+                            &property::SOURCE_SPACE_ID,
+                            false,
+                            source_space_id.as_value(),
+                        )?;
+                    visit
+                        .field(
+                            &property::SOURCE_SPACE_NAME,
+                            false,
+                            source_space_name.as_value(),
+                        )?;
+                    visit
+                        .field(
+                            &property::DESTINATION_SPACE_ID,
+                            false,
+                            destination_space_id.as_value(),
+                        )?;
+                    visit
+                        .field(
+                            &property::DESTINATION_SPACE_NAME,
+                            false,
+                            destination_space_name.as_value(),
+                        )?;
                 }
                 Self::IntoASpace {
                     app_id,
@@ -2867,28 +2991,22 @@ mod m_kintone_app_management {
                     destination_space_id,
                     destination_space_name,
                 } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = source_space;
-                    m.insert(
-                        "source_space".to_owned(),
-                        rt::serde_json::Value::String(v.as_str().to_owned()),
-                    );
-                    let v = destination_space_id;
-                    m.insert(
-                        "destination_space_id".to_owned(),
-                        rt::serde_json::Value::from(*v),
-                    );
-                    let v = destination_space_name;
-                    m.insert(
-                        "destination_space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit
+                        .field(&property::SOURCE_SPACE, false, source_space.as_value())?;
+                    visit
+                        .field(
+                            &property::DESTINATION_SPACE_ID,
+                            false,
+                            destination_space_id.as_value(),
+                        )?;
+                    visit
+                        .field(
+                            &property::DESTINATION_SPACE_NAME,
+                            false,
+                            destination_space_name.as_value(),
+                        )?;
                 }
                 Self::OutOfASpace {
                     app_id,
@@ -2897,155 +3015,34 @@ mod m_kintone_app_management {
                     source_space_name,
                     destination_space,
                 } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_name;
-                    m.insert(
-                        "app_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = source_space_id;
-                    m.insert(
-                        "source_space_id".to_owned(),
-                        rt::serde_json::Value::from(*v),
-                    );
-                    let v = source_space_name;
-                    m.insert(
-                        "source_space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = destination_space;
-                    m.insert(
-                        "destination_space".to_owned(),
-                        rt::serde_json::Value::String(v.as_str().to_owned()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_NAME, false, app_name.as_value())?;
+                    visit
+                        .field(
+                            &property::SOURCE_SPACE_ID,
+                            false,
+                            source_space_id.as_value(),
+                        )?;
+                    visit
+                        .field(
+                            &property::SOURCE_SPACE_NAME,
+                            false,
+                            source_space_name.as_value(),
+                        )?;
+                    visit
+                        .field(
+                            &property::DESTINATION_SPACE,
+                            false,
+                            destination_space.as_value(),
+                        )?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self::BetweenSpaces {
-                    app_id,
-                    app_name,
-                    source_space_id,
-                    source_space_name,
-                    destination_space_id,
-                    destination_space_name,
-                } => {
-                    let _ = app_id;
-                    let _ = app_name;
-                    let _ = source_space_id;
-                    let _ = source_space_name;
-                    let _ = destination_space_id;
-                    let _ = destination_space_name;
-                }
-                Self::IntoASpace {
-                    app_id,
-                    app_name,
-                    source_space,
-                    destination_space_id,
-                    destination_space_name,
-                } => {
-                    let _ = app_id;
-                    let _ = app_name;
-                    let v = source_space;
-                    c.allowed(
-                        "source space",
-                        v.is_known(),
-                        v.as_str(),
-                        SourceSpace::VALUES,
-                    );
-                    let _ = destination_space_id;
-                    let _ = destination_space_name;
-                }
-                Self::OutOfASpace {
-                    app_id,
-                    app_name,
-                    source_space_id,
-                    source_space_name,
-                    destination_space,
-                } => {
-                    let _ = app_id;
-                    let _ = app_name;
-                    let _ = source_space_id;
-                    let _ = source_space_name;
-                    let v = destination_space;
-                    c.allowed(
-                        "destination space",
-                        v.is_known(),
-                        v.as_str(),
-                        DestinationSpace::VALUES,
-                    );
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for AppMoveStarted {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self::BetweenSpaces {
-                    app_id,
-                    app_name,
-                    source_space_id,
-                    source_space_name,
-                    destination_space_id,
-                    destination_space_name,
-                } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    let v = source_space_id;
-                    w.field("source space id", &v)?;
-                    let v = source_space_name;
-                    w.field("source space name", &v)?;
-                    let v = destination_space_id;
-                    w.field("destination space id", &v)?;
-                    let v = destination_space_name;
-                    w.field("destination space name", &v)?;
-                }
-                Self::IntoASpace {
-                    app_id,
-                    app_name,
-                    source_space,
-                    destination_space_id,
-                    destination_space_name,
-                } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    let v = source_space;
-                    w.field("source space", &v)?;
-                    let v = destination_space_id;
-                    w.field("destination space id", &v)?;
-                    let v = destination_space_name;
-                    w.field("destination space name", &v)?;
-                }
-                Self::OutOfASpace {
-                    app_id,
-                    app_name,
-                    source_space_id,
-                    source_space_name,
-                    destination_space,
-                } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = app_name;
-                    w.field("app name", &v)?;
-                    let v = source_space_id;
-                    w.field("source space id", &v)?;
-                    let v = source_space_name;
-                    w.field("source space name", &v)?;
-                    let v = destination_space;
-                    w.field("destination space", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for AppMoveStarted {
@@ -3062,13 +3059,14 @@ pub use m_kintone_app_management::*;
 mod m_kintone_system_administration {
     use std::fmt;
     use crate::runtime as rt;
-    use rt::check::Checker;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
-    use rt::value::Kind;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level};
+    use super::property;
     /// `Template download`: An app is downloaded as an app template.
     ///
     /// Example: `app id: 42, template name: Customer List`
@@ -3172,72 +3170,36 @@ mod m_kintone_system_administration {
                 Self::Downloaded { .. } => 1,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for TemplateDownload {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::Failed { app_id, template_name } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = template_name;
-                    m.insert(
-                        "template_name".to_owned(),
-                        rt::serde_json::Value::from(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit
+                        .field(
+                            &property::TEMPLATE_NAME,
+                            false,
+                            template_name.as_value(),
+                        )?;
                 }
                 Self::Downloaded { app_id, template_name, filename } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = template_name;
-                    m.insert(
-                        "template_name".to_owned(),
-                        rt::serde_json::Value::from(v.clone()),
-                    );
-                    let v = filename;
-                    m.insert(
-                        "filename".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit
+                        .field(
+                            &property::TEMPLATE_NAME,
+                            false,
+                            template_name.as_value(),
+                        )?;
+                    visit.field(&property::FILENAME, false, filename.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self::Failed { app_id, template_name } => {
-                    let _ = app_id;
-                    let _ = template_name;
-                }
-                Self::Downloaded { app_id, template_name, filename } => {
-                    let _ = app_id;
-                    let _ = template_name;
-                    let v = filename;
-                    c.kind("filename", v, Kind::Filename, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for TemplateDownload {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self::Failed { app_id, template_name } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = template_name;
-                    w.field("template name", &rt::value::Joined(v, ", "))?;
-                }
-                Self::Downloaded { app_id, template_name, filename } => {
-                    let v = app_id;
-                    w.field("app id", &v)?;
-                    let v = template_name;
-                    w.field("template name", &rt::value::Joined(v, ", "))?;
-                    let v = filename;
-                    w.field("filename", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for TemplateDownload {
@@ -3254,13 +3216,14 @@ pub use m_kintone_system_administration::*;
 mod m_common_system_administration {
     use std::fmt;
     use crate::runtime as rt;
-    use rt::check::Checker;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
-    use rt::value::Kind;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level, SlackIntegration};
+    use super::property;
     /// `add oauth client`: An OAuth client is added.
     ///
     /// Example: `client name: Expense bot, client id: 8f3a2c91`
@@ -3318,48 +3281,21 @@ mod m_common_system_administration {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for AddOauthClient {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { client_name, client_id } => {
-                    let v = client_name;
-                    m.insert(
-                        "client_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = client_id;
-                    m.insert(
-                        "client_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CLIENT_NAME, false, client_name.as_value())?;
+                    visit.field(&property::CLIENT_ID, false, client_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { client_name, client_id } => {
-                    let _ = client_name;
-                    let v = client_id;
-                    c.kind("client id", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for AddOauthClient {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { client_name, client_id } => {
-                    let v = client_name;
-                    w.field("client name", &v)?;
-                    let v = client_id;
-                    w.field("client id", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for AddOauthClient {
@@ -3427,48 +3363,21 @@ mod m_common_system_administration {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for DeleteOauthClient {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { client_name, client_id } => {
-                    let v = client_name;
-                    m.insert(
-                        "client_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = client_id;
-                    m.insert(
-                        "client_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CLIENT_NAME, false, client_name.as_value())?;
+                    visit.field(&property::CLIENT_ID, false, client_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { client_name, client_id } => {
-                    let _ = client_name;
-                    let v = client_id;
-                    c.kind("client id", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for DeleteOauthClient {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { client_name, client_id } => {
-                    let v = client_name;
-                    w.field("client name", &v)?;
-                    let v = client_id;
-                    w.field("client id", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for DeleteOauthClient {
@@ -3536,45 +3445,21 @@ mod m_common_system_administration {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for DisableIntegration {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { name, id } => {
-                    let v = name;
-                    m.insert(
-                        "name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = id;
-                    m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                    visit.field(&property::NAME, false, name.as_value())?;
+                    visit.field(&property::ID, false, id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { name, id } => {
-                    let _ = name;
-                    let v = id;
-                    c.kind("id", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for DisableIntegration {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { name, id } => {
-                    let v = name;
-                    w.field("name", &v)?;
-                    let v = id;
-                    w.field("id", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for DisableIntegration {
@@ -3642,45 +3527,21 @@ mod m_common_system_administration {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for EnableIntegration {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { name, id } => {
-                    let v = name;
-                    m.insert(
-                        "name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = id;
-                    m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                    visit.field(&property::NAME, false, name.as_value())?;
+                    visit.field(&property::ID, false, id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { name, id } => {
-                    let _ = name;
-                    let v = id;
-                    c.kind("id", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for EnableIntegration {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { name, id } => {
-                    let v = name;
-                    w.field("name", &v)?;
-                    let v = id;
-                    w.field("id", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for EnableIntegration {
@@ -3748,48 +3609,21 @@ mod m_common_system_administration {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for UpdateOauthClient {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { client_name, client_id } => {
-                    let v = client_name;
-                    m.insert(
-                        "client_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = client_id;
-                    m.insert(
-                        "client_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CLIENT_NAME, false, client_name.as_value())?;
+                    visit.field(&property::CLIENT_ID, false, client_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { client_name, client_id } => {
-                    let _ = client_name;
-                    let v = client_id;
-                    c.kind("client id", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for UpdateOauthClient {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { client_name, client_id } => {
-                    let v = client_name;
-                    w.field("client name", &v)?;
-                    let v = client_id;
-                    w.field("client id", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for UpdateOauthClient {
@@ -3857,45 +3691,21 @@ mod m_common_system_administration {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for UpdatePermittedUsers {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { name, id } => {
-                    let v = name;
-                    m.insert(
-                        "name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = id;
-                    m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                    visit.field(&property::NAME, false, name.as_value())?;
+                    visit.field(&property::ID, false, id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { name, id } => {
-                    let _ = name;
-                    let v = id;
-                    c.kind("id", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for UpdatePermittedUsers {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { name, id } => {
-                    let v = name;
-                    w.field("name", &v)?;
-                    let v = id;
-                    w.field("id", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for UpdatePermittedUsers {
@@ -3955,45 +3765,25 @@ mod m_common_system_administration {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for UpdateSlackSetting {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { slack_integration } => {
-                    let v = slack_integration;
-                    m.insert(
-                        "slack_integration".to_owned(),
-                        rt::serde_json::Value::String(v.as_str().to_owned()),
-                    );
+                    visit
+                        .field(
+                            &property::SLACK_INTEGRATION,
+                            true,
+                            slack_integration.as_value(),
+                        )?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { slack_integration } => {
-                    let v = slack_integration;
-                    c.allowed(
-                        "slack integration",
-                        v.is_known(),
-                        v.as_str(),
-                        SlackIntegration::VALUES,
-                    );
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for UpdateSlackSetting {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { slack_integration } => {
-                    let v = slack_integration;
-                    w.bare(&v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for UpdateSlackSetting {
@@ -4069,50 +3859,27 @@ mod m_common_system_administration {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for GenerateApiToken {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { id, scope, validity_period } => {
-                    let v = id;
-                    m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
-                    let v = validity_period;
-                    m.insert(
-                        "validity_period".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::ID, false, id.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
+                    visit
+                        .field(
+                            &property::VALIDITY_PERIOD,
+                            false,
+                            validity_period.as_value(),
+                        )?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { id, scope, validity_period } => {
-                    let v = id;
-                    c.kind("id", v, Kind::Code, None);
-                    let _ = scope;
-                    let _ = validity_period;
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for GenerateApiToken {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { id, scope, validity_period } => {
-                    let v = id;
-                    w.field("id", &v)?;
-                    let v = scope;
-                    w.field("scope", &rt::value::Joined(v, ", "))?;
-                    let v = validity_period;
-                    w.field("validity period", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for GenerateApiToken {
@@ -4170,37 +3937,20 @@ mod m_common_system_administration {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for DeleteApiToken {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { id } => {
-                    let v = id;
-                    m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
+                    visit.field(&property::ID, false, id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { id } => {
-                    let v = id;
-                    c.kind("id", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for DeleteApiToken {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { id } => {
-                    let v = id;
-                    w.field("id", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for DeleteApiToken {
@@ -4217,13 +3967,14 @@ pub use m_common_system_administration::*;
 mod m_common_integrations {
     use std::fmt;
     use crate::runtime as rt;
-    use rt::check::Checker;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
-    use rt::value::Kind;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level};
+    use super::property;
     /// `authorize integration`: The integration with an external service is allowed, or an OAuth client is authorized, together with the scopes it receives.
     ///
     /// Example: `name: Expense bot, id: 8f3a2c91, scope: k:app_record:read, k:file:read`
@@ -4289,50 +4040,22 @@ mod m_common_integrations {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for AuthorizeIntegration {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { name, id, scope } => {
-                    let v = name;
-                    m.insert(
-                        "name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = id;
-                    m.insert("id".to_owned(), rt::serde_json::Value::String(v.clone()));
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    visit.field(&property::NAME, false, name.as_value())?;
+                    visit.field(&property::ID, false, id.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { name, id, scope } => {
-                    let _ = name;
-                    let v = id;
-                    c.kind("id", v, Kind::Code, None);
-                    let _ = scope;
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for AuthorizeIntegration {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { name, id, scope } => {
-                    let v = name;
-                    w.field("name", &v)?;
-                    let v = id;
-                    w.field("id", &v)?;
-                    let v = scope;
-                    w.field("scope", &rt::value::Joined(v, ", "))?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for AuthorizeIntegration {
@@ -4351,9 +4074,12 @@ mod m_kintone_space_management {
     use crate::runtime as rt;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level};
+    use super::property;
     /// `Space add`: A space or guest space is created.
     ///
     /// Example: `space id: 7, space name: Sales Team`
@@ -4411,37 +4137,21 @@ mod m_kintone_space_management {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for SpaceAdd {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { space_id, space_name } => {
-                    let v = space_id;
-                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = space_name;
-                    m.insert(
-                        "space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SPACE_ID, false, space_id.as_value())?;
+                    visit.field(&property::SPACE_NAME, false, space_name.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for SpaceAdd {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { space_id, space_name } => {
-                    let v = space_id;
-                    w.field("space id", &v)?;
-                    let v = space_name;
-                    w.field("space name", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for SpaceAdd {
@@ -4509,37 +4219,21 @@ mod m_kintone_space_management {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for SpaceUpdate {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { space_id, space_name } => {
-                    let v = space_id;
-                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = space_name;
-                    m.insert(
-                        "space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SPACE_ID, false, space_id.as_value())?;
+                    visit.field(&property::SPACE_NAME, false, space_name.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for SpaceUpdate {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { space_id, space_name } => {
-                    let v = space_id;
-                    w.field("space id", &v)?;
-                    let v = space_name;
-                    w.field("space name", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for SpaceUpdate {
@@ -4670,82 +4364,38 @@ mod m_kintone_space_management {
                 Self::WithApps { .. } => 1,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for SpaceDelete {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::WithoutApps { space_id, space_name } => {
-                    let v = space_id;
-                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = space_name;
-                    m.insert(
-                        "space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SPACE_ID, false, space_id.as_value())?;
+                    visit.field(&property::SPACE_NAME, false, space_name.as_value())?;
                 }
                 Self::WithApps { space_id, space_name, apps } => {
-                    let v = space_id;
-                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = space_name;
-                    m.insert(
-                        "space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    m.insert(
-                        "apps".to_owned(),
-                        rt::serde_json::Value::Array(
-                            apps
-                                .iter()
-                                .map(|group| {
-                                    let mut o = rt::serde_json::Map::new();
-                                    let v = &group.app_id;
-                                    o.insert(
-                                        "app_id".to_owned(),
-                                        rt::serde_json::Value::from(*v),
-                                    );
-                                    let v = &group.app_name;
-                                    o.insert(
-                                        "app_name".to_owned(),
-                                        rt::serde_json::Value::String(v.clone()),
-                                    );
-                                    rt::serde_json::Value::Object(o)
-                                })
-                                .collect(),
-                        ),
-                    );
+                    visit.field(&property::SPACE_ID, false, space_id.as_value())?;
+                    visit.field(&property::SPACE_NAME, false, space_name.as_value())?;
+                    visit.begin_groups("apps")?;
+                    for group in apps {
+                        visit.begin_group()?;
+                        visit.field(&property::APP_ID, false, group.app_id.as_value())?;
+                        visit
+                            .field(
+                                &property::APP_NAME,
+                                false,
+                                group.app_name.as_value(),
+                            )?;
+                        visit.end_group()?;
+                    }
+                    visit.end_groups()?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for SpaceDelete {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self::WithoutApps { space_id, space_name } => {
-                    let v = space_id;
-                    w.field("space id", &v)?;
-                    let v = space_name;
-                    w.field("space name", &v)?;
-                }
-                Self::WithApps { space_id, space_name, apps } => {
-                    let v = space_id;
-                    w.field("space id", &v)?;
-                    let v = space_name;
-                    w.field("space name", &v)?;
-                    for group in apps {
-                        w.group(
-                            &[
-                                ("app id", &(&group.app_id) as &dyn fmt::Display),
-                                ("app name", &(&group.app_name) as &dyn fmt::Display),
-                            ],
-                        )?;
-                    }
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for SpaceDelete {
@@ -4876,82 +4526,38 @@ mod m_kintone_space_management {
                 Self::WithApps { .. } => 1,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for SpaceRestore {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::WithoutApps { space_id, space_name } => {
-                    let v = space_id;
-                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = space_name;
-                    m.insert(
-                        "space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SPACE_ID, false, space_id.as_value())?;
+                    visit.field(&property::SPACE_NAME, false, space_name.as_value())?;
                 }
                 Self::WithApps { space_id, space_name, apps } => {
-                    let v = space_id;
-                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = space_name;
-                    m.insert(
-                        "space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    m.insert(
-                        "apps".to_owned(),
-                        rt::serde_json::Value::Array(
-                            apps
-                                .iter()
-                                .map(|group| {
-                                    let mut o = rt::serde_json::Map::new();
-                                    let v = &group.app_id;
-                                    o.insert(
-                                        "app_id".to_owned(),
-                                        rt::serde_json::Value::from(*v),
-                                    );
-                                    let v = &group.app_name;
-                                    o.insert(
-                                        "app_name".to_owned(),
-                                        rt::serde_json::Value::String(v.clone()),
-                                    );
-                                    rt::serde_json::Value::Object(o)
-                                })
-                                .collect(),
-                        ),
-                    );
+                    visit.field(&property::SPACE_ID, false, space_id.as_value())?;
+                    visit.field(&property::SPACE_NAME, false, space_name.as_value())?;
+                    visit.begin_groups("apps")?;
+                    for group in apps {
+                        visit.begin_group()?;
+                        visit.field(&property::APP_ID, false, group.app_id.as_value())?;
+                        visit
+                            .field(
+                                &property::APP_NAME,
+                                false,
+                                group.app_name.as_value(),
+                            )?;
+                        visit.end_group()?;
+                    }
+                    visit.end_groups()?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for SpaceRestore {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self::WithoutApps { space_id, space_name } => {
-                    let v = space_id;
-                    w.field("space id", &v)?;
-                    let v = space_name;
-                    w.field("space name", &v)?;
-                }
-                Self::WithApps { space_id, space_name, apps } => {
-                    let v = space_id;
-                    w.field("space id", &v)?;
-                    let v = space_name;
-                    w.field("space name", &v)?;
-                    for group in apps {
-                        w.group(
-                            &[
-                                ("app id", &(&group.app_id) as &dyn fmt::Display),
-                                ("app name", &(&group.app_name) as &dyn fmt::Display),
-                            ],
-                        )?;
-                    }
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for SpaceRestore {
@@ -4968,13 +4574,14 @@ pub use m_kintone_space_management::*;
 mod m_kintone_space_operation {
     use std::fmt;
     use crate::runtime as rt;
-    use rt::check::Checker;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
-    use rt::value::Kind;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level};
+    use super::property;
     /// `Space join`: A user joins a space.
     ///
     /// Example: `space id: 7, space name: Sales Team`
@@ -5032,37 +4639,21 @@ mod m_kintone_space_operation {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for SpaceJoin {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { space_id, space_name } => {
-                    let v = space_id;
-                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = space_name;
-                    m.insert(
-                        "space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SPACE_ID, false, space_id.as_value())?;
+                    visit.field(&property::SPACE_NAME, false, space_name.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for SpaceJoin {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { space_id, space_name } => {
-                    let v = space_id;
-                    w.field("space id", &v)?;
-                    let v = space_name;
-                    w.field("space name", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for SpaceJoin {
@@ -5130,37 +4721,21 @@ mod m_kintone_space_operation {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for SpaceLeave {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { space_id, space_name } => {
-                    let v = space_id;
-                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = space_name;
-                    m.insert(
-                        "space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SPACE_ID, false, space_id.as_value())?;
+                    visit.field(&property::SPACE_NAME, false, space_name.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for SpaceLeave {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { space_id, space_name } => {
-                    let v = space_id;
-                    w.field("space id", &v)?;
-                    let v = space_name;
-                    w.field("space name", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for SpaceLeave {
@@ -5236,53 +4811,22 @@ mod m_kintone_space_operation {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for SpaceBodyFileDownload {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { space_id, space_name, filename } => {
-                    let v = space_id;
-                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = space_name;
-                    m.insert(
-                        "space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = filename;
-                    m.insert(
-                        "filename".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SPACE_ID, false, space_id.as_value())?;
+                    visit.field(&property::SPACE_NAME, false, space_name.as_value())?;
+                    visit.field(&property::FILENAME, false, filename.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { space_id, space_name, filename } => {
-                    let _ = space_id;
-                    let _ = space_name;
-                    let v = filename;
-                    c.kind("filename", v, Kind::Filename, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for SpaceBodyFileDownload {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { space_id, space_name, filename } => {
-                    let v = space_id;
-                    w.field("space id", &v)?;
-                    let v = space_name;
-                    w.field("space name", &v)?;
-                    let v = filename;
-                    w.field("filename", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for SpaceBodyFileDownload {
@@ -5374,66 +4918,24 @@ mod m_kintone_space_operation {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for ThreadBodyFileDownload {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { space_id, space_name, thread_id, thread_name, filename } => {
-                    let v = space_id;
-                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = space_name;
-                    m.insert(
-                        "space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = thread_id;
-                    m.insert("thread_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = thread_name;
-                    m.insert(
-                        "thread_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = filename;
-                    m.insert(
-                        "filename".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SPACE_ID, false, space_id.as_value())?;
+                    visit.field(&property::SPACE_NAME, false, space_name.as_value())?;
+                    visit.field(&property::THREAD_ID, false, thread_id.as_value())?;
+                    visit.field(&property::THREAD_NAME, false, thread_name.as_value())?;
+                    visit.field(&property::FILENAME, false, filename.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { space_id, space_name, thread_id, thread_name, filename } => {
-                    let _ = space_id;
-                    let _ = space_name;
-                    let _ = thread_id;
-                    let _ = thread_name;
-                    let v = filename;
-                    c.kind("filename", v, Kind::Filename, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for ThreadBodyFileDownload {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { space_id, space_name, thread_id, thread_name, filename } => {
-                    let v = space_id;
-                    w.field("space id", &v)?;
-                    let v = space_name;
-                    w.field("space name", &v)?;
-                    let v = thread_id;
-                    w.field("thread id", &v)?;
-                    let v = thread_name;
-                    w.field("thread name", &v)?;
-                    let v = filename;
-                    w.field("filename", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for ThreadBodyFileDownload {
@@ -5533,8 +5035,9 @@ mod m_kintone_space_operation {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for ThreadCommentFileDownload {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self {
                     space_id,
@@ -5544,85 +5047,20 @@ mod m_kintone_space_operation {
                     comment_url,
                     filename,
                 } => {
-                    let v = space_id;
-                    m.insert("space_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = space_name;
-                    m.insert(
-                        "space_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = thread_id;
-                    m.insert("thread_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = thread_name;
-                    m.insert(
-                        "thread_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = comment_url;
-                    m.insert(
-                        "comment_url".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = filename;
-                    m.insert(
-                        "filename".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SPACE_ID, false, space_id.as_value())?;
+                    visit.field(&property::SPACE_NAME, false, space_name.as_value())?;
+                    visit.field(&property::THREAD_ID, false, thread_id.as_value())?;
+                    visit.field(&property::THREAD_NAME, false, thread_name.as_value())?;
+                    visit.field(&property::COMMENT_URL, false, comment_url.as_value())?;
+                    visit.field(&property::FILENAME, false, filename.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self {
-                    space_id,
-                    space_name,
-                    thread_id,
-                    thread_name,
-                    comment_url,
-                    filename,
-                } => {
-                    let _ = space_id;
-                    let _ = space_name;
-                    let _ = thread_id;
-                    let _ = thread_name;
-                    let v = comment_url;
-                    c.kind("comment url", v, Kind::Url, None);
-                    let v = filename;
-                    c.kind("filename", v, Kind::Filename, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for ThreadCommentFileDownload {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self {
-                    space_id,
-                    space_name,
-                    thread_id,
-                    thread_name,
-                    comment_url,
-                    filename,
-                } => {
-                    let v = space_id;
-                    w.field("space id", &v)?;
-                    let v = space_name;
-                    w.field("space name", &v)?;
-                    let v = thread_id;
-                    w.field("thread id", &v)?;
-                    let v = thread_name;
-                    w.field("thread name", &v)?;
-                    let v = comment_url;
-                    w.field("comment url", &v)?;
-                    let v = filename;
-                    w.field("filename", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for ThreadCommentFileDownload {
@@ -5641,9 +5079,12 @@ mod m_kintone_space_template {
     use crate::runtime as rt;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level};
+    use super::property;
     /// `Space Template add`: A space template is created.
     ///
     /// Example: `space template id: 3, space template name: Project space`
@@ -5701,40 +5142,31 @@ mod m_kintone_space_template {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for SpaceTemplateAdd {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { space_template_id, space_template_name } => {
-                    let v = space_template_id;
-                    m.insert(
-                        "space_template_id".to_owned(),
-                        rt::serde_json::Value::from(*v),
-                    );
-                    let v = space_template_name;
-                    m.insert(
-                        "space_template_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit
+                        .field(
+                            &property::SPACE_TEMPLATE_ID,
+                            false,
+                            space_template_id.as_value(),
+                        )?;
+                    visit
+                        .field(
+                            &property::SPACE_TEMPLATE_NAME,
+                            false,
+                            space_template_name.as_value(),
+                        )?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for SpaceTemplateAdd {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { space_template_id, space_template_name } => {
-                    let v = space_template_id;
-                    w.field("space template id", &v)?;
-                    let v = space_template_name;
-                    w.field("space template name", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for SpaceTemplateAdd {
@@ -5924,11 +5356,11 @@ impl Event {
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
-        self.dispatch().1.validate()
+        rt::fields::validate(self.dispatch().1)
     }
     /// The typed values keyed by their snake_case names.
     pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        self.dispatch().1.properties()
+        rt::fields::properties(self.dispatch().1)
     }
 }
 impl PartialEq for Event {

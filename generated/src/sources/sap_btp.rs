@@ -324,17 +324,82 @@ impl fmt::Display for Action {
     }
 }
 catalogued_serde!(Action);
+/// The properties the actions use, as the runtime walks them.
+mod property {
+    use super::rt;
+    /// `account`: The account an event belongs to.
+    pub(super) static ACCOUNT: rt::fields::Property = rt::fields::Property {
+        key: "account",
+        name: "account",
+        keep: None,
+        kind: Some(rt::value::Kind::Code),
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `client id`: The ID of an OAuth client or OAuth platform client.
+    pub(super) static CLIENT_ID: rt::fields::Property = rt::fields::Property {
+        key: "client id",
+        name: "client_id",
+        keep: None,
+        kind: Some(rt::value::Kind::Code),
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `code prefix`: The first 5 symbols of an authorization code.
+    pub(super) static CODE_PREFIX: rt::fields::Property = rt::fields::Property {
+        key: "code prefix",
+        name: "code_prefix",
+        keep: Some(5usize),
+        kind: Some(rt::value::Kind::Code),
+        items: None,
+        max_length: Some(5usize),
+        secret: true,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `tenantId`: The tenant an event belongs to.
+    pub(super) static TENANT_ID: rt::fields::Property = rt::fields::Property {
+        key: "tenantId",
+        name: "tenant_id",
+        keep: None,
+        kind: Some(rt::value::Kind::Code),
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `token prefix`: The first 5 symbols of an access token or refresh token.
+    pub(super) static TOKEN_PREFIX: rt::fields::Property = rt::fields::Property {
+        key: "token prefix",
+        name: "token_prefix",
+        keep: Some(5usize),
+        kind: Some(rt::value::Kind::Code),
+        items: None,
+        max_length: Some(5usize),
+        secret: true,
+        pattern: None,
+        joiner: ", ",
+    };
+}
 /// The actions of module `Authorization code`.
 mod m_authorization_code {
     use std::fmt;
     use crate::runtime as rt;
-    use rt::check::Checker;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
-    use rt::value::Kind;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event};
+    use super::property;
     /// `Issue OAuth authorization code`: An authorization code is issued; the record shows its first 5 symbols.
     ///
     /// Example: `{"action":"create","key":"Creating authorization code: 4fQ9z","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
@@ -394,36 +459,16 @@ mod m_authorization_code {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for IssueOauthAuthorizationCode {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { code_prefix, tenant_id } => {
-                    let v = code_prefix;
-                    m.insert(
-                        "code_prefix".to_owned(),
-                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                    );
-                    let v = tenant_id;
-                    m.insert(
-                        "tenant_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CODE_PREFIX, false, code_prefix.as_value())?;
+                    visit.field(&property::TENANT_ID, false, tenant_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { code_prefix, tenant_id } => {
-                    let v = code_prefix;
-                    c.kind("code prefix", v, Kind::Code, Some(5usize));
-                    c.length("code prefix", v, 5usize, true);
-                    let v = tenant_id;
-                    c.kind("tenantId", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for IssueOauthAuthorizationCode {
@@ -490,36 +535,16 @@ mod m_authorization_code {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for DeleteOauthAuthorizationCode {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { code_prefix, tenant_id } => {
-                    let v = code_prefix;
-                    m.insert(
-                        "code_prefix".to_owned(),
-                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                    );
-                    let v = tenant_id;
-                    m.insert(
-                        "tenant_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CODE_PREFIX, false, code_prefix.as_value())?;
+                    visit.field(&property::TENANT_ID, false, tenant_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { code_prefix, tenant_id } => {
-                    let v = code_prefix;
-                    c.kind("code prefix", v, Kind::Code, Some(5usize));
-                    c.length("code prefix", v, 5usize, true);
-                    let v = tenant_id;
-                    c.kind("tenantId", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for DeleteOauthAuthorizationCode {
@@ -533,13 +558,14 @@ pub use m_authorization_code::*;
 mod m_access_token {
     use std::fmt;
     use crate::runtime as rt;
-    use rt::check::Checker;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
-    use rt::value::Kind;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event};
+    use super::property;
     /// `Issue access token for client credentials flow`: An access token is issued to a client with its own credentials (client credentials grant); the record shows the token's first 5 symbols. A platform client's token is logged as a platform access token.
     ///
     /// Example: `{"action":"create","key":"Creating access token: Xk3Pq","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
@@ -599,36 +625,17 @@ mod m_access_token {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for IssueAccessTokenForClientCredentialsFlow {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { token_prefix, tenant_id } => {
-                    let v = token_prefix;
-                    m.insert(
-                        "token_prefix".to_owned(),
-                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                    );
-                    let v = tenant_id;
-                    m.insert(
-                        "tenant_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit
+                        .field(&property::TOKEN_PREFIX, false, token_prefix.as_value())?;
+                    visit.field(&property::TENANT_ID, false, tenant_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { token_prefix, tenant_id } => {
-                    let v = token_prefix;
-                    c.kind("token prefix", v, Kind::Code, Some(5usize));
-                    c.length("token prefix", v, 5usize, true);
-                    let v = tenant_id;
-                    c.kind("tenantId", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for IssueAccessTokenForClientCredentialsFlow {
@@ -695,36 +702,17 @@ mod m_access_token {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for IssueAccessTokenFromAuthorizationCode {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { token_prefix, tenant_id } => {
-                    let v = token_prefix;
-                    m.insert(
-                        "token_prefix".to_owned(),
-                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                    );
-                    let v = tenant_id;
-                    m.insert(
-                        "tenant_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit
+                        .field(&property::TOKEN_PREFIX, false, token_prefix.as_value())?;
+                    visit.field(&property::TENANT_ID, false, tenant_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { token_prefix, tenant_id } => {
-                    let v = token_prefix;
-                    c.kind("token prefix", v, Kind::Code, Some(5usize));
-                    c.length("token prefix", v, 5usize, true);
-                    let v = tenant_id;
-                    c.kind("tenantId", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for IssueAccessTokenFromAuthorizationCode {
@@ -791,36 +779,17 @@ mod m_access_token {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for IssueAccessTokenFromRefreshToken {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { token_prefix, tenant_id } => {
-                    let v = token_prefix;
-                    m.insert(
-                        "token_prefix".to_owned(),
-                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                    );
-                    let v = tenant_id;
-                    m.insert(
-                        "tenant_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit
+                        .field(&property::TOKEN_PREFIX, false, token_prefix.as_value())?;
+                    visit.field(&property::TENANT_ID, false, tenant_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { token_prefix, tenant_id } => {
-                    let v = token_prefix;
-                    c.kind("token prefix", v, Kind::Code, Some(5usize));
-                    c.length("token prefix", v, 5usize, true);
-                    let v = tenant_id;
-                    c.kind("tenantId", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for IssueAccessTokenFromRefreshToken {
@@ -887,36 +856,17 @@ mod m_access_token {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for IssueAccessTokenFromSamlBearerAssertion {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { token_prefix, tenant_id } => {
-                    let v = token_prefix;
-                    m.insert(
-                        "token_prefix".to_owned(),
-                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                    );
-                    let v = tenant_id;
-                    m.insert(
-                        "tenant_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit
+                        .field(&property::TOKEN_PREFIX, false, token_prefix.as_value())?;
+                    visit.field(&property::TENANT_ID, false, tenant_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { token_prefix, tenant_id } => {
-                    let v = token_prefix;
-                    c.kind("token prefix", v, Kind::Code, Some(5usize));
-                    c.length("token prefix", v, 5usize, true);
-                    let v = tenant_id;
-                    c.kind("tenantId", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for IssueAccessTokenFromSamlBearerAssertion {
@@ -983,36 +933,17 @@ mod m_access_token {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for DeleteAccessToken {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { token_prefix, tenant_id } => {
-                    let v = token_prefix;
-                    m.insert(
-                        "token_prefix".to_owned(),
-                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                    );
-                    let v = tenant_id;
-                    m.insert(
-                        "tenant_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit
+                        .field(&property::TOKEN_PREFIX, false, token_prefix.as_value())?;
+                    visit.field(&property::TENANT_ID, false, tenant_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { token_prefix, tenant_id } => {
-                    let v = token_prefix;
-                    c.kind("token prefix", v, Kind::Code, Some(5usize));
-                    c.length("token prefix", v, 5usize, true);
-                    let v = tenant_id;
-                    c.kind("tenantId", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for DeleteAccessToken {
@@ -1026,13 +957,14 @@ pub use m_access_token::*;
 mod m_refresh_token {
     use std::fmt;
     use crate::runtime as rt;
-    use rt::check::Checker;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
-    use rt::value::Kind;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event};
+    use super::property;
     /// `Create refresh token`: A refresh token is created; the record shows its first 5 symbols.
     ///
     /// Example: `{"action":"create","key":"Creating refresh token: 9hVn1","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
@@ -1092,36 +1024,17 @@ mod m_refresh_token {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for CreateRefreshToken {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { token_prefix, tenant_id } => {
-                    let v = token_prefix;
-                    m.insert(
-                        "token_prefix".to_owned(),
-                        rt::serde_json::Value::String(rt::value::redact(v, 5usize)),
-                    );
-                    let v = tenant_id;
-                    m.insert(
-                        "tenant_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit
+                        .field(&property::TOKEN_PREFIX, false, token_prefix.as_value())?;
+                    visit.field(&property::TENANT_ID, false, tenant_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { token_prefix, tenant_id } => {
-                    let v = token_prefix;
-                    c.kind("token prefix", v, Kind::Code, Some(5usize));
-                    c.length("token prefix", v, 5usize, true);
-                    let v = tenant_id;
-                    c.kind("tenantId", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for CreateRefreshToken {
@@ -1133,14 +1046,16 @@ mod m_refresh_token {
 pub use m_refresh_token::*;
 /// The actions of module `OAuth client`.
 mod m_oauth_client {
+    use std::fmt;
     use crate::runtime as rt;
-    use rt::check::Checker;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
-    use rt::value::Kind;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event};
+    use super::property;
     /// `Create OAuth client`: An OAuth client is registered; the record shows its client id.
     ///
     /// Example: `{"action":"create","key":"Creating application client: 3f1c9a27-6b4e-4d8a-a5c2-7e0b9d1f6a34","tenantId":"8a3c1e0b-5f2d-4c7e-9b1a-2d6f0e4c8b7a"}`
@@ -1192,35 +1107,16 @@ mod m_oauth_client {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for CreateOauthClient {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { client_id, tenant_id } => {
-                    let v = client_id;
-                    m.insert(
-                        "client_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = tenant_id;
-                    m.insert(
-                        "tenant_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CLIENT_ID, false, client_id.as_value())?;
+                    visit.field(&property::TENANT_ID, false, tenant_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { client_id, tenant_id } => {
-                    let v = client_id;
-                    c.kind("client id", v, Kind::Code, None);
-                    let v = tenant_id;
-                    c.kind("tenantId", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for CreateOauthClient {
@@ -1279,35 +1175,16 @@ mod m_oauth_client {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for UpdateOauthClient {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { client_id, tenant_id } => {
-                    let v = client_id;
-                    m.insert(
-                        "client_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = tenant_id;
-                    m.insert(
-                        "tenant_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CLIENT_ID, false, client_id.as_value())?;
+                    visit.field(&property::TENANT_ID, false, tenant_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { client_id, tenant_id } => {
-                    let v = client_id;
-                    c.kind("client id", v, Kind::Code, None);
-                    let v = tenant_id;
-                    c.kind("tenantId", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for UpdateOauthClient {
@@ -1366,35 +1243,16 @@ mod m_oauth_client {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for DeleteOauthClient {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { client_id, tenant_id } => {
-                    let v = client_id;
-                    m.insert(
-                        "client_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = tenant_id;
-                    m.insert(
-                        "tenant_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CLIENT_ID, false, client_id.as_value())?;
+                    visit.field(&property::TENANT_ID, false, tenant_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { client_id, tenant_id } => {
-                    let v = client_id;
-                    c.kind("client id", v, Kind::Code, None);
-                    let v = tenant_id;
-                    c.kind("tenantId", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for DeleteOauthClient {
@@ -1406,14 +1264,16 @@ mod m_oauth_client {
 pub use m_oauth_client::*;
 /// The actions of module `Platform client`.
 mod m_platform_client {
+    use std::fmt;
     use crate::runtime as rt;
-    use rt::check::Checker;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
-    use rt::value::Kind;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event};
+    use super::property;
     /// `Create OAuth platform client`: An OAuth platform client is created; the record shows its client id.
     ///
     /// Example: `{"action":"create","key":"Creating platform client: 6d2e8b14-9c3a-4f7e-b0d5-1a8c4e2f7b96","account":"a7f3c91d2"}`
@@ -1465,35 +1325,16 @@ mod m_platform_client {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for CreateOauthPlatformClient {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { client_id, account } => {
-                    let v = client_id;
-                    m.insert(
-                        "client_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = account;
-                    m.insert(
-                        "account".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CLIENT_ID, false, client_id.as_value())?;
+                    visit.field(&property::ACCOUNT, false, account.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { client_id, account } => {
-                    let v = client_id;
-                    c.kind("client id", v, Kind::Code, None);
-                    let v = account;
-                    c.kind("account", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for CreateOauthPlatformClient {
@@ -1552,35 +1393,16 @@ mod m_platform_client {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for DeleteOauthPlatformClient {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { client_id, account } => {
-                    let v = client_id;
-                    m.insert(
-                        "client_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = account;
-                    m.insert(
-                        "account".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CLIENT_ID, false, client_id.as_value())?;
+                    visit.field(&property::ACCOUNT, false, account.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { client_id, account } => {
-                    let v = client_id;
-                    c.kind("client id", v, Kind::Code, None);
-                    let v = account;
-                    c.kind("account", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for DeleteOauthPlatformClient {
@@ -1639,35 +1461,16 @@ mod m_platform_client {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for CreateMultiTenantOauthPlatformClient {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { client_id, account } => {
-                    let v = client_id;
-                    m.insert(
-                        "client_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = account;
-                    m.insert(
-                        "account".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CLIENT_ID, false, client_id.as_value())?;
+                    visit.field(&property::ACCOUNT, false, account.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { client_id, account } => {
-                    let v = client_id;
-                    c.kind("client id", v, Kind::Code, None);
-                    let v = account;
-                    c.kind("account", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for CreateMultiTenantOauthPlatformClient {
@@ -1716,28 +1519,15 @@ mod m_platform_client {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for CreateAdminOauthPlatformClient {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { client_id } => {
-                    let v = client_id;
-                    m.insert(
-                        "client_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CLIENT_ID, false, client_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { client_id } => {
-                    let v = client_id;
-                    c.kind("client id", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for CreateAdminOauthPlatformClient {
@@ -1786,28 +1576,15 @@ mod m_platform_client {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for DeleteAdminOauthPlatformClient {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { client_id } => {
-                    let v = client_id;
-                    m.insert(
-                        "client_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CLIENT_ID, false, client_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { client_id } => {
-                    let v = client_id;
-                    c.kind("client id", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for DeleteAdminOauthPlatformClient {
@@ -1856,28 +1633,15 @@ mod m_platform_client {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for CreateExternalOauthPlatformClient {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { client_id } => {
-                    let v = client_id;
-                    m.insert(
-                        "client_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CLIENT_ID, false, client_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { client_id } => {
-                    let v = client_id;
-                    c.kind("client id", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for CreateExternalOauthPlatformClient {
@@ -1926,28 +1690,15 @@ mod m_platform_client {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for DeleteExternalOauthPlatformClient {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { client_id } => {
-                    let v = client_id;
-                    m.insert(
-                        "client_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::CLIENT_ID, false, client_id.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { client_id } => {
-                    let v = client_id;
-                    c.kind("client id", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Dispatch for DeleteExternalOauthPlatformClient {
@@ -2097,11 +1848,11 @@ impl Event {
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
-        self.dispatch().1.validate()
+        rt::fields::validate(self.dispatch().1)
     }
     /// The typed values keyed by their snake_case names.
     pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        self.dispatch().1.properties()
+        rt::fields::properties(self.dispatch().1)
     }
 }
 impl PartialEq for Event {

@@ -281,16 +281,199 @@ impl fmt::Display for Reason {
         f.write_str(self.as_str())
     }
 }
+impl rt::fields::AsValue for Reason {
+    fn as_value(&self) -> rt::fields::Value<'_> {
+        rt::fields::Value::Enum {
+            text: self.as_str(),
+            known: self.is_known(),
+            values: Self::VALUES,
+        }
+    }
+}
+/// The properties the actions use, as the runtime walks them.
+mod property {
+    use super::rt;
+    /// `app_id`: The ID of the API app the entry is about.
+    pub(super) static APP_ID: rt::fields::Property = rt::fields::Property {
+        key: "app_id",
+        name: "app_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `app_type`: The name of the API app.
+    pub(super) static APP_TYPE: rt::fields::Property = rt::fields::Property {
+        key: "app_type",
+        name: "app_type",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `channel`: The ID of the channel the integration is tied to, when there is one.
+    pub(super) static CHANNEL: rt::fields::Property = rt::fields::Property {
+        key: "channel",
+        name: "channel",
+        keep: None,
+        kind: Some(rt::value::Kind::Code),
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: Some(rt::check::Pattern::new("^[CDG][A-Z0-9]+$")),
+        joiner: ", ",
+    };
+    /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
+    pub(super) static DATE: rt::fields::Property = rt::fields::Property {
+        key: "date",
+        name: "date",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `reason`: Why an integration was disabled; only `disabled` entries carry it.
+    pub(super) static REASON: rt::fields::Property = rt::fields::Property {
+        key: "reason",
+        name: "reason",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
+    pub(super) static RSS_FEED: rt::fields::Property = rt::fields::Property {
+        key: "rss_feed",
+        name: "rss_feed",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `rss_feed_change_type`: How the RSS feed changed.
+    pub(super) static RSS_FEED_CHANGE_TYPE: rt::fields::Property = rt::fields::Property {
+        key: "rss_feed_change_type",
+        name: "rss_feed_change_type",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `rss_feed_title`: The title of the RSS feed.
+    pub(super) static RSS_FEED_TITLE: rt::fields::Property = rt::fields::Property {
+        key: "rss_feed_title",
+        name: "rss_feed_title",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `rss_feed_url`: The URL of the RSS feed.
+    pub(super) static RSS_FEED_URL: rt::fields::Property = rt::fields::Property {
+        key: "rss_feed_url",
+        name: "rss_feed_url",
+        keep: None,
+        kind: Some(rt::value::Kind::Url),
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
+    pub(super) static SCOPE: rt::fields::Property = rt::fields::Property {
+        key: "scope",
+        name: "scope",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `service_id`: The ID of the service (legacy integration) the entry is about.
+    pub(super) static SERVICE_ID: rt::fields::Property = rt::fields::Property {
+        key: "service_id",
+        name: "service_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
+    pub(super) static SERVICE_TYPE: rt::fields::Property = rt::fields::Property {
+        key: "service_type",
+        name: "service_type",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `user_id`: The ID of the user who made the change.
+    pub(super) static USER_ID: rt::fields::Property = rt::fields::Property {
+        key: "user_id",
+        name: "user_id",
+        keep: None,
+        kind: Some(rt::value::Kind::Code),
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: Some(rt::check::Pattern::new("^[UW][A-Z0-9]+$")),
+        joiner: ", ",
+    };
+    /// `user_name`: The name of the user who made the change.
+    pub(super) static USER_NAME: rt::fields::Property = rt::fields::Property {
+        key: "user_name",
+        name: "user_name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+}
 /// The actions of module `team.integrationLogs`.
 mod m_team_integration_logs {
+    use std::fmt;
     use crate::runtime as rt;
-    use rt::check::Checker;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
-    use rt::value::Kind;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event, Reason};
+    use super::property;
     /// `added`: An integration is added to the workspace.
     ///
     /// Example: `{"service_id": 4567890123, "service_type": "Incoming WebHooks", "user_id": "U1234ABCD", "user_name": "Johnny", "channel": "C2345678901", "date": "1392076800", "change_type": "added", "scope": "incoming-webhook"}`
@@ -523,8 +706,9 @@ mod m_team_integration_logs {
                 Self::App { .. } => 1,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for Added {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::Service_ {
                     service_id,
@@ -539,56 +723,32 @@ mod m_team_integration_logs {
                     rss_feed_title,
                     rss_feed_url,
                 } => {
-                    let v = service_id;
-                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = service_type;
-                    m.insert(
-                        "service_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SERVICE_ID, false, service_id.as_value())?;
+                    visit
+                        .field(&property::SERVICE_TYPE, false, service_type.as_value())?;
+                    visit.field(&property::USER_ID, false, user_id.as_value())?;
+                    visit.field(&property::USER_NAME, false, user_name.as_value())?;
                     if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::CHANNEL, false, v.as_value())?;
                     }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    visit.field(&property::DATE, false, date.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
                     if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                        visit.field(&property::RSS_FEED, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit
+                            .field(
+                                &property::RSS_FEED_CHANGE_TYPE,
+                                false,
+                                v.as_value(),
+                            )?;
                     }
                     if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_TITLE, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_URL, false, v.as_value())?;
                     }
                 }
                 Self::App {
@@ -604,142 +764,35 @@ mod m_team_integration_logs {
                     rss_feed_title,
                     rss_feed_url,
                 } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_type;
-                    m.insert(
-                        "app_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_TYPE, false, app_type.as_value())?;
+                    visit.field(&property::USER_ID, false, user_id.as_value())?;
+                    visit.field(&property::USER_NAME, false, user_name.as_value())?;
                     if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::CHANNEL, false, v.as_value())?;
                     }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    visit.field(&property::DATE, false, date.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
                     if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                        visit.field(&property::RSS_FEED, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit
+                            .field(
+                                &property::RSS_FEED_CHANGE_TYPE,
+                                false,
+                                v.as_value(),
+                            )?;
                     }
                     if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_TITLE, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_URL, false, v.as_value())?;
                     }
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self::Service_ {
-                    service_id,
-                    service_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let _ = service_id;
-                    let _ = service_type;
-                    let v = user_id;
-                    c.kind("user_id", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[UW][A-Z0-9]+$",
-                    );
-                    c.pattern("user_id", v, &PATTERN, None);
-                    let _ = user_name;
-                    if let Some(v) = channel {
-                        c.kind("channel", v, Kind::Code, None);
-                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                            "^[CDG][A-Z0-9]+$",
-                        );
-                        c.pattern("channel", v, &PATTERN, None);
-                    }
-                    let _ = date;
-                    let _ = scope;
-                    let _ = rss_feed;
-                    let _ = rss_feed_change_type;
-                    let _ = rss_feed_title;
-                    if let Some(v) = rss_feed_url {
-                        c.kind("rss_feed_url", v, Kind::Url, None);
-                    }
-                }
-                Self::App {
-                    app_id,
-                    app_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let _ = app_id;
-                    let _ = app_type;
-                    let v = user_id;
-                    c.kind("user_id", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[UW][A-Z0-9]+$",
-                    );
-                    c.pattern("user_id", v, &PATTERN, None);
-                    let _ = user_name;
-                    if let Some(v) = channel {
-                        c.kind("channel", v, Kind::Code, None);
-                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                            "^[CDG][A-Z0-9]+$",
-                        );
-                        c.pattern("channel", v, &PATTERN, None);
-                    }
-                    let _ = date;
-                    let _ = scope;
-                    let _ = rss_feed;
-                    let _ = rss_feed_change_type;
-                    let _ = rss_feed_title;
-                    if let Some(v) = rss_feed_url {
-                        c.kind("rss_feed_url", v, Kind::Url, None);
-                    }
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Added {
@@ -1134,8 +1187,9 @@ mod m_team_integration_logs {
                 Self::App { .. } => 1,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for Removed {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::Service_ {
                     service_id,
@@ -1150,56 +1204,32 @@ mod m_team_integration_logs {
                     rss_feed_title,
                     rss_feed_url,
                 } => {
-                    let v = service_id;
-                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = service_type;
-                    m.insert(
-                        "service_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SERVICE_ID, false, service_id.as_value())?;
+                    visit
+                        .field(&property::SERVICE_TYPE, false, service_type.as_value())?;
+                    visit.field(&property::USER_ID, false, user_id.as_value())?;
+                    visit.field(&property::USER_NAME, false, user_name.as_value())?;
                     if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::CHANNEL, false, v.as_value())?;
                     }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    visit.field(&property::DATE, false, date.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
                     if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                        visit.field(&property::RSS_FEED, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit
+                            .field(
+                                &property::RSS_FEED_CHANGE_TYPE,
+                                false,
+                                v.as_value(),
+                            )?;
                     }
                     if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_TITLE, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_URL, false, v.as_value())?;
                     }
                 }
                 Self::App {
@@ -1215,142 +1245,35 @@ mod m_team_integration_logs {
                     rss_feed_title,
                     rss_feed_url,
                 } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_type;
-                    m.insert(
-                        "app_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_TYPE, false, app_type.as_value())?;
+                    visit.field(&property::USER_ID, false, user_id.as_value())?;
+                    visit.field(&property::USER_NAME, false, user_name.as_value())?;
                     if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::CHANNEL, false, v.as_value())?;
                     }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    visit.field(&property::DATE, false, date.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
                     if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                        visit.field(&property::RSS_FEED, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit
+                            .field(
+                                &property::RSS_FEED_CHANGE_TYPE,
+                                false,
+                                v.as_value(),
+                            )?;
                     }
                     if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_TITLE, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_URL, false, v.as_value())?;
                     }
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self::Service_ {
-                    service_id,
-                    service_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let _ = service_id;
-                    let _ = service_type;
-                    let v = user_id;
-                    c.kind("user_id", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[UW][A-Z0-9]+$",
-                    );
-                    c.pattern("user_id", v, &PATTERN, None);
-                    let _ = user_name;
-                    if let Some(v) = channel {
-                        c.kind("channel", v, Kind::Code, None);
-                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                            "^[CDG][A-Z0-9]+$",
-                        );
-                        c.pattern("channel", v, &PATTERN, None);
-                    }
-                    let _ = date;
-                    let _ = scope;
-                    let _ = rss_feed;
-                    let _ = rss_feed_change_type;
-                    let _ = rss_feed_title;
-                    if let Some(v) = rss_feed_url {
-                        c.kind("rss_feed_url", v, Kind::Url, None);
-                    }
-                }
-                Self::App {
-                    app_id,
-                    app_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let _ = app_id;
-                    let _ = app_type;
-                    let v = user_id;
-                    c.kind("user_id", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[UW][A-Z0-9]+$",
-                    );
-                    c.pattern("user_id", v, &PATTERN, None);
-                    let _ = user_name;
-                    if let Some(v) = channel {
-                        c.kind("channel", v, Kind::Code, None);
-                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                            "^[CDG][A-Z0-9]+$",
-                        );
-                        c.pattern("channel", v, &PATTERN, None);
-                    }
-                    let _ = date;
-                    let _ = scope;
-                    let _ = rss_feed;
-                    let _ = rss_feed_change_type;
-                    let _ = rss_feed_title;
-                    if let Some(v) = rss_feed_url {
-                        c.kind("rss_feed_url", v, Kind::Url, None);
-                    }
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Removed {
@@ -1745,8 +1668,9 @@ mod m_team_integration_logs {
                 Self::App { .. } => 1,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for Enabled {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::Service_ {
                     service_id,
@@ -1761,56 +1685,32 @@ mod m_team_integration_logs {
                     rss_feed_title,
                     rss_feed_url,
                 } => {
-                    let v = service_id;
-                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = service_type;
-                    m.insert(
-                        "service_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SERVICE_ID, false, service_id.as_value())?;
+                    visit
+                        .field(&property::SERVICE_TYPE, false, service_type.as_value())?;
+                    visit.field(&property::USER_ID, false, user_id.as_value())?;
+                    visit.field(&property::USER_NAME, false, user_name.as_value())?;
                     if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::CHANNEL, false, v.as_value())?;
                     }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    visit.field(&property::DATE, false, date.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
                     if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                        visit.field(&property::RSS_FEED, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit
+                            .field(
+                                &property::RSS_FEED_CHANGE_TYPE,
+                                false,
+                                v.as_value(),
+                            )?;
                     }
                     if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_TITLE, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_URL, false, v.as_value())?;
                     }
                 }
                 Self::App {
@@ -1826,142 +1726,35 @@ mod m_team_integration_logs {
                     rss_feed_title,
                     rss_feed_url,
                 } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_type;
-                    m.insert(
-                        "app_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_TYPE, false, app_type.as_value())?;
+                    visit.field(&property::USER_ID, false, user_id.as_value())?;
+                    visit.field(&property::USER_NAME, false, user_name.as_value())?;
                     if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::CHANNEL, false, v.as_value())?;
                     }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    visit.field(&property::DATE, false, date.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
                     if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                        visit.field(&property::RSS_FEED, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit
+                            .field(
+                                &property::RSS_FEED_CHANGE_TYPE,
+                                false,
+                                v.as_value(),
+                            )?;
                     }
                     if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_TITLE, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_URL, false, v.as_value())?;
                     }
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self::Service_ {
-                    service_id,
-                    service_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let _ = service_id;
-                    let _ = service_type;
-                    let v = user_id;
-                    c.kind("user_id", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[UW][A-Z0-9]+$",
-                    );
-                    c.pattern("user_id", v, &PATTERN, None);
-                    let _ = user_name;
-                    if let Some(v) = channel {
-                        c.kind("channel", v, Kind::Code, None);
-                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                            "^[CDG][A-Z0-9]+$",
-                        );
-                        c.pattern("channel", v, &PATTERN, None);
-                    }
-                    let _ = date;
-                    let _ = scope;
-                    let _ = rss_feed;
-                    let _ = rss_feed_change_type;
-                    let _ = rss_feed_title;
-                    if let Some(v) = rss_feed_url {
-                        c.kind("rss_feed_url", v, Kind::Url, None);
-                    }
-                }
-                Self::App {
-                    app_id,
-                    app_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let _ = app_id;
-                    let _ = app_type;
-                    let v = user_id;
-                    c.kind("user_id", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[UW][A-Z0-9]+$",
-                    );
-                    c.pattern("user_id", v, &PATTERN, None);
-                    let _ = user_name;
-                    if let Some(v) = channel {
-                        c.kind("channel", v, Kind::Code, None);
-                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                            "^[CDG][A-Z0-9]+$",
-                        );
-                        c.pattern("channel", v, &PATTERN, None);
-                    }
-                    let _ = date;
-                    let _ = scope;
-                    let _ = rss_feed;
-                    let _ = rss_feed_change_type;
-                    let _ = rss_feed_title;
-                    if let Some(v) = rss_feed_url {
-                        c.kind("rss_feed_url", v, Kind::Url, None);
-                    }
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Enabled {
@@ -2372,8 +2165,9 @@ mod m_team_integration_logs {
                 Self::App { .. } => 1,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for Disabled {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::Service_ {
                     service_id,
@@ -2389,61 +2183,33 @@ mod m_team_integration_logs {
                     rss_feed_title,
                     rss_feed_url,
                 } => {
-                    let v = service_id;
-                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = service_type;
-                    m.insert(
-                        "service_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SERVICE_ID, false, service_id.as_value())?;
+                    visit
+                        .field(&property::SERVICE_TYPE, false, service_type.as_value())?;
+                    visit.field(&property::USER_ID, false, user_id.as_value())?;
+                    visit.field(&property::USER_NAME, false, user_name.as_value())?;
                     if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::CHANNEL, false, v.as_value())?;
                     }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = reason;
-                    m.insert(
-                        "reason".to_owned(),
-                        rt::serde_json::Value::String(v.as_str().to_owned()),
-                    );
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    visit.field(&property::DATE, false, date.as_value())?;
+                    visit.field(&property::REASON, false, reason.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
                     if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                        visit.field(&property::RSS_FEED, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit
+                            .field(
+                                &property::RSS_FEED_CHANGE_TYPE,
+                                false,
+                                v.as_value(),
+                            )?;
                     }
                     if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_TITLE, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_URL, false, v.as_value())?;
                     }
                 }
                 Self::App {
@@ -2460,153 +2226,36 @@ mod m_team_integration_logs {
                     rss_feed_title,
                     rss_feed_url,
                 } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_type;
-                    m.insert(
-                        "app_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_TYPE, false, app_type.as_value())?;
+                    visit.field(&property::USER_ID, false, user_id.as_value())?;
+                    visit.field(&property::USER_NAME, false, user_name.as_value())?;
                     if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::CHANNEL, false, v.as_value())?;
                     }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = reason;
-                    m.insert(
-                        "reason".to_owned(),
-                        rt::serde_json::Value::String(v.as_str().to_owned()),
-                    );
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    visit.field(&property::DATE, false, date.as_value())?;
+                    visit.field(&property::REASON, false, reason.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
                     if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                        visit.field(&property::RSS_FEED, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit
+                            .field(
+                                &property::RSS_FEED_CHANGE_TYPE,
+                                false,
+                                v.as_value(),
+                            )?;
                     }
                     if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_TITLE, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_URL, false, v.as_value())?;
                     }
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self::Service_ {
-                    service_id,
-                    service_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    reason,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let _ = service_id;
-                    let _ = service_type;
-                    let v = user_id;
-                    c.kind("user_id", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[UW][A-Z0-9]+$",
-                    );
-                    c.pattern("user_id", v, &PATTERN, None);
-                    let _ = user_name;
-                    if let Some(v) = channel {
-                        c.kind("channel", v, Kind::Code, None);
-                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                            "^[CDG][A-Z0-9]+$",
-                        );
-                        c.pattern("channel", v, &PATTERN, None);
-                    }
-                    let _ = date;
-                    let v = reason;
-                    c.allowed("reason", v.is_known(), v.as_str(), Reason::VALUES);
-                    let _ = scope;
-                    let _ = rss_feed;
-                    let _ = rss_feed_change_type;
-                    let _ = rss_feed_title;
-                    if let Some(v) = rss_feed_url {
-                        c.kind("rss_feed_url", v, Kind::Url, None);
-                    }
-                }
-                Self::App {
-                    app_id,
-                    app_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    reason,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let _ = app_id;
-                    let _ = app_type;
-                    let v = user_id;
-                    c.kind("user_id", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[UW][A-Z0-9]+$",
-                    );
-                    c.pattern("user_id", v, &PATTERN, None);
-                    let _ = user_name;
-                    if let Some(v) = channel {
-                        c.kind("channel", v, Kind::Code, None);
-                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                            "^[CDG][A-Z0-9]+$",
-                        );
-                        c.pattern("channel", v, &PATTERN, None);
-                    }
-                    let _ = date;
-                    let v = reason;
-                    c.allowed("reason", v.is_known(), v.as_str(), Reason::VALUES);
-                    let _ = scope;
-                    let _ = rss_feed;
-                    let _ = rss_feed_change_type;
-                    let _ = rss_feed_title;
-                    if let Some(v) = rss_feed_url {
-                        c.kind("rss_feed_url", v, Kind::Url, None);
-                    }
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Disabled {
@@ -3013,8 +2662,9 @@ mod m_team_integration_logs {
                 Self::App { .. } => 1,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for Expanded {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::Service_ {
                     service_id,
@@ -3029,56 +2679,32 @@ mod m_team_integration_logs {
                     rss_feed_title,
                     rss_feed_url,
                 } => {
-                    let v = service_id;
-                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = service_type;
-                    m.insert(
-                        "service_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SERVICE_ID, false, service_id.as_value())?;
+                    visit
+                        .field(&property::SERVICE_TYPE, false, service_type.as_value())?;
+                    visit.field(&property::USER_ID, false, user_id.as_value())?;
+                    visit.field(&property::USER_NAME, false, user_name.as_value())?;
                     if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::CHANNEL, false, v.as_value())?;
                     }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    visit.field(&property::DATE, false, date.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
                     if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                        visit.field(&property::RSS_FEED, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit
+                            .field(
+                                &property::RSS_FEED_CHANGE_TYPE,
+                                false,
+                                v.as_value(),
+                            )?;
                     }
                     if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_TITLE, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_URL, false, v.as_value())?;
                     }
                 }
                 Self::App {
@@ -3094,142 +2720,35 @@ mod m_team_integration_logs {
                     rss_feed_title,
                     rss_feed_url,
                 } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_type;
-                    m.insert(
-                        "app_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_TYPE, false, app_type.as_value())?;
+                    visit.field(&property::USER_ID, false, user_id.as_value())?;
+                    visit.field(&property::USER_NAME, false, user_name.as_value())?;
                     if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::CHANNEL, false, v.as_value())?;
                     }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    visit.field(&property::DATE, false, date.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
                     if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                        visit.field(&property::RSS_FEED, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit
+                            .field(
+                                &property::RSS_FEED_CHANGE_TYPE,
+                                false,
+                                v.as_value(),
+                            )?;
                     }
                     if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_TITLE, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_URL, false, v.as_value())?;
                     }
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self::Service_ {
-                    service_id,
-                    service_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let _ = service_id;
-                    let _ = service_type;
-                    let v = user_id;
-                    c.kind("user_id", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[UW][A-Z0-9]+$",
-                    );
-                    c.pattern("user_id", v, &PATTERN, None);
-                    let _ = user_name;
-                    if let Some(v) = channel {
-                        c.kind("channel", v, Kind::Code, None);
-                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                            "^[CDG][A-Z0-9]+$",
-                        );
-                        c.pattern("channel", v, &PATTERN, None);
-                    }
-                    let _ = date;
-                    let _ = scope;
-                    let _ = rss_feed;
-                    let _ = rss_feed_change_type;
-                    let _ = rss_feed_title;
-                    if let Some(v) = rss_feed_url {
-                        c.kind("rss_feed_url", v, Kind::Url, None);
-                    }
-                }
-                Self::App {
-                    app_id,
-                    app_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let _ = app_id;
-                    let _ = app_type;
-                    let v = user_id;
-                    c.kind("user_id", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[UW][A-Z0-9]+$",
-                    );
-                    c.pattern("user_id", v, &PATTERN, None);
-                    let _ = user_name;
-                    if let Some(v) = channel {
-                        c.kind("channel", v, Kind::Code, None);
-                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                            "^[CDG][A-Z0-9]+$",
-                        );
-                        c.pattern("channel", v, &PATTERN, None);
-                    }
-                    let _ = date;
-                    let _ = scope;
-                    let _ = rss_feed;
-                    let _ = rss_feed_change_type;
-                    let _ = rss_feed_title;
-                    if let Some(v) = rss_feed_url {
-                        c.kind("rss_feed_url", v, Kind::Url, None);
-                    }
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Expanded {
@@ -3624,8 +3143,9 @@ mod m_team_integration_logs {
                 Self::App { .. } => 1,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for Updated {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::Service_ {
                     service_id,
@@ -3640,56 +3160,32 @@ mod m_team_integration_logs {
                     rss_feed_title,
                     rss_feed_url,
                 } => {
-                    let v = service_id;
-                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = service_type;
-                    m.insert(
-                        "service_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::SERVICE_ID, false, service_id.as_value())?;
+                    visit
+                        .field(&property::SERVICE_TYPE, false, service_type.as_value())?;
+                    visit.field(&property::USER_ID, false, user_id.as_value())?;
+                    visit.field(&property::USER_NAME, false, user_name.as_value())?;
                     if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::CHANNEL, false, v.as_value())?;
                     }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    visit.field(&property::DATE, false, date.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
                     if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                        visit.field(&property::RSS_FEED, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit
+                            .field(
+                                &property::RSS_FEED_CHANGE_TYPE,
+                                false,
+                                v.as_value(),
+                            )?;
                     }
                     if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_TITLE, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_URL, false, v.as_value())?;
                     }
                 }
                 Self::App {
@@ -3705,142 +3201,35 @@ mod m_team_integration_logs {
                     rss_feed_title,
                     rss_feed_url,
                 } => {
-                    let v = app_id;
-                    m.insert("app_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = app_type;
-                    m.insert(
-                        "app_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::APP_ID, false, app_id.as_value())?;
+                    visit.field(&property::APP_TYPE, false, app_type.as_value())?;
+                    visit.field(&property::USER_ID, false, user_id.as_value())?;
+                    visit.field(&property::USER_NAME, false, user_name.as_value())?;
                     if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::CHANNEL, false, v.as_value())?;
                     }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = scope;
-                    m.insert("scope".to_owned(), rt::serde_json::Value::from(v.clone()));
+                    visit.field(&property::DATE, false, date.as_value())?;
+                    visit.field(&property::SCOPE, false, scope.as_value())?;
                     if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
+                        visit.field(&property::RSS_FEED, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit
+                            .field(
+                                &property::RSS_FEED_CHANGE_TYPE,
+                                false,
+                                v.as_value(),
+                            )?;
                     }
                     if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_TITLE, false, v.as_value())?;
                     }
                     if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
+                        visit.field(&property::RSS_FEED_URL, false, v.as_value())?;
                     }
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self::Service_ {
-                    service_id,
-                    service_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let _ = service_id;
-                    let _ = service_type;
-                    let v = user_id;
-                    c.kind("user_id", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[UW][A-Z0-9]+$",
-                    );
-                    c.pattern("user_id", v, &PATTERN, None);
-                    let _ = user_name;
-                    if let Some(v) = channel {
-                        c.kind("channel", v, Kind::Code, None);
-                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                            "^[CDG][A-Z0-9]+$",
-                        );
-                        c.pattern("channel", v, &PATTERN, None);
-                    }
-                    let _ = date;
-                    let _ = scope;
-                    let _ = rss_feed;
-                    let _ = rss_feed_change_type;
-                    let _ = rss_feed_title;
-                    if let Some(v) = rss_feed_url {
-                        c.kind("rss_feed_url", v, Kind::Url, None);
-                    }
-                }
-                Self::App {
-                    app_id,
-                    app_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let _ = app_id;
-                    let _ = app_type;
-                    let v = user_id;
-                    c.kind("user_id", v, Kind::Code, None);
-                    static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                        "^[UW][A-Z0-9]+$",
-                    );
-                    c.pattern("user_id", v, &PATTERN, None);
-                    let _ = user_name;
-                    if let Some(v) = channel {
-                        c.kind("channel", v, Kind::Code, None);
-                        static PATTERN: rt::check::Pattern = rt::check::Pattern::new(
-                            "^[CDG][A-Z0-9]+$",
-                        );
-                        c.pattern("channel", v, &PATTERN, None);
-                    }
-                    let _ = date;
-                    let _ = scope;
-                    let _ = rss_feed;
-                    let _ = rss_feed_change_type;
-                    let _ = rss_feed_title;
-                    if let Some(v) = rss_feed_url {
-                        c.kind("rss_feed_url", v, Kind::Url, None);
-                    }
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Updated {
@@ -4077,11 +3466,11 @@ impl Event {
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
-        self.dispatch().1.validate()
+        rt::fields::validate(self.dispatch().1)
     }
     /// The typed values keyed by their snake_case names.
     pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        self.dispatch().1.properties()
+        rt::fields::properties(self.dispatch().1)
     }
 }
 impl PartialEq for Event {

@@ -1,7 +1,8 @@
-//! Types of a source: its catalogued enums, property enums, one complement
-//! type per action and the `Event` enum over all actions.
+//! Types of a source: its catalogued enums, property enums, the table of its
+//! properties, one complement type per action and the `Event` enum over all
+//! actions.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -427,9 +428,127 @@ pub(super) fn property_enums(source: &ir::Source, serde: Serde) -> TokenStream {
                     f.write_str(self.as_str())
                 }
             }
+
+            impl rt::fields::AsValue for #ty {
+                fn as_value(&self) -> rt::fields::Value<'_> {
+                    rt::fields::Value::Enum {
+                        text: self.as_str(),
+                        known: self.is_known(),
+                        values: Self::VALUES,
+                    }
+                }
+            }
         });
     }
     out
+}
+
+/// The names of the statics of the `property` module, by property key, for
+/// the properties the rendered actions use (a crate generated for some of a
+/// catalog's sources or modules uses fewer than the catalog): the key in
+/// SCREAMING_SNAKE_CASE, and where two keys read the same that way (`self`,
+/// `Self`), the later one numbered.
+struct PropertyNames(HashMap<String, proc_macro2::Ident>);
+
+impl PropertyNames {
+    fn new(source: &ir::Source) -> Self {
+        let mut used = HashSet::new();
+        let items = source
+            .modules
+            .iter()
+            .flat_map(|m| &m.actions)
+            .flat_map(|a| &a.variants)
+            .flat_map(|v| &v.items);
+        for item in items {
+            match item {
+                ir::Item::Property { key, .. } => {
+                    used.insert(key.as_str());
+                }
+                ir::Item::Group { keys, .. } => used.extend(keys.iter().map(String::as_str)),
+            }
+        }
+        let mut taken = HashSet::new();
+        let names = source
+            .properties
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| used.contains(p.key.as_str()))
+            .map(|(i, p)| {
+                let base = crate::ident::field_name(&p.key).to_uppercase();
+                let mut name = base.clone();
+                let mut n = i;
+                while !taken.insert(name.clone()) {
+                    name = format!("{base}_{n}");
+                    n += 1;
+                }
+                (p.key.clone(), format_ident!("{}", name))
+            })
+            .collect();
+        PropertyNames(names)
+    }
+
+    fn of(&self, p: &ir::Property) -> &proc_macro2::Ident {
+        self.0
+            .get(&p.key)
+            .expect("the actions use only used properties")
+    }
+}
+
+/// `mod property`: what the catalog says of each property the actions use,
+/// once per source, for the runtime's walkers (`rt::fields`).
+pub(super) fn property_table(source: &ir::Source) -> TokenStream {
+    let names = PropertyNames::new(source);
+    let statics = source.properties.iter().filter_map(|p| {
+        let id = names.0.get(&p.key)?;
+        let key = p.key.as_str();
+        let name = crate::ident::field_name(&p.key);
+        let some_kind = |k: Option<TokenStream>| match k {
+            Some(k) => quote! { Some(rt::value::#k) },
+            None => quote! { None },
+        };
+        let kind = some_kind(value_kind(p));
+        let items = some_kind(item_kind(p));
+        let keep = match (p.secret, p.max_length) {
+            (true, Some(max)) => quote! { Some(#max) },
+            _ => quote! { None },
+        };
+        let text_like = matches!(
+            p.ty,
+            PropertyType::Text | PropertyType::Code | PropertyType::Url | PropertyType::Filename
+        );
+        let max_length = match p.max_length.filter(|_| text_like) {
+            Some(max) => quote! { Some(#max) },
+            None => quote! { None },
+        };
+        let pattern = match p.pattern.as_deref().filter(|_| text_like) {
+            Some(pattern) => quote! { Some(rt::check::Pattern::new(#pattern)) },
+            None => quote! { None },
+        };
+        let secret = p.secret;
+        let joiner = format!("{} ", p.separator.as_deref().unwrap_or(","));
+        let d = doc(&format!("`{key}`: {}", p.description));
+        Some(quote! {
+            #d
+            pub(super) static #id: rt::fields::Property = rt::fields::Property {
+                key: #key,
+                name: #name,
+                keep: #keep,
+                kind: #kind,
+                items: #items,
+                max_length: #max_length,
+                secret: #secret,
+                pattern: #pattern,
+                joiner: #joiner,
+            };
+        })
+    });
+    quote! {
+        /// The properties the actions use, as the runtime walks them.
+        mod property {
+            use super::rt;
+            #(#statics)*
+        }
+    }
 }
 
 /// A field of a complement type.
@@ -532,59 +651,6 @@ fn field_type(f: &Field<'_>) -> TokenStream {
     }
 }
 
-/// The JSON value of property value `v` (a reference), typed: ids as
-/// numbers, lists as arrays, times as RFC 3339.
-fn typed_json(p: &ir::Property, v: TokenStream) -> TokenStream {
-    match p.ty {
-        PropertyType::Id | PropertyType::Integer => quote! { rt::serde_json::Value::from(*#v) },
-        PropertyType::Bool => quote! { rt::serde_json::Value::Bool(*#v) },
-        PropertyType::Timestamp => quote! { rt::serde_json::Value::String(#v.to_string()) },
-        PropertyType::List => quote! { rt::serde_json::Value::from(#v.clone()) },
-        PropertyType::Enum => quote! { rt::serde_json::Value::String(#v.as_str().to_owned()) },
-        // A secret shows only the symbols that may be logged.
-        _ => match (p.secret, p.max_length) {
-            (true, Some(keep)) => {
-                quote! { rt::serde_json::Value::String(rt::value::redact(#v, #keep)) }
-            }
-            _ => quote! { rt::serde_json::Value::String(#v.clone()) },
-        },
-    }
-}
-
-/// Statements inserting field `f` into map `m` under its snake_case name.
-fn property_stmt(f: &Field<'_>) -> TokenStream {
-    let id = &f.ident;
-    let name = crate::ident::field_name(f.key);
-    match &f.kind {
-        FieldKind::Property(p) => {
-            let value = typed_json(p, quote! { v });
-            if f.optional {
-                quote! { if let Some(v) = #id { m.insert(#name.to_owned(), #value); } }
-            } else {
-                quote! { let v = #id; m.insert(#name.to_owned(), #value); }
-            }
-        }
-        FieldKind::Group { fields, .. } => {
-            let inserts = fields.iter().map(|g| {
-                let gid = &g.ident;
-                let gname = crate::ident::field_name(g.key);
-                let FieldKind::Property(p) = &g.kind else {
-                    unreachable!("groups hold properties")
-                };
-                let value = typed_json(p, quote! { v });
-                quote! { let v = &group.#gid; o.insert(#gname.to_owned(), #value); }
-            });
-            quote! {
-                m.insert(#name.to_owned(), rt::serde_json::Value::Array(#id.iter().map(|group| {
-                    let mut o = rt::serde_json::Map::new();
-                    #(#inserts)*
-                    rt::serde_json::Value::Object(o)
-                }).collect()));
-            }
-        }
-    }
-}
-
 fn field_doc(f: &Field<'_>) -> TokenStream {
     match &f.kind {
         FieldKind::Property(p) => {
@@ -657,49 +723,41 @@ fn read_expr(f: &Field<'_>, v: &TokenStream) -> TokenStream {
     }
 }
 
-/// Statements writing field `f` (bound by reference to its ident) with the
-/// runtime's complement writer `w`.
-fn write_stmt(f: &Field<'_>) -> TokenStream {
+/// Statements visiting field `f` (bound by reference to its ident) with the
+/// runtime's walker `visit`: absent optional values are not visited, groups
+/// are visited occurrence by occurrence.
+fn visit_stmt(f: &Field<'_>, names: &PropertyNames) -> TokenStream {
     let id = &f.ident;
-    let key = f.key;
     match &f.kind {
         FieldKind::Property(p) => {
-            let show = display_expr(p, quote! { v });
-            if f.bare {
-                quote! { let v = #id; w.bare(&#show)?; }
-            } else if f.optional {
-                quote! { if let Some(v) = #id { w.field(#key, &#show)?; } }
+            let property = names.of(p);
+            let bare = f.bare;
+            if f.optional {
+                quote! { if let Some(v) = #id { visit.field(&property::#property, #bare, v.as_value())?; } }
             } else {
-                quote! { let v = #id; w.field(#key, &#show)?; }
+                quote! { visit.field(&property::#property, #bare, #id.as_value())?; }
             }
         }
         FieldKind::Group { fields, .. } => {
-            let parts = fields.iter().map(|g| {
+            let name = crate::ident::field_name(f.key);
+            let inner = fields.iter().map(|g| {
                 let gid = &g.ident;
-                let gkey = g.key;
                 let FieldKind::Property(p) = &g.kind else {
                     unreachable!("groups hold properties")
                 };
-                let show = display_expr(p, quote! { (&group.#gid) });
-                quote! { (#gkey, &#show as &dyn fmt::Display) }
+                let property = names.of(p);
+                quote! { visit.field(&property::#property, false, group.#gid.as_value())?; }
             });
             quote! {
+                visit.begin_groups(#name)?;
                 for group in #id {
-                    w.group(&[#(#parts),*])?;
+                    visit.begin_group()?;
+                    #(#inner)*
+                    visit.end_group()?;
                 }
+                visit.end_groups()?;
             }
         }
-    }
-}
-
-/// A `Display` value for property value `v` in the log's form.
-fn display_expr(p: &ir::Property, v: TokenStream) -> TokenStream {
-    match p.ty {
-        PropertyType::List => {
-            let sep = format!("{} ", p.separator.as_deref().unwrap_or(","));
-            quote! { rt::value::Joined(#v, #sep) }
-        }
-        _ => v,
     }
 }
 
@@ -740,41 +798,6 @@ fn json_stmt(f: &Field<'_>) -> TokenStream {
     }
 }
 
-/// `Checker` calls validating field `f` (bound by reference to its ident).
-fn check_stmts(f: &Field<'_>) -> TokenStream {
-    let id = &f.ident;
-    match &f.kind {
-        FieldKind::Property(_) if !has_checks(f) => quote! { let _ = #id; },
-        FieldKind::Property(p) => {
-            let check = check_value(p, quote! { v });
-            if f.optional {
-                quote! { if let Some(v) = #id { #check } }
-            } else {
-                quote! { let v = #id; #check }
-            }
-        }
-        FieldKind::Group { fields, .. } => {
-            let inner = fields.iter().map(|g| {
-                let gid = &g.ident;
-                let FieldKind::Property(p) = &g.kind else {
-                    unreachable!("groups hold properties")
-                };
-                let check = check_value(p, quote! { v });
-                quote! { { let v = &group.#gid; #check } }
-            });
-            quote! { for group in #id { #(#inner)* } }
-        }
-    }
-}
-
-/// Whether validation has anything to check for `f`.
-fn has_checks(f: &Field<'_>) -> bool {
-    match &f.kind {
-        FieldKind::Property(p) => !check_value(p, quote! { v }).is_empty(),
-        FieldKind::Group { fields, .. } => fields.iter().any(has_checks),
-    }
-}
-
 /// The `Kind` a property's value is checked as, if any.
 fn value_kind(p: &ir::Property) -> Option<TokenStream> {
     match p.ty {
@@ -800,47 +823,6 @@ fn item_kind(p: &ir::Property) -> Option<TokenStream> {
         Some(PropertyType::Timestamp) => Some(quote! { Kind::Timestamp }),
         _ => None,
     }
-}
-
-/// Statements checking property value `v`; empty when there is nothing to check.
-fn check_value(p: &ir::Property, v: TokenStream) -> TokenStream {
-    let key = p.key.as_str();
-    // A secret's messages show only the symbols that may be logged.
-    let keep = match (p.secret, p.max_length) {
-        (true, Some(max)) => quote! { Some(#max) },
-        _ => quote! { None },
-    };
-    let mut stmts = TokenStream::new();
-    let kind = value_kind(p);
-    let text_like = matches!(
-        p.ty,
-        PropertyType::Text | PropertyType::Code | PropertyType::Url | PropertyType::Filename
-    );
-    if let Some(kind) = kind {
-        stmts.extend(quote! { c.kind(#key, #v, #kind, #keep); });
-    }
-    if p.ty == PropertyType::Enum {
-        let ty = type_ident(&p.key);
-        stmts.extend(quote! { c.allowed(#key, #v.is_known(), #v.as_str(), #ty::VALUES); });
-    }
-    if p.ty == PropertyType::List {
-        if let Some(items) = item_kind(p) {
-            stmts.extend(quote! { for item in #v { c.kind(#key, item, #items, #keep); } });
-        }
-    }
-    if text_like {
-        if let Some(max) = p.max_length {
-            let secret = p.secret;
-            stmts.extend(quote! { c.length(#key, #v, #max, #secret); });
-        }
-        if let Some(pattern) = &p.pattern {
-            stmts.extend(quote! {
-                static PATTERN: rt::check::Pattern = rt::check::Pattern::new(#pattern);
-                c.pattern(#key, #v, &PATTERN, #keep);
-            });
-        }
-    }
-    stmts
 }
 
 /// The slot table of a case.
@@ -870,46 +852,43 @@ fn slots(variant: &ir::Variant) -> TokenStream {
 /// them all), so the names rustc resolves would grow with modules × actions.
 #[derive(Default)]
 struct Imports {
-    /// `std::fmt`: the `Display` of text complements, a hand-written `Debug`.
-    fmt: bool,
-    /// `rt::check::Checker`: an action validates more than its types say.
-    checker: bool,
-    /// `rt::value::Kind`: a value (or a list's items) is checked as a kind.
-    kind: bool,
+    /// `rt::fields::AsValue` and the source's `property` table: an action
+    /// has values to visit.
+    values: bool,
     /// Items of the source module (`Event`, `Dispatch`, `Level`, property
     /// enums), sorted and deduplicated.
     parent: BTreeSet<String>,
 }
 
 impl Imports {
-    /// Records what field `f`'s type and checks name.
+    /// Records what field `f`'s type and its visit name.
     fn field(&mut self, f: &Field<'_>) {
+        self.values = true;
         match &f.kind {
             FieldKind::Property(p) => {
                 if p.ty == PropertyType::Enum {
                     self.parent.insert(type_name(&p.key));
                 }
-                self.kind |= value_kind(p).is_some() || item_kind(p).is_some();
             }
             FieldKind::Group { fields, .. } => fields.iter().for_each(|g| self.field(g)),
         }
     }
 
     fn tokens(&self, runtime: &TokenStream) -> TokenStream {
-        let fmt = self.fmt.then(|| quote! { use std::fmt; });
-        let checker = self.checker.then(|| quote! { use rt::check::Checker; });
-        let kind = self.kind.then(|| quote! { use rt::value::Kind; });
+        let as_value = self.values.then(|| quote! { use rt::fields::AsValue; });
+        let property = self.values.then(|| quote! { use super::property; });
         let parent = self.parent.iter().map(|name| super::ident(name));
         quote! {
-            #fmt
+            use std::fmt;
             use #runtime as rt;
-            #checker
             use rt::complement::Slot;
             use rt::dispatch::Complement;
-            #kind
+            #as_value
+            use rt::fields::{Fields, Visit};
             use rt::values::Values;
             use rt::violation::Violation;
             use super::{#(#parent),*};
+            #property
         }
     }
 }
@@ -920,13 +899,10 @@ pub(super) fn complements(source: &ir::Source, runtime: &TokenStream, serde: Ser
     let mut all = TokenStream::new();
     let text = source.complement == ComplementFormat::Text;
     let has_levels = !source.levels.is_empty();
+    let names = PropertyNames::new(source);
     for module in &source.modules {
         let mut out = TokenStream::new();
-        let mut imports = Imports {
-            // Text complements are `Display`.
-            fmt: text,
-            ..Imports::default()
-        };
+        let mut imports = Imports::default();
         imports.parent.insert("Dispatch".to_owned());
         imports.parent.insert("Event".to_owned());
         if has_levels {
@@ -1056,7 +1032,6 @@ pub(super) fn complements(source: &ir::Source, runtime: &TokenStream, serde: Ser
                     _ => None,
                 };
                 let debug = if fs.iter().any(|f| secret(&f).is_some()) {
-                    imports.fmt = true;
                     // A leaked secret shows only the symbols that may be logged.
                     let name = type_name(&action.name);
                     let shown = fs.iter().map(|f| {
@@ -1104,12 +1079,11 @@ pub(super) fn complements(source: &ir::Source, runtime: &TokenStream, serde: Ser
                 let ids = fs.iter().map(|f| &f.ident);
                 binds = vec![quote! { Self { #(#ids),* } }];
             }
-            let writes = cases
-                .iter()
-                .map(|fs| fs.iter().map(write_stmt).collect::<TokenStream>());
-            let checks = cases
-                .iter()
-                .map(|fs| fs.iter().map(check_stmts).collect::<TokenStream>());
+            let visits = cases.iter().map(|fs| {
+                fs.iter()
+                    .map(|f| visit_stmt(f, &names))
+                    .collect::<TokenStream>()
+            });
             let case_names: Vec<TokenStream> = action
                 .variants
                 .iter()
@@ -1118,23 +1092,6 @@ pub(super) fn complements(source: &ir::Source, runtime: &TokenStream, serde: Ser
                     None => quote! { None },
                 })
                 .collect();
-            let validate_fn = if cases.iter().flatten().any(has_checks) {
-                imports.checker = true;
-                quote! {
-                    fn validate(&self) -> Vec<Violation> {
-                        let mut c = Checker::default();
-                        match self { #(#binds => { #checks })* }
-                        c.into_violations()
-                    }
-                }
-            } else {
-                // The types of this action's properties already say everything.
-                quote! {
-                    fn validate(&self) -> Vec<Violation> {
-                        Vec::new()
-                    }
-                }
-            };
             let level_fn = has_levels.then(|| {
                 let levels = action
                     .variants
@@ -1167,23 +1124,11 @@ pub(super) fn complements(source: &ir::Source, runtime: &TokenStream, serde: Ser
                     }
                 }
             };
-            let property_inserts = cases
-                .iter()
-                .map(|fs| fs.iter().map(property_stmt).collect::<TokenStream>());
-            let properties_fn = quote! {
-                fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-                    let mut m = rt::serde_json::Map::new();
-                    match self { #(#binds => { #property_inserts })* }
-                    m
-                }
-            };
             let display = if text {
                 quote! {
                     impl fmt::Display for #ty {
                         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                            let mut w = rt::complement::Writer::new(f);
-                            match self { #(#binds => { #writes })* }
-                            Ok(())
+                            rt::fields::write(self, f)
                         }
                     }
                 }
@@ -1259,10 +1204,13 @@ pub(super) fn complements(source: &ir::Source, runtime: &TokenStream, serde: Ser
                     fn slots(&self) -> &'static [Slot<'static>] {
                         Self::CASES[match self { #(#binds_ignore => #case_indices,)* }]
                     }
+                }
 
-                    #properties_fn
-
-                    #validate_fn
+                impl Fields for #ty {
+                    fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
+                        match self { #(#binds => { #visits })* }
+                        Ok(())
+                    }
                 }
 
                 #display
@@ -1452,12 +1400,12 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
 
             /// Every violation of the catalog's constraints, at once.
             pub fn validate(&self) -> Vec<Violation> {
-                self.dispatch().1.validate()
+                rt::fields::validate(self.dispatch().1)
             }
 
             /// The typed values keyed by their snake_case names.
             pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-                self.dispatch().1.properties()
+                rt::fields::properties(self.dispatch().1)
             }
         }
 

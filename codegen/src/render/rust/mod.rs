@@ -1,9 +1,11 @@
 //! The Rust of the `auditcat` crate: one module per source, behind a feature of
 //! the source's id.
 //!
-//! Emitted code is declarative: tables of names and slots, struct and enum
-//! definitions, and short `read`/`fmt`/`validate` bodies that call the
-//! hand-written runtime (`auditcat::runtime`). Code is built with `quote`,
+//! Emitted code is declarative: tables of names, slots and properties,
+//! struct and enum definitions, a short `read` per action, and one `visit`
+//! per action that names its values for the hand-written runtime
+//! (`auditcat::runtime`), whose walkers build `properties()`, `validate()`
+//! and the complement's `Display` from it. Code is built with `quote`,
 //! parsed with `syn` (so a rendering mistake fails here, not in the user's
 //! build) and printed with `prettyplease`.
 
@@ -163,6 +165,7 @@ fn source_module(source: &ir::Source, path: RuntimePath) -> TokenStream {
 
     let enums = items::catalogued_enums(source, runtime, serde);
     let values = items::property_enums(source, serde);
+    let properties = items::property_table(source);
     let complements = items::complements(source, runtime, serde);
     let events = items::events(source, serde);
     let records = match (source.complement, &source.action_field) {
@@ -208,6 +211,7 @@ fn source_module(source: &ir::Source, path: RuntimePath) -> TokenStream {
         #module_service
         #enums
         #values
+        #properties
         #complements
         #events
         #records

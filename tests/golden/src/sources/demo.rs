@@ -358,16 +358,103 @@ impl fmt::Display for Visibility {
         f.write_str(self.as_str())
     }
 }
+impl rt::fields::AsValue for Visibility {
+    fn as_value(&self) -> rt::fields::Value<'_> {
+        rt::fields::Value::Enum {
+            text: self.as_str(),
+            known: self.is_known(),
+            values: Self::VALUES,
+        }
+    }
+}
+/// The properties the actions use, as the runtime walks them.
+mod property {
+    use super::rt;
+    /// `member id`: A member's ID.
+    pub(super) static MEMBER_ID: rt::fields::Property = rt::fields::Property {
+        key: "member id",
+        name: "member_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `member name`: A member's name.
+    pub(super) static MEMBER_NAME: rt::fields::Property = rt::fields::Property {
+        key: "member name",
+        name: "member_name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `project id`: The project's ID.
+    pub(super) static PROJECT_ID: rt::fields::Property = rt::fields::Property {
+        key: "project id",
+        name: "project_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `project name`: The project's name.
+    pub(super) static PROJECT_NAME: rt::fields::Property = rt::fields::Property {
+        key: "project name",
+        name: "project_name",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `tags`: The project's tags.
+    pub(super) static TAGS: rt::fields::Property = rt::fields::Property {
+        key: "tags",
+        name: "tags",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: "; ",
+    };
+    /// `visibility`: Who can see the project.
+    pub(super) static VISIBILITY: rt::fields::Property = rt::fields::Property {
+        key: "visibility",
+        name: "visibility",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+}
 /// The actions of module `Project management`.
 mod m_core_project_management {
     use std::fmt;
     use crate::runtime as rt;
-    use rt::check::Checker;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level, Visibility};
+    use super::property;
     /// `Project add`: A project is created.
     ///
     /// Example: `project id: 7, project name: Sales, visibility: public`
@@ -433,58 +520,23 @@ mod m_core_project_management {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for ProjectAdd {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { project_id, project_name, visibility } => {
-                    let v = project_id;
-                    m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = project_name;
-                    m.insert(
-                        "project_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = visibility;
-                    m.insert(
-                        "visibility".to_owned(),
-                        rt::serde_json::Value::String(v.as_str().to_owned()),
-                    );
+                    visit.field(&property::PROJECT_ID, false, project_id.as_value())?;
+                    visit
+                        .field(&property::PROJECT_NAME, false, project_name.as_value())?;
+                    visit.field(&property::VISIBILITY, false, visibility.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { project_id, project_name, visibility } => {
-                    let _ = project_id;
-                    let _ = project_name;
-                    let v = visibility;
-                    c.allowed(
-                        "visibility",
-                        v.is_known(),
-                        v.as_str(),
-                        Visibility::VALUES,
-                    );
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl fmt::Display for ProjectAdd {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { project_id, project_name, visibility } => {
-                    let v = project_id;
-                    w.field("project id", &v)?;
-                    let v = project_name;
-                    w.field("project name", &v)?;
-                    let v = visibility;
-                    w.field("visibility", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for ProjectAdd {
@@ -552,39 +604,23 @@ mod m_core_project_management {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
-            match self {
-                Self { project_id, tags } => {
-                    let v = project_id;
-                    m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
-                    if let Some(v) = tags {
-                        m.insert(
-                            "tags".to_owned(),
-                            rt::serde_json::Value::from(v.clone()),
-                        );
-                    }
-                }
-            }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
-        }
     }
-    impl fmt::Display for ProjectTag {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
+    impl Fields for ProjectTag {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { project_id, tags } => {
-                    let v = project_id;
-                    w.field("project id", &v)?;
+                    visit.field(&property::PROJECT_ID, false, project_id.as_value())?;
                     if let Some(v) = tags {
-                        w.field("tags", &rt::value::Joined(v, "; "))?;
+                        visit.field(&property::TAGS, false, v.as_value())?;
                     }
                 }
             }
             Ok(())
+        }
+    }
+    impl fmt::Display for ProjectTag {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for ProjectTag {
@@ -715,82 +751,45 @@ mod m_core_project_management {
                 Self::WithMembers { .. } => 1,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for ProjectDelete {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self::WithoutMembers { project_id, project_name } => {
-                    let v = project_id;
-                    m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = project_name;
-                    m.insert(
-                        "project_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::PROJECT_ID, false, project_id.as_value())?;
+                    visit
+                        .field(&property::PROJECT_NAME, false, project_name.as_value())?;
                 }
                 Self::WithMembers { project_id, project_name, members } => {
-                    let v = project_id;
-                    m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = project_name;
-                    m.insert(
-                        "project_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    m.insert(
-                        "members".to_owned(),
-                        rt::serde_json::Value::Array(
-                            members
-                                .iter()
-                                .map(|group| {
-                                    let mut o = rt::serde_json::Map::new();
-                                    let v = &group.member_id;
-                                    o.insert(
-                                        "member_id".to_owned(),
-                                        rt::serde_json::Value::from(*v),
-                                    );
-                                    let v = &group.member_name;
-                                    o.insert(
-                                        "member_name".to_owned(),
-                                        rt::serde_json::Value::String(v.clone()),
-                                    );
-                                    rt::serde_json::Value::Object(o)
-                                })
-                                .collect(),
-                        ),
-                    );
+                    visit.field(&property::PROJECT_ID, false, project_id.as_value())?;
+                    visit
+                        .field(&property::PROJECT_NAME, false, project_name.as_value())?;
+                    visit.begin_groups("members")?;
+                    for group in members {
+                        visit.begin_group()?;
+                        visit
+                            .field(
+                                &property::MEMBER_ID,
+                                false,
+                                group.member_id.as_value(),
+                            )?;
+                        visit
+                            .field(
+                                &property::MEMBER_NAME,
+                                false,
+                                group.member_name.as_value(),
+                            )?;
+                        visit.end_group()?;
+                    }
+                    visit.end_groups()?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for ProjectDelete {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self::WithoutMembers { project_id, project_name } => {
-                    let v = project_id;
-                    w.field("project id", &v)?;
-                    let v = project_name;
-                    w.field("project name", &v)?;
-                }
-                Self::WithMembers { project_id, project_name, members } => {
-                    let v = project_id;
-                    w.field("project id", &v)?;
-                    let v = project_name;
-                    w.field("project name", &v)?;
-                    for group in members {
-                        w.group(
-                            &[
-                                ("member id", &(&group.member_id) as &dyn fmt::Display),
-                                ("member name", &(&group.member_name) as &dyn fmt::Display),
-                            ],
-                        )?;
-                    }
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for ProjectDelete {
@@ -809,9 +808,12 @@ mod m_extra_member_operation {
     use crate::runtime as rt;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level};
+    use super::property;
     /// `Member join`: A member joins a project.
     ///
     /// Example: `project id: 7, project name: Sales, member name: Ann`
@@ -877,44 +879,23 @@ mod m_extra_member_operation {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for MemberJoin {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { project_id, project_name, member_name } => {
-                    let v = project_id;
-                    m.insert("project_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = project_name;
-                    m.insert(
-                        "project_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = member_name;
-                    m.insert(
-                        "member_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::PROJECT_ID, false, project_id.as_value())?;
+                    visit
+                        .field(&property::PROJECT_NAME, false, project_name.as_value())?;
+                    visit.field(&property::MEMBER_NAME, false, member_name.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            Vec::new()
+            Ok(())
         }
     }
     impl fmt::Display for MemberJoin {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut w = rt::complement::Writer::new(f);
-            match self {
-                Self { project_id, project_name, member_name } => {
-                    let v = project_id;
-                    w.field("project id", &v)?;
-                    let v = project_name;
-                    w.field("project name", &v)?;
-                    let v = member_name;
-                    w.field("member name", &v)?;
-                }
-            }
-            Ok(())
+            rt::fields::write(self, f)
         }
     }
     impl Dispatch for MemberJoin {
@@ -992,11 +973,11 @@ impl Event {
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
-        self.dispatch().1.validate()
+        rt::fields::validate(self.dispatch().1)
     }
     /// The typed values keyed by their snake_case names.
     pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        self.dispatch().1.properties()
+        rt::fields::properties(self.dispatch().1)
     }
 }
 impl PartialEq for Event {

@@ -118,16 +118,46 @@ impl fmt::Display for Action {
     }
 }
 catalogued_serde!(Action);
+/// The properties the actions use, as the runtime walks them.
+mod property {
+    use super::rt;
+    /// `item_id`: The item's ID.
+    pub(super) static ITEM_ID: rt::fields::Property = rt::fields::Property {
+        key: "item_id",
+        name: "item_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    /// `user`: Who made the change.
+    pub(super) static USER: rt::fields::Property = rt::fields::Property {
+        key: "user",
+        name: "user",
+        keep: None,
+        kind: Some(rt::value::Kind::Code),
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+}
 /// The actions of module `items`.
 mod m_items {
+    use std::fmt;
     use crate::runtime as rt;
-    use rt::check::Checker;
     use rt::complement::Slot;
     use rt::dispatch::Complement;
-    use rt::value::Kind;
+    use rt::fields::AsValue;
+    use rt::fields::{Fields, Visit};
     use rt::values::Values;
     use rt::violation::Violation;
     use super::{Dispatch, Event};
+    use super::property;
     /// `created`: An item is created.
     ///
     /// Example: `{"event": "created", "item_id": 12, "user": "U1"}`
@@ -179,31 +209,16 @@ mod m_items {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for Created {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { item_id, user } => {
-                    let v = item_id;
-                    m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = user;
-                    m.insert(
-                        "user".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::ITEM_ID, false, item_id.as_value())?;
+                    visit.field(&property::USER, false, user.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { item_id, user } => {
-                    let _ = item_id;
-                    let v = user;
-                    c.kind("user", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Created {
@@ -283,31 +298,16 @@ mod m_items {
                 Self { .. } => 0,
             }]
         }
-        fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
+    }
+    impl Fields for Deleted {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
             match self {
                 Self { item_id, user } => {
-                    let v = item_id;
-                    m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = user;
-                    m.insert(
-                        "user".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
+                    visit.field(&property::ITEM_ID, false, item_id.as_value())?;
+                    visit.field(&property::USER, false, user.as_value())?;
                 }
             }
-            m
-        }
-        fn validate(&self) -> Vec<Violation> {
-            let mut c = Checker::default();
-            match self {
-                Self { item_id, user } => {
-                    let _ = item_id;
-                    let v = user;
-                    c.kind("user", v, Kind::Code, None);
-                }
-            }
-            c.into_violations()
+            Ok(())
         }
     }
     impl Deleted {
@@ -394,11 +394,11 @@ impl Event {
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
-        self.dispatch().1.validate()
+        rt::fields::validate(self.dispatch().1)
     }
     /// The typed values keyed by their snake_case names.
     pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        self.dispatch().1.properties()
+        rt::fields::properties(self.dispatch().1)
     }
 }
 impl PartialEq for Event {

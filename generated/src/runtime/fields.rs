@@ -1,0 +1,479 @@
+//! One walk over an action's typed values, shared by everything that reads
+//! them back: the `properties()` map, `validate()`, and the complement's
+//! `Display` (the log's own form).
+//!
+//! Each generated complement type has one `visit` method that names its
+//! values in log order, each with the catalog's [`Property`] (one static per
+//! property of a source, not per use). What to do with a value lives here,
+//! once: a large catalog compiles one short method per action instead of a
+//! map builder, a validator and a writer each.
+
+use std::fmt;
+
+use serde_json::{Map, Value as Json};
+
+use super::check::{Checker, Pattern};
+use super::complement::SEP;
+use super::time::Timestamp;
+use super::value::{redact, Joined, Kind};
+use super::violation::Violation;
+
+/// What the catalog says of one property, as the walkers need it.
+pub struct Property {
+    /// The key as logged (`app id`).
+    pub key: &'static str,
+    /// The snake_case name it has in `properties()` (`app_id`).
+    pub name: &'static str,
+    /// For a secret with a logged length: how many symbols may be shown.
+    pub keep: Option<usize>,
+    /// The form a text value is checked to have.
+    pub kind: Option<Kind>,
+    /// The form each item of a list is checked to have.
+    pub items: Option<Kind>,
+    /// The most characters a text value may have.
+    pub max_length: Option<usize>,
+    /// Whether a text value is a secret (a long one is reported cut).
+    pub secret: bool,
+    /// The pattern a text value must match.
+    pub pattern: Option<Pattern>,
+    /// What a list's items are joined with in the log (`", "`).
+    pub joiner: &'static str,
+}
+
+/// A typed value, borrowed from its complement type.
+#[derive(Debug, Clone, Copy)]
+pub enum Value<'a> {
+    /// An identifier.
+    Unsigned(u64),
+    /// A whole number.
+    Signed(i64),
+    /// A flag.
+    Bool(bool),
+    /// A time.
+    Time(&'a Timestamp),
+    /// Text (also codes, URLs and file names).
+    Text(&'a str),
+    /// A value of an enumeration.
+    Enum {
+        /// The value as logged.
+        text: &'a str,
+        /// Whether the catalog documents it.
+        known: bool,
+        /// The documented values.
+        values: &'static [&'static str],
+    },
+    /// A list.
+    List(&'a [String]),
+}
+
+impl fmt::Display for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Value::Unsigned(n) => write!(f, "{n}"),
+            Value::Signed(n) => write!(f, "{n}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Time(t) => write!(f, "{t}"),
+            Value::Text(t) | Value::Enum { text: t, .. } => f.write_str(t),
+            // Lists are joined by the walker, which knows the property.
+            Value::List(items) => write!(f, "{}", Joined(items, ", ")),
+        }
+    }
+}
+
+/// A complement type's value as a [`Value`]; implemented for the types of
+/// generated fields (and by every generated enumeration).
+pub trait AsValue {
+    /// The value, borrowed.
+    fn as_value(&self) -> Value<'_>;
+}
+
+impl AsValue for u64 {
+    fn as_value(&self) -> Value<'_> {
+        Value::Unsigned(*self)
+    }
+}
+
+impl AsValue for i64 {
+    fn as_value(&self) -> Value<'_> {
+        Value::Signed(*self)
+    }
+}
+
+impl AsValue for bool {
+    fn as_value(&self) -> Value<'_> {
+        Value::Bool(*self)
+    }
+}
+
+impl AsValue for Timestamp {
+    fn as_value(&self) -> Value<'_> {
+        Value::Time(self)
+    }
+}
+
+impl AsValue for String {
+    fn as_value(&self) -> Value<'_> {
+        Value::Text(self)
+    }
+}
+
+impl AsValue for Vec<String> {
+    fn as_value(&self) -> Value<'_> {
+        Value::List(self)
+    }
+}
+
+/// What a walk does with each value. Groups arrive as `begin_groups`, then
+/// per occurrence `begin_group`, its values and `end_group`, then
+/// `end_groups`.
+pub trait Visit {
+    /// A value of `property`; `bare` when it is logged without its key.
+    /// Absent optional values are not visited.
+    fn field(&mut self, property: &'static Property, bare: bool, value: Value<'_>) -> fmt::Result;
+
+    /// The repeated groups named `name` (snake_case) begin.
+    fn begin_groups(&mut self, name: &'static str) -> fmt::Result;
+
+    /// One occurrence begins.
+    fn begin_group(&mut self) -> fmt::Result;
+
+    /// One occurrence ends.
+    fn end_group(&mut self) -> fmt::Result;
+
+    /// The groups end.
+    fn end_groups(&mut self) -> fmt::Result;
+}
+
+/// A complement type's values, in log order: implemented by every
+/// generated complement type.
+pub trait Fields {
+    /// Visits every value present, in log order.
+    fn visit(&self, visit: &mut dyn Visit) -> fmt::Result;
+}
+
+/// The typed values keyed by their snake_case names (ids and numbers as
+/// numbers, lists as arrays, times in RFC 3339, a secret cut to what may be
+/// logged), repeated groups as arrays of objects.
+pub fn properties<F: Fields + ?Sized>(fields: &F) -> Map<String, Json> {
+    let mut walk = Properties::default();
+    // Building a map cannot fail.
+    let _ = fields.visit(&mut walk);
+    walk.map
+}
+
+/// Every violation of the catalog's constraints, at once.
+pub fn validate<F: Fields + ?Sized>(fields: &F) -> Vec<Violation> {
+    let mut walk = Validate(Checker::default());
+    // Checking cannot fail.
+    let _ = fields.visit(&mut walk);
+    walk.0.into_violations()
+}
+
+/// Writes the values in the log's own form: `key: value` items separated by
+/// `, `, bare values without their key, groups in parentheses.
+pub fn write(fields: &dyn Fields, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fields.visit(&mut Write {
+        f,
+        first: true,
+        group_first: None,
+    })
+}
+
+#[derive(Default)]
+struct Properties {
+    map: Map<String, Json>,
+    /// The groups being read: their name, the occurrences so far, and the
+    /// current occurrence's values.
+    groups: Option<(&'static str, Vec<Json>, Map<String, Json>)>,
+}
+
+impl Visit for Properties {
+    fn field(&mut self, property: &'static Property, _bare: bool, value: Value<'_>) -> fmt::Result {
+        let json = match value {
+            Value::Unsigned(n) => Json::from(n),
+            Value::Signed(n) => Json::from(n),
+            Value::Bool(b) => Json::Bool(b),
+            Value::Time(t) => Json::String(t.to_string()),
+            Value::Text(t) => Json::String(match property.keep {
+                Some(keep) => redact(t, keep),
+                None => t.to_owned(),
+            }),
+            Value::Enum { text, .. } => Json::String(text.to_owned()),
+            Value::List(items) => Json::from(items.to_vec()),
+        };
+        let map = match &mut self.groups {
+            Some((_, _, group)) => group,
+            None => &mut self.map,
+        };
+        map.insert(property.name.to_owned(), json);
+        Ok(())
+    }
+
+    fn begin_groups(&mut self, name: &'static str) -> fmt::Result {
+        self.groups = Some((name, Vec::new(), Map::new()));
+        Ok(())
+    }
+
+    fn begin_group(&mut self) -> fmt::Result {
+        Ok(())
+    }
+
+    fn end_group(&mut self) -> fmt::Result {
+        if let Some((_, done, group)) = &mut self.groups {
+            done.push(Json::Object(std::mem::take(group)));
+        }
+        Ok(())
+    }
+
+    fn end_groups(&mut self) -> fmt::Result {
+        if let Some((name, done, _)) = self.groups.take() {
+            self.map.insert(name.to_owned(), Json::Array(done));
+        }
+        Ok(())
+    }
+}
+
+struct Validate(Checker);
+
+impl Visit for Validate {
+    fn field(&mut self, property: &'static Property, _bare: bool, value: Value<'_>) -> fmt::Result {
+        let (c, p) = (&mut self.0, property);
+        match value {
+            Value::Text(text) => {
+                if let Some(kind) = p.kind {
+                    c.kind(p.key, text, kind, p.keep);
+                }
+                if let Some(max) = p.max_length {
+                    c.length(p.key, text, max, p.secret);
+                }
+                if let Some(pattern) = &p.pattern {
+                    c.pattern(p.key, text, pattern, p.keep);
+                }
+            }
+            Value::Enum {
+                text,
+                known,
+                values,
+            } => c.allowed(p.key, known, text, values),
+            Value::List(items) => {
+                if let Some(kind) = p.items {
+                    for item in items {
+                        c.kind(p.key, item, kind, p.keep);
+                    }
+                }
+            }
+            Value::Unsigned(_) | Value::Signed(_) | Value::Bool(_) | Value::Time(_) => {}
+        }
+        Ok(())
+    }
+
+    fn begin_groups(&mut self, _name: &'static str) -> fmt::Result {
+        Ok(())
+    }
+
+    fn begin_group(&mut self) -> fmt::Result {
+        Ok(())
+    }
+
+    fn end_group(&mut self) -> fmt::Result {
+        Ok(())
+    }
+
+    fn end_groups(&mut self) -> fmt::Result {
+        Ok(())
+    }
+}
+
+struct Write<'a, 'b> {
+    f: &'a mut fmt::Formatter<'b>,
+    /// Whether nothing has been written yet.
+    first: bool,
+    /// Inside a group: whether nothing of it has been written yet.
+    group_first: Option<bool>,
+}
+
+impl Write<'_, '_> {
+    /// Writes the separator before an item, unless it is the first (of the
+    /// complement, or of its group).
+    fn separate(&mut self) -> fmt::Result {
+        let first = match &mut self.group_first {
+            Some(first) => first,
+            None => &mut self.first,
+        };
+        if !std::mem::replace(first, false) {
+            self.f.write_str(SEP)?;
+        }
+        Ok(())
+    }
+}
+
+impl Visit for Write<'_, '_> {
+    fn field(&mut self, property: &'static Property, bare: bool, value: Value<'_>) -> fmt::Result {
+        self.separate()?;
+        if !bare {
+            write!(self.f, "{}: ", property.key)?;
+        }
+        match value {
+            Value::List(items) => write!(self.f, "{}", Joined(items, property.joiner)),
+            other => write!(self.f, "{other}"),
+        }
+    }
+
+    fn begin_groups(&mut self, _name: &'static str) -> fmt::Result {
+        Ok(())
+    }
+
+    fn begin_group(&mut self) -> fmt::Result {
+        self.separate()?;
+        self.group_first = Some(true);
+        self.f.write_str("(")
+    }
+
+    fn end_group(&mut self) -> fmt::Result {
+        self.group_first = None;
+        self.f.write_str(")")
+    }
+
+    fn end_groups(&mut self) -> fmt::Result {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::violation::Code;
+
+    static ID: Property = Property {
+        key: "app id",
+        name: "app_id",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+    static TOKEN: Property = Property {
+        key: "token",
+        name: "token",
+        keep: Some(3),
+        kind: Some(Kind::Code),
+        items: None,
+        max_length: Some(3),
+        secret: true,
+        pattern: Some(Pattern::new("^[a-z]+$")),
+        joiner: ", ",
+    };
+    static USERS: Property = Property {
+        key: "users",
+        name: "users",
+        keep: None,
+        kind: None,
+        items: Some(Kind::Id),
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: "/ ",
+    };
+    static STATE: Property = Property {
+        key: "state",
+        name: "state",
+        keep: None,
+        kind: None,
+        items: None,
+        max_length: None,
+        secret: false,
+        pattern: None,
+        joiner: ", ",
+    };
+
+    /// A complement type as generated code writes one: a bare enum value,
+    /// an id, a secret, a list and two groups of an id each.
+    struct Sample {
+        state: &'static str,
+        id: u64,
+        token: String,
+        users: Vec<String>,
+        groups: Vec<u64>,
+    }
+
+    impl Fields for Sample {
+        fn visit(&self, visit: &mut dyn Visit) -> fmt::Result {
+            let state = Value::Enum {
+                text: self.state,
+                known: self.state == "on",
+                values: &["on", "off"],
+            };
+            visit.field(&STATE, true, state)?;
+            visit.field(&ID, false, self.id.as_value())?;
+            visit.field(&TOKEN, false, self.token.as_value())?;
+            visit.field(&USERS, false, self.users.as_value())?;
+            visit.begin_groups("apps")?;
+            for id in &self.groups {
+                visit.begin_group()?;
+                visit.field(&ID, false, id.as_value())?;
+                visit.end_group()?;
+            }
+            visit.end_groups()
+        }
+    }
+
+    impl fmt::Display for Sample {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write(self, f)
+        }
+    }
+
+    fn sample(state: &'static str, token: &str, users: &[&str]) -> Sample {
+        Sample {
+            state,
+            id: 7,
+            token: token.to_owned(),
+            users: users.iter().map(|u| (*u).to_owned()).collect(),
+            groups: vec![1, 2],
+        }
+    }
+
+    #[test]
+    fn writes_the_log_form() {
+        assert_eq!(
+            sample("on", "abc", &["1", "2"]).to_string(),
+            "on, app id: 7, token: abc, users: 1/ 2, (app id: 1), (app id: 2)"
+        );
+    }
+
+    #[test]
+    fn properties_are_typed_and_a_secret_is_cut() {
+        let json = Json::Object(properties(&sample("on", "abcdef", &["1"])));
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "state": "on",
+                "app_id": 7,
+                "token": "abc… (3 more characters withheld)",
+                "users": ["1"],
+                "apps": [{"app_id": 1}, {"app_id": 2}],
+            })
+        );
+    }
+
+    #[test]
+    fn validates_every_check_in_order_without_repeating_a_secret() {
+        assert!(validate(&sample("on", "abc", &["1", "2"])).is_empty());
+        let violations = validate(&sample("auto", "ab cdef", &["x"]));
+        let codes: Vec<Code> = violations.iter().map(|v| v.code).collect();
+        assert_eq!(
+            codes,
+            [
+                Code::ValueNotAllowed,
+                Code::ValueWrongType,
+                Code::ValueTooLong,
+                Code::ValuePatternMismatch,
+                Code::ValueWrongType,
+            ]
+        );
+        assert!(violations.iter().all(|v| !v.message.contains("cdef")));
+    }
+}
