@@ -1,6 +1,6 @@
 //! One walk over an action's typed values, shared by everything that reads
-//! them back: the `properties()` map, `validate()`, and the complement's
-//! `Display` (the log's own form).
+//! them back: the `properties()` map, `validate()`, and the log's own form
+//! (a text complement's `Display`, a JSON entry's fields).
 //!
 //! Each generated complement type has one `visit` method that names its
 //! values in log order, each with the catalog's [`Property`] (one static per
@@ -36,8 +36,12 @@ pub struct Property {
     pub secret: bool,
     /// The pattern a text value must match.
     pub pattern: Option<Pattern>,
-    /// What a list's items are joined with in the log (`", "`).
-    pub joiner: &'static str,
+    /// What separates a list's items in the log (`,`; a space follows it
+    /// in a text complement).
+    pub separator: &'static str,
+    /// Whether a JSON entry logs a number (an id, a Unix time) as a JSON
+    /// number rather than a string.
+    pub json_number: bool,
 }
 
 /// A typed value, borrowed from its complement type.
@@ -169,6 +173,16 @@ pub fn validate<F: Fields + ?Sized>(fields: &F) -> Vec<Violation> {
     walk.0.into_violations()
 }
 
+/// The values of a JSON entry in the log's own form, keyed as logged: ids,
+/// numbers and times as JSON numbers or strings as the property is logged,
+/// lists joined by their separator.
+pub fn to_json<F: Fields + ?Sized>(fields: &F) -> Map<String, Json> {
+    let mut walk = ToJson(Map::new());
+    // Building a map cannot fail.
+    let _ = fields.visit(&mut walk);
+    walk.0
+}
+
 /// Writes the values in the log's own form: `key: value` items separated by
 /// `, `, bare values without their key, groups in parentheses.
 pub fn write(fields: &dyn Fields, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -229,6 +243,47 @@ impl Visit for Properties {
         if let Some((name, done, _)) = self.groups.take() {
             self.map.insert(name.to_owned(), Json::Array(done));
         }
+        Ok(())
+    }
+}
+
+struct ToJson(Map<String, Json>);
+
+impl Visit for ToJson {
+    fn field(&mut self, property: &'static Property, _bare: bool, value: Value<'_>) -> fmt::Result {
+        let number = |n: Json| {
+            if property.json_number {
+                n
+            } else {
+                Json::String(n.to_string())
+            }
+        };
+        let json = match value {
+            Value::Unsigned(n) => number(Json::from(n)),
+            Value::Signed(n) => number(Json::from(n)),
+            Value::Time(t) => number(Json::from(t.unix().unwrap_or_default())),
+            Value::Bool(b) => Json::Bool(b),
+            Value::Text(t) | Value::Enum { text: t, .. } => Json::String(t.to_owned()),
+            Value::List(items) => Json::String(items.join(property.separator)),
+        };
+        self.0.insert(property.key.to_owned(), json);
+        Ok(())
+    }
+
+    // JSON entries have no groups.
+    fn begin_groups(&mut self, _name: &'static str) -> fmt::Result {
+        Ok(())
+    }
+
+    fn begin_group(&mut self) -> fmt::Result {
+        Ok(())
+    }
+
+    fn end_group(&mut self) -> fmt::Result {
+        Ok(())
+    }
+
+    fn end_groups(&mut self) -> fmt::Result {
         Ok(())
     }
 }
@@ -314,7 +369,15 @@ impl Visit for Write<'_, '_> {
             write!(self.f, "{}: ", property.key)?;
         }
         match value {
-            Value::List(items) => write!(self.f, "{}", Joined(items, property.joiner)),
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        write!(self.f, "{} ", property.separator)?;
+                    }
+                    self.f.write_str(item)?;
+                }
+                Ok(())
+            }
             other => write!(self.f, "{other}"),
         }
     }
@@ -353,7 +416,8 @@ mod tests {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: true,
     };
     static TOKEN: Property = Property {
         key: "token",
@@ -364,7 +428,8 @@ mod tests {
         max_length: Some(3),
         secret: true,
         pattern: Some(Pattern::new("^[a-z]+$")),
-        joiner: ", ",
+        separator: ",",
+        json_number: true,
     };
     static USERS: Property = Property {
         key: "users",
@@ -375,7 +440,8 @@ mod tests {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: "/ ",
+        separator: "/",
+        json_number: false,
     };
     static STATE: Property = Property {
         key: "state",
@@ -386,7 +452,8 @@ mod tests {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: true,
     };
 
     /// A complement type as generated code writes one: a bare enum value,
@@ -455,6 +522,25 @@ mod tests {
                 "token": "abc… (3 more characters withheld)",
                 "users": ["1"],
                 "apps": [{"app_id": 1}, {"app_id": 2}],
+            })
+        );
+    }
+
+    #[test]
+    fn json_entries_keep_the_logged_forms() {
+        // JSON entries have no groups.
+        let entry = Sample {
+            groups: Vec::new(),
+            ..sample("on", "abcdef", &["1", "2"])
+        };
+        let json = Json::Object(to_json(&entry));
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "state": "on",
+                "app id": 7,
+                "token": "abcdef",
+                "users": "1/2",
             })
         );
     }

@@ -1067,7 +1067,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `app id`: Indicates app IDs.
     pub(super) static APP_ID: rt::fields::Property = rt::fields::Property {
@@ -1079,7 +1080,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `app name`: Indicates app names.
     pub(super) static APP_NAME: rt::fields::Property = rt::fields::Property {
@@ -1091,7 +1093,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `bulk delete`: The new state of the Bulk Deletion setting (`true` enabled, `false` disabled).
     pub(super) static BULK_DELETE: rt::fields::Property = rt::fields::Property {
@@ -1103,7 +1106,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `client id`: The ID of an OAuth client.
     pub(super) static CLIENT_ID: rt::fields::Property = rt::fields::Property {
@@ -1115,7 +1119,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `client name`: The name of an OAuth client.
     pub(super) static CLIENT_NAME: rt::fields::Property = rt::fields::Property {
@@ -1127,7 +1132,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `comment url`: Indicates the URLs of posts or comments.
     pub(super) static COMMENT_URL: rt::fields::Property = rt::fields::Property {
@@ -1139,7 +1145,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `destination space`: Written in place of the destination space's ID and name when an app is moved out of a space.
     pub(super) static DESTINATION_SPACE: rt::fields::Property = rt::fields::Property {
@@ -1151,7 +1158,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `destination space id`: Indicates destination space IDs.
     pub(super) static DESTINATION_SPACE_ID: rt::fields::Property = rt::fields::Property {
@@ -1163,7 +1171,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `destination space name`: Indicates destination space names.
     pub(super) static DESTINATION_SPACE_NAME: rt::fields::Property = rt::fields::Property {
@@ -1175,7 +1184,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `filename`: Indicates file names.
     pub(super) static FILENAME: rt::fields::Property = rt::fields::Property {
@@ -1187,7 +1197,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
     pub(super) static ID: rt::fields::Property = rt::fields::Property {
@@ -1199,7 +1210,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `name`: The name of the external service or OAuth client an integration is about.
     pub(super) static NAME: rt::fields::Property = rt::fields::Property {
@@ -1211,7 +1223,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `record comment`: The new state of the Comments setting (`true` enabled, `false` disabled).
     pub(super) static RECORD_COMMENT: rt::fields::Property = rt::fields::Property {
@@ -1223,7 +1236,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `record duplication`: The new state of the Duplicate Record setting (`true` enabled, `false` disabled).
     pub(super) static RECORD_DUPLICATION: rt::fields::Property = rt::fields::Property {
@@ -1235,7 +1249,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `record history`: The new state of the Change History setting (`true` enabled, `false` disabled).
     pub(super) static RECORD_HISTORY: rt::fields::Property = rt::fields::Property {
@@ -1247,7 +1262,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `report id`: Indicates graph (report) IDs.
     pub(super) static REPORT_ID: rt::fields::Property = rt::fields::Property {
@@ -1259,7 +1275,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `report name`: Indicates graph (report) names.
     pub(super) static REPORT_NAME: rt::fields::Property = rt::fields::Property {
@@ -1271,7 +1288,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `scope`: The scopes granted to an API token or an integration, separated by commas.
     pub(super) static SCOPE: rt::fields::Property = rt::fields::Property {
@@ -1283,7 +1301,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `slack integration`: The new state of the Slack integration setting.
     pub(super) static SLACK_INTEGRATION: rt::fields::Property = rt::fields::Property {
@@ -1295,7 +1314,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `slack workspace`: Indicates the Slack URL that receives an app's notifications.
     pub(super) static SLACK_WORKSPACE: rt::fields::Property = rt::fields::Property {
@@ -1307,7 +1327,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `source space`: Written in place of the source space's ID and name when the moved app did not belong to a space.
     pub(super) static SOURCE_SPACE: rt::fields::Property = rt::fields::Property {
@@ -1319,7 +1340,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `source space id`: Indicates source space IDs.
     pub(super) static SOURCE_SPACE_ID: rt::fields::Property = rt::fields::Property {
@@ -1331,7 +1353,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `source space name`: Indicates source space names.
     pub(super) static SOURCE_SPACE_NAME: rt::fields::Property = rt::fields::Property {
@@ -1343,7 +1366,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `space id`: Indicates space IDs.
     pub(super) static SPACE_ID: rt::fields::Property = rt::fields::Property {
@@ -1355,7 +1379,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `space name`: Indicates space names.
     pub(super) static SPACE_NAME: rt::fields::Property = rt::fields::Property {
@@ -1367,7 +1392,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `space template id`: Indicates space template IDs.
     pub(super) static SPACE_TEMPLATE_ID: rt::fields::Property = rt::fields::Property {
@@ -1379,7 +1405,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `space template name`: Indicates space template names.
     pub(super) static SPACE_TEMPLATE_NAME: rt::fields::Property = rt::fields::Property {
@@ -1391,7 +1418,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `target`: Which part of App Settings was changed.
     pub(super) static TARGET: rt::fields::Property = rt::fields::Property {
@@ -1403,7 +1431,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `template name`: Indicates template names; several templates are separated by commas.
     pub(super) static TEMPLATE_NAME: rt::fields::Property = rt::fields::Property {
@@ -1415,7 +1444,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `thread id`: Indicates thread IDs.
     pub(super) static THREAD_ID: rt::fields::Property = rt::fields::Property {
@@ -1427,7 +1457,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `thread name`: Indicates thread names.
     pub(super) static THREAD_NAME: rt::fields::Property = rt::fields::Property {
@@ -1439,7 +1470,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `validity period`: How long a generated API token stays valid.
     pub(super) static VALIDITY_PERIOD: rt::fields::Property = rt::fields::Property {
@@ -1451,7 +1483,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `view id`: Indicates view IDs.
     pub(super) static VIEW_ID: rt::fields::Property = rt::fields::Property {
@@ -1463,7 +1496,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `view name`: Indicates view names.
     pub(super) static VIEW_NAME: rt::fields::Property = rt::fields::Property {
@@ -1475,7 +1509,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
 }
 /// The actions of module `App management`.

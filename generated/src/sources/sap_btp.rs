@@ -337,7 +337,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `client id`: The ID of an OAuth client or OAuth platform client.
     pub(super) static CLIENT_ID: rt::fields::Property = rt::fields::Property {
@@ -349,7 +350,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `code prefix`: The first 5 symbols of an authorization code.
     pub(super) static CODE_PREFIX: rt::fields::Property = rt::fields::Property {
@@ -361,7 +363,8 @@ mod property {
         max_length: Some(5usize),
         secret: true,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `tenantId`: The tenant an event belongs to.
     pub(super) static TENANT_ID: rt::fields::Property = rt::fields::Property {
@@ -373,7 +376,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `token prefix`: The first 5 symbols of an access token or refresh token.
     pub(super) static TOKEN_PREFIX: rt::fields::Property = rt::fields::Property {
@@ -385,7 +389,8 @@ mod property {
         max_length: Some(5usize),
         secret: true,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
 }
 /// The actions of module `Authorization code`.

@@ -303,7 +303,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `app_type`: The name of the API app.
     pub(super) static APP_TYPE: rt::fields::Property = rt::fields::Property {
@@ -315,7 +316,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `channel`: The ID of the channel the integration is tied to, when there is one.
     pub(super) static CHANNEL: rt::fields::Property = rt::fields::Property {
@@ -327,7 +329,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: Some(rt::check::Pattern::new("^[CDG][A-Z0-9]+$")),
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
     pub(super) static DATE: rt::fields::Property = rt::fields::Property {
@@ -339,7 +342,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `reason`: Why an integration was disabled; only `disabled` entries carry it.
     pub(super) static REASON: rt::fields::Property = rt::fields::Property {
@@ -351,7 +355,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
     pub(super) static RSS_FEED: rt::fields::Property = rt::fields::Property {
@@ -363,7 +368,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `rss_feed_change_type`: How the RSS feed changed.
     pub(super) static RSS_FEED_CHANGE_TYPE: rt::fields::Property = rt::fields::Property {
@@ -375,7 +381,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `rss_feed_title`: The title of the RSS feed.
     pub(super) static RSS_FEED_TITLE: rt::fields::Property = rt::fields::Property {
@@ -387,7 +394,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `rss_feed_url`: The URL of the RSS feed.
     pub(super) static RSS_FEED_URL: rt::fields::Property = rt::fields::Property {
@@ -399,7 +407,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
     pub(super) static SCOPE: rt::fields::Property = rt::fields::Property {
@@ -411,7 +420,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `service_id`: The ID of the service (legacy integration) the entry is about.
     pub(super) static SERVICE_ID: rt::fields::Property = rt::fields::Property {
@@ -423,7 +433,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: true,
     };
     /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
     pub(super) static SERVICE_TYPE: rt::fields::Property = rt::fields::Property {
@@ -435,7 +446,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `user_id`: The ID of the user who made the change.
     pub(super) static USER_ID: rt::fields::Property = rt::fields::Property {
@@ -447,7 +459,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: Some(rt::check::Pattern::new("^[UW][A-Z0-9]+$")),
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `user_name`: The name of the user who made the change.
     pub(super) static USER_NAME: rt::fields::Property = rt::fields::Property {
@@ -459,7 +472,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
 }
 /// The actions of module `team.integrationLogs`.
@@ -795,164 +809,9 @@ mod m_team_integration_logs {
             Ok(())
         }
     }
-    impl Added {
-        /// The entry's fields in the log's own JSON form.
-        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
-            match self {
-                Self::Service_ {
-                    service_id,
-                    service_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let v = service_id;
-                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = service_type;
-                    m.insert(
-                        "service_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(
-                            v.unix().unwrap_or_default().to_string(),
-                        ),
-                    );
-                    let v = scope;
-                    m.insert(
-                        "scope".to_owned(),
-                        rt::serde_json::Value::String(v.join(",")),
-                    );
-                    if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                    }
-                    if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                }
-                Self::App {
-                    app_id,
-                    app_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let v = app_id;
-                    m.insert(
-                        "app_id".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = app_type;
-                    m.insert(
-                        "app_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(
-                            v.unix().unwrap_or_default().to_string(),
-                        ),
-                    );
-                    let v = scope;
-                    m.insert(
-                        "scope".to_owned(),
-                        rt::serde_json::Value::String(v.join(",")),
-                    );
-                    if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                    }
-                    if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                }
-            }
-            m
-        }
-    }
     impl Dispatch for Added {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Added)
-        }
-        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            Added::to_json(self)
         }
     }
     /// `removed`: An integration is removed from the workspace.
@@ -1276,164 +1135,9 @@ mod m_team_integration_logs {
             Ok(())
         }
     }
-    impl Removed {
-        /// The entry's fields in the log's own JSON form.
-        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
-            match self {
-                Self::Service_ {
-                    service_id,
-                    service_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let v = service_id;
-                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = service_type;
-                    m.insert(
-                        "service_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(
-                            v.unix().unwrap_or_default().to_string(),
-                        ),
-                    );
-                    let v = scope;
-                    m.insert(
-                        "scope".to_owned(),
-                        rt::serde_json::Value::String(v.join(",")),
-                    );
-                    if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                    }
-                    if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                }
-                Self::App {
-                    app_id,
-                    app_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let v = app_id;
-                    m.insert(
-                        "app_id".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = app_type;
-                    m.insert(
-                        "app_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(
-                            v.unix().unwrap_or_default().to_string(),
-                        ),
-                    );
-                    let v = scope;
-                    m.insert(
-                        "scope".to_owned(),
-                        rt::serde_json::Value::String(v.join(",")),
-                    );
-                    if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                    }
-                    if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                }
-            }
-            m
-        }
-    }
     impl Dispatch for Removed {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Removed)
-        }
-        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            Removed::to_json(self)
         }
     }
     /// `enabled`: An integration is enabled.
@@ -1757,164 +1461,9 @@ mod m_team_integration_logs {
             Ok(())
         }
     }
-    impl Enabled {
-        /// The entry's fields in the log's own JSON form.
-        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
-            match self {
-                Self::Service_ {
-                    service_id,
-                    service_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let v = service_id;
-                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = service_type;
-                    m.insert(
-                        "service_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(
-                            v.unix().unwrap_or_default().to_string(),
-                        ),
-                    );
-                    let v = scope;
-                    m.insert(
-                        "scope".to_owned(),
-                        rt::serde_json::Value::String(v.join(",")),
-                    );
-                    if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                    }
-                    if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                }
-                Self::App {
-                    app_id,
-                    app_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let v = app_id;
-                    m.insert(
-                        "app_id".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = app_type;
-                    m.insert(
-                        "app_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(
-                            v.unix().unwrap_or_default().to_string(),
-                        ),
-                    );
-                    let v = scope;
-                    m.insert(
-                        "scope".to_owned(),
-                        rt::serde_json::Value::String(v.join(",")),
-                    );
-                    if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                    }
-                    if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                }
-            }
-            m
-        }
-    }
     impl Dispatch for Enabled {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Enabled)
-        }
-        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            Enabled::to_json(self)
         }
     }
     /// `disabled`: An integration is disabled, by a user or by Slack; the entry says why.
@@ -2258,176 +1807,9 @@ mod m_team_integration_logs {
             Ok(())
         }
     }
-    impl Disabled {
-        /// The entry's fields in the log's own JSON form.
-        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
-            match self {
-                Self::Service_ {
-                    service_id,
-                    service_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    reason,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let v = service_id;
-                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = service_type;
-                    m.insert(
-                        "service_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(
-                            v.unix().unwrap_or_default().to_string(),
-                        ),
-                    );
-                    let v = reason;
-                    m.insert(
-                        "reason".to_owned(),
-                        rt::serde_json::Value::String(v.as_str().to_owned()),
-                    );
-                    let v = scope;
-                    m.insert(
-                        "scope".to_owned(),
-                        rt::serde_json::Value::String(v.join(",")),
-                    );
-                    if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                    }
-                    if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                }
-                Self::App {
-                    app_id,
-                    app_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    reason,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let v = app_id;
-                    m.insert(
-                        "app_id".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = app_type;
-                    m.insert(
-                        "app_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(
-                            v.unix().unwrap_or_default().to_string(),
-                        ),
-                    );
-                    let v = reason;
-                    m.insert(
-                        "reason".to_owned(),
-                        rt::serde_json::Value::String(v.as_str().to_owned()),
-                    );
-                    let v = scope;
-                    m.insert(
-                        "scope".to_owned(),
-                        rt::serde_json::Value::String(v.join(",")),
-                    );
-                    if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                    }
-                    if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                }
-            }
-            m
-        }
-    }
     impl Dispatch for Disabled {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Disabled)
-        }
-        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            Disabled::to_json(self)
         }
     }
     /// `expanded`: An integration's permissions are extended.
@@ -2751,164 +2133,9 @@ mod m_team_integration_logs {
             Ok(())
         }
     }
-    impl Expanded {
-        /// The entry's fields in the log's own JSON form.
-        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
-            match self {
-                Self::Service_ {
-                    service_id,
-                    service_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let v = service_id;
-                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = service_type;
-                    m.insert(
-                        "service_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(
-                            v.unix().unwrap_or_default().to_string(),
-                        ),
-                    );
-                    let v = scope;
-                    m.insert(
-                        "scope".to_owned(),
-                        rt::serde_json::Value::String(v.join(",")),
-                    );
-                    if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                    }
-                    if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                }
-                Self::App {
-                    app_id,
-                    app_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let v = app_id;
-                    m.insert(
-                        "app_id".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = app_type;
-                    m.insert(
-                        "app_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(
-                            v.unix().unwrap_or_default().to_string(),
-                        ),
-                    );
-                    let v = scope;
-                    m.insert(
-                        "scope".to_owned(),
-                        rt::serde_json::Value::String(v.join(",")),
-                    );
-                    if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                    }
-                    if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                }
-            }
-            m
-        }
-    }
     impl Dispatch for Expanded {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Expanded)
-        }
-        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            Expanded::to_json(self)
         }
     }
     /// `updated`: An integration's configuration changes, such as a feed being added to the RSS integration.
@@ -3232,164 +2459,9 @@ mod m_team_integration_logs {
             Ok(())
         }
     }
-    impl Updated {
-        /// The entry's fields in the log's own JSON form.
-        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
-            match self {
-                Self::Service_ {
-                    service_id,
-                    service_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let v = service_id;
-                    m.insert("service_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = service_type;
-                    m.insert(
-                        "service_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(
-                            v.unix().unwrap_or_default().to_string(),
-                        ),
-                    );
-                    let v = scope;
-                    m.insert(
-                        "scope".to_owned(),
-                        rt::serde_json::Value::String(v.join(",")),
-                    );
-                    if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                    }
-                    if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                }
-                Self::App {
-                    app_id,
-                    app_type,
-                    user_id,
-                    user_name,
-                    channel,
-                    date,
-                    scope,
-                    rss_feed,
-                    rss_feed_change_type,
-                    rss_feed_title,
-                    rss_feed_url,
-                } => {
-                    let v = app_id;
-                    m.insert(
-                        "app_id".to_owned(),
-                        rt::serde_json::Value::String(v.to_string()),
-                    );
-                    let v = app_type;
-                    m.insert(
-                        "app_type".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_id;
-                    m.insert(
-                        "user_id".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    let v = user_name;
-                    m.insert(
-                        "user_name".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                    if let Some(v) = channel {
-                        m.insert(
-                            "channel".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    let v = date;
-                    m.insert(
-                        "date".to_owned(),
-                        rt::serde_json::Value::String(
-                            v.unix().unwrap_or_default().to_string(),
-                        ),
-                    );
-                    let v = scope;
-                    m.insert(
-                        "scope".to_owned(),
-                        rt::serde_json::Value::String(v.join(",")),
-                    );
-                    if let Some(v) = rss_feed {
-                        m.insert("rss_feed".to_owned(), rt::serde_json::Value::Bool(*v));
-                    }
-                    if let Some(v) = rss_feed_change_type {
-                        m.insert(
-                            "rss_feed_change_type".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_title {
-                        m.insert(
-                            "rss_feed_title".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                    if let Some(v) = rss_feed_url {
-                        m.insert(
-                            "rss_feed_url".to_owned(),
-                            rt::serde_json::Value::String(v.clone()),
-                        );
-                    }
-                }
-            }
-            m
-        }
-    }
     impl Dispatch for Updated {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Updated)
-        }
-        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            Updated::to_json(self)
         }
     }
 }
@@ -3402,8 +2474,6 @@ trait Dispatch: Complement + rt::dispatch::Erased {
     fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation>
     where
         Self: Sized;
-    /// The entry's fields in the log's own JSON form.
-    fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value>;
 }
 /// An event of any action, with its typed complement.
 #[derive(Debug, Clone, Hash)]
@@ -3484,7 +2554,7 @@ impl Eq for Event {}
 impl Event {
     /// The entry in the log's own JSON form, action field included.
     pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = self.dispatch().1.to_json();
+        let mut m = rt::fields::to_json(self.dispatch().1);
         m.insert(
             "change_type".to_owned(),
             rt::serde_json::Value::String(self.action().name().to_owned()),

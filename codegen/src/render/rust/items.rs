@@ -525,7 +525,8 @@ pub(super) fn property_table(source: &ir::Source) -> TokenStream {
             None => quote! { None },
         };
         let secret = p.secret;
-        let joiner = format!("{} ", p.separator.as_deref().unwrap_or(","));
+        let separator = p.separator.as_deref().unwrap_or(",");
+        let json_number = p.json.first() == Some(&ir::JsonForm::Number);
         let d = doc(&format!("`{key}`: {}", p.description));
         Some(quote! {
             #d
@@ -538,7 +539,8 @@ pub(super) fn property_table(source: &ir::Source) -> TokenStream {
                 max_length: #max_length,
                 secret: #secret,
                 pattern: #pattern,
-                joiner: #joiner,
+                separator: #separator,
+                json_number: #json_number,
             };
         })
     });
@@ -758,43 +760,6 @@ fn visit_stmt(f: &Field<'_>, names: &PropertyNames) -> TokenStream {
                 visit.end_groups()?;
             }
         }
-    }
-}
-
-/// Statements inserting field `f` (bound by reference to its ident) into the
-/// JSON map `m`, in the first JSON form the property accepts.
-fn json_stmt(f: &Field<'_>) -> TokenStream {
-    let id = &f.ident;
-    let key = f.key;
-    let FieldKind::Property(p) = &f.kind else {
-        unreachable!("JSON sources have no groups")
-    };
-    let number_first = p.json.first() == Some(&ir::JsonForm::Number);
-    let value = match p.ty {
-        PropertyType::Id | PropertyType::Integer if number_first => {
-            quote! { rt::serde_json::Value::from(*v) }
-        }
-        PropertyType::Id | PropertyType::Integer => {
-            quote! { rt::serde_json::Value::String(v.to_string()) }
-        }
-        PropertyType::Bool => quote! { rt::serde_json::Value::Bool(*v) },
-        PropertyType::Timestamp if number_first => {
-            quote! { rt::serde_json::Value::from(v.unix().unwrap_or_default()) }
-        }
-        PropertyType::Timestamp => {
-            quote! { rt::serde_json::Value::String(v.unix().unwrap_or_default().to_string()) }
-        }
-        PropertyType::List => {
-            let sep = p.separator.as_deref().unwrap_or(",");
-            quote! { rt::serde_json::Value::String(v.join(#sep)) }
-        }
-        PropertyType::Enum => quote! { rt::serde_json::Value::String(v.as_str().to_owned()) },
-        _ => quote! { rt::serde_json::Value::String(v.clone()) },
-    };
-    if f.optional {
-        quote! { if let Some(v) = #id { m.insert(#key.to_owned(), #value); } }
-    } else {
-        quote! { let v = #id; m.insert(#key.to_owned(), #value); }
     }
 }
 
@@ -1132,20 +1097,6 @@ pub(super) fn complements(source: &ir::Source, runtime: &TokenStream, serde: Ser
                         }
                     }
                 }
-            } else if source.action_field.is_some() {
-                let inserts = cases
-                    .iter()
-                    .map(|fs| fs.iter().map(json_stmt).collect::<TokenStream>());
-                quote! {
-                    impl #ty {
-                        /// The entry's fields in the log's own JSON form.
-                        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-                            let mut m = rt::serde_json::Map::new();
-                            match self { #(#binds => { #inserts })* }
-                            m
-                        }
-                    }
-                }
             } else {
                 quote! {}
             };
@@ -1165,19 +1116,11 @@ pub(super) fn complements(source: &ir::Source, runtime: &TokenStream, serde: Ser
             let level_impl = has_levels.then(|| {
                 quote! { fn level(&self) -> Level { #ty::level(self) } }
             });
-            let to_json_impl = (!text && source.action_field.is_some()).then(|| {
-                quote! {
-                    fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-                        #ty::to_json(self)
-                    }
-                }
-            });
             // What `Event` calls through its one `match`, besides `Complement`.
             let dispatch_impl = quote! {
                 impl Dispatch for #ty {
                     #read_event
                     #level_impl
-                    #to_json_impl
                 }
             };
             out.extend(quote! {
@@ -1262,7 +1205,6 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
         .collect();
     let text = source.complement == ComplementFormat::Text;
     let has_levels = !source.levels.is_empty();
-    let json_form = !text && source.action_field.is_some();
     let (read_decl, parse_fn) = if text {
         (
             quote! {
@@ -1314,12 +1256,6 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
             }
         }
     });
-    let to_json_decl = json_form.then(|| {
-        quote! {
-            /// The entry's fields in the log's own JSON form.
-            fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value>;
-        }
-    });
     // Text sources' complement types are `Display`, in the log's own form.
     let display_bound = text.then(|| quote! { + fmt::Display });
     let display = match &source.action_field {
@@ -1334,7 +1270,7 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
             impl Event {
                 /// The entry in the log's own JSON form, action field included.
                 pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-                    let mut m = self.dispatch().1.to_json();
+                    let mut m = rt::fields::to_json(self.dispatch().1);
                     m.insert(#field.to_owned(), rt::serde_json::Value::String(self.action().name().to_owned()));
                     m
                 }
@@ -1356,8 +1292,6 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
             #read_decl
 
             #level_decl
-
-            #to_json_decl
         }
 
         /// An event of any action, with its typed complement.

@@ -380,7 +380,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `member name`: A member's name.
     pub(super) static MEMBER_NAME: rt::fields::Property = rt::fields::Property {
@@ -392,7 +393,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `project id`: The project's ID.
     pub(super) static PROJECT_ID: rt::fields::Property = rt::fields::Property {
@@ -404,7 +406,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `project name`: The project's name.
     pub(super) static PROJECT_NAME: rt::fields::Property = rt::fields::Property {
@@ -416,7 +419,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
     /// `tags`: The project's tags.
     pub(super) static TAGS: rt::fields::Property = rt::fields::Property {
@@ -428,7 +432,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: "; ",
+        separator: ";",
+        json_number: false,
     };
     /// `visibility`: Who can see the project.
     pub(super) static VISIBILITY: rt::fields::Property = rt::fields::Property {
@@ -440,7 +445,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
 }
 /// The actions of module `Project management`.

@@ -131,7 +131,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: true,
     };
     /// `user`: Who made the change.
     pub(super) static USER: rt::fields::Property = rt::fields::Property {
@@ -143,7 +144,8 @@ mod property {
         max_length: None,
         secret: false,
         pattern: None,
-        joiner: ", ",
+        separator: ",",
+        json_number: false,
     };
 }
 /// The actions of module `items`.
@@ -221,30 +223,9 @@ mod m_items {
             Ok(())
         }
     }
-    impl Created {
-        /// The entry's fields in the log's own JSON form.
-        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
-            match self {
-                Self { item_id, user } => {
-                    let v = item_id;
-                    m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = user;
-                    m.insert(
-                        "user".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-            m
-        }
-    }
     impl Dispatch for Created {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Created)
-        }
-        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            Created::to_json(self)
         }
     }
     /// `deleted`: An item is deleted.
@@ -310,30 +291,9 @@ mod m_items {
             Ok(())
         }
     }
-    impl Deleted {
-        /// The entry's fields in the log's own JSON form.
-        pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            let mut m = rt::serde_json::Map::new();
-            match self {
-                Self { item_id, user } => {
-                    let v = item_id;
-                    m.insert("item_id".to_owned(), rt::serde_json::Value::from(*v));
-                    let v = user;
-                    m.insert(
-                        "user".to_owned(),
-                        rt::serde_json::Value::String(v.clone()),
-                    );
-                }
-            }
-            m
-        }
-    }
     impl Dispatch for Deleted {
         fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation> {
             Self::from_entry(entry).map(Event::Deleted)
-        }
-        fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-            Deleted::to_json(self)
         }
     }
 }
@@ -346,8 +306,6 @@ trait Dispatch: Complement + rt::dispatch::Erased {
     fn event_from_entry(entry: &rt::object::Object<'_>) -> Result<Event, Violation>
     where
         Self: Sized;
-    /// The entry's fields in the log's own JSON form.
-    fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value>;
 }
 /// An event of any action, with its typed complement.
 #[derive(Debug, Clone, Hash)]
@@ -412,7 +370,7 @@ impl Eq for Event {}
 impl Event {
     /// The entry in the log's own JSON form, action field included.
     pub fn to_json(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {
-        let mut m = self.dispatch().1.to_json();
+        let mut m = rt::fields::to_json(self.dispatch().1);
         m.insert(
             "event".to_owned(),
             rt::serde_json::Value::String(self.action().name().to_owned()),
