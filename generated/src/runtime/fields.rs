@@ -129,23 +129,32 @@ impl AsValue for Vec<String> {
 
 /// What a walk does with each value. Groups arrive as `begin_groups`, then
 /// per occurrence `begin_group`, its values and `end_group`, then
-/// `end_groups`.
+/// `end_groups`; a walk that does not care where groups begin and end
+/// keeps the default, which does nothing.
 pub trait Visit {
     /// A value of `property`; `bare` when it is logged without its key.
     /// Absent optional values are not visited.
     fn field(&mut self, property: &'static Property, bare: bool, value: Value<'_>) -> fmt::Result;
 
     /// The repeated groups named `name` (snake_case) begin.
-    fn begin_groups(&mut self, name: &'static str) -> fmt::Result;
+    fn begin_groups(&mut self, _name: &'static str) -> fmt::Result {
+        Ok(())
+    }
 
     /// One occurrence begins.
-    fn begin_group(&mut self) -> fmt::Result;
+    fn begin_group(&mut self) -> fmt::Result {
+        Ok(())
+    }
 
     /// One occurrence ends.
-    fn end_group(&mut self) -> fmt::Result;
+    fn end_group(&mut self) -> fmt::Result {
+        Ok(())
+    }
 
     /// The groups end.
-    fn end_groups(&mut self) -> fmt::Result;
+    fn end_groups(&mut self) -> fmt::Result {
+        Ok(())
+    }
 }
 
 /// A complement type's values, in log order: implemented by every
@@ -228,10 +237,6 @@ impl Visit for Properties {
         Ok(())
     }
 
-    fn begin_group(&mut self) -> fmt::Result {
-        Ok(())
-    }
-
     fn end_group(&mut self) -> fmt::Result {
         if let Some((_, done, group)) = &mut self.groups {
             done.push(Json::Object(std::mem::take(group)));
@@ -269,23 +274,6 @@ impl Visit for ToJson {
         self.0.insert(property.key.to_owned(), json);
         Ok(())
     }
-
-    // JSON entries have no groups.
-    fn begin_groups(&mut self, _name: &'static str) -> fmt::Result {
-        Ok(())
-    }
-
-    fn begin_group(&mut self) -> fmt::Result {
-        Ok(())
-    }
-
-    fn end_group(&mut self) -> fmt::Result {
-        Ok(())
-    }
-
-    fn end_groups(&mut self) -> fmt::Result {
-        Ok(())
-    }
 }
 
 struct Validate(Checker);
@@ -319,22 +307,6 @@ impl Visit for Validate {
             }
             Value::Unsigned(_) | Value::Signed(_) | Value::Bool(_) | Value::Time(_) => {}
         }
-        Ok(())
-    }
-
-    fn begin_groups(&mut self, _name: &'static str) -> fmt::Result {
-        Ok(())
-    }
-
-    fn begin_group(&mut self) -> fmt::Result {
-        Ok(())
-    }
-
-    fn end_group(&mut self) -> fmt::Result {
-        Ok(())
-    }
-
-    fn end_groups(&mut self) -> fmt::Result {
         Ok(())
     }
 }
@@ -382,10 +354,6 @@ impl Visit for Write<'_, '_> {
         }
     }
 
-    fn begin_groups(&mut self, _name: &'static str) -> fmt::Result {
-        Ok(())
-    }
-
     fn begin_group(&mut self) -> fmt::Result {
         self.separate()?;
         self.group_first = Some(true);
@@ -396,10 +364,6 @@ impl Visit for Write<'_, '_> {
         self.group_first = None;
         self.f.write_str(")")
     }
-
-    fn end_groups(&mut self) -> fmt::Result {
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -407,30 +371,24 @@ mod tests {
     use super::*;
     use crate::runtime::violation::Code;
 
-    static ID: Property = Property {
-        key: "app id",
-        name: "app_id",
-        keep: None,
-        kind: None,
-        items: None,
-        max_length: None,
-        secret: false,
-        pattern: None,
-        separator: ",",
-        json_number: true,
-    };
-    static TOKEN: Property = Property {
-        key: "token",
-        name: "token",
-        keep: Some(3),
-        kind: Some(Kind::Code),
-        items: None,
-        max_length: Some(3),
-        secret: true,
-        pattern: Some(Pattern::new("^[a-z]+$")),
-        separator: ",",
-        json_number: true,
-    };
+    /// A property with nothing to check, as the tables below start from.
+    const fn plain(key: &'static str, name: &'static str) -> Property {
+        Property {
+            key,
+            name,
+            keep: None,
+            kind: None,
+            items: None,
+            max_length: None,
+            secret: false,
+            pattern: None,
+            separator: ",",
+            json_number: true,
+        }
+    }
+
+    static ID: Property = plain("app id", "app_id");
+    static STATE: Property = plain("state", "state");
     static USERS: Property = Property {
         key: "users",
         name: "users",
@@ -443,17 +401,17 @@ mod tests {
         separator: "/",
         json_number: false,
     };
-    static STATE: Property = Property {
-        key: "state",
-        name: "state",
-        keep: None,
-        kind: None,
+    static TOKEN: Property = Property {
+        key: "token",
+        name: "token",
+        keep: Some(3),
+        kind: Some(Kind::Code),
         items: None,
-        max_length: None,
-        secret: false,
-        pattern: None,
+        max_length: Some(3),
+        secret: true,
+        pattern: Some(Pattern::new("^[a-z]+$")),
         separator: ",",
-        json_number: true,
+        json_number: false,
     };
 
     /// A complement type as generated code writes one: a bare enum value,
