@@ -1853,7 +1853,15 @@ impl Event {
     }
     /// Every violation of the catalog's constraints, at once.
     pub fn validate(&self) -> Vec<Violation> {
-        rt::fields::validate(self.dispatch().1)
+        const CHECKED: [bool; 18] = [
+            true, true, true, true, true, true, true, true, true, true, true, true, true,
+            true, true, true, true, true,
+        ];
+        let (action, event) = self.dispatch();
+        if !CHECKED[action as usize] {
+            return Vec::new();
+        }
+        rt::fields::validate(event)
     }
     /// The typed values keyed by their snake_case names.
     pub fn properties(&self) -> rt::serde_json::Map<String, rt::serde_json::Value> {

@@ -512,10 +512,7 @@ pub(super) fn property_table(source: &ir::Source) -> TokenStream {
             (true, Some(max)) => quote! { Some(#max) },
             _ => quote! { None },
         };
-        let text_like = matches!(
-            p.ty,
-            PropertyType::Text | PropertyType::Code | PropertyType::Url | PropertyType::Filename
-        );
+        let text_like = text_like(p);
         let max_length = match p.max_length.filter(|_| text_like) {
             Some(max) => quote! { Some(#max) },
             None => quote! { None },
@@ -761,6 +758,24 @@ fn visit_stmt(f: &Field<'_>, names: &PropertyNames) -> TokenStream {
             }
         }
     }
+}
+
+/// Whether `validate()` checks more of a property's values than their Rust
+/// type says: a kind, a documented value, a length or a pattern.
+fn checked(p: &ir::Property) -> bool {
+    value_kind(p).is_some()
+        || item_kind(p).is_some()
+        || p.ty == PropertyType::Enum
+        || (text_like(p) && (p.max_length.is_some() || p.pattern.is_some()))
+}
+
+/// Whether a property's values are text (free text, codes, URLs, file
+/// names): only text has a length and a pattern to check.
+fn text_like(p: &ir::Property) -> bool {
+    matches!(
+        p.ty,
+        PropertyType::Text | PropertyType::Code | PropertyType::Url | PropertyType::Filename
+    )
 }
 
 /// The `Kind` a property's value is checked as, if any.
@@ -1199,6 +1214,16 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
     let actions: Vec<&ir::Action> = source.actions().map(|(_, a)| a).collect();
     let ids: Vec<_> = actions.iter().map(|a| type_ident(&a.name)).collect();
     let n = Literal::usize_unsuffixed(actions.len());
+    let checked = actions.iter().map(|a| {
+        a.variants
+            .iter()
+            .flat_map(|v| &v.items)
+            .flat_map(|item| match item {
+                ir::Item::Property { key, .. } => vec![key],
+                ir::Item::Group { keys, .. } => keys.iter().collect(),
+            })
+            .any(|key| source.property(key).is_some_and(checked))
+    });
     let docs: Vec<_> = actions
         .iter()
         .map(|a| doc(&format!("`{}`: {}", a.name, a.description)))
@@ -1334,7 +1359,14 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
 
             /// Every violation of the catalog's constraints, at once.
             pub fn validate(&self) -> Vec<Violation> {
-                rt::fields::validate(self.dispatch().1)
+                // Whether an action has values whose types do not say
+                // everything; the others need no walk.
+                const CHECKED: [bool; #n] = [#(#checked),*];
+                let (action, event) = self.dispatch();
+                if !CHECKED[action as usize] {
+                    return Vec::new();
+                }
+                rt::fields::validate(event)
             }
 
             /// The typed values keyed by their snake_case names.
