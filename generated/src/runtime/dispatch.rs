@@ -16,8 +16,10 @@ use super::fields::{self, Fields};
 use super::violation::Violation;
 
 /// The complement of one action, typed: implemented by each action's
-/// complement type of every generated source (and reached through a source's
-/// `Event`, whose methods of the same names call these).
+/// complement type of every generated source, and reached through a
+/// source's `Event` as a trait object. `properties` and `validate` walk the
+/// values ([`Fields`]); `Event`'s methods of those names walk them through
+/// that trait object.
 pub trait Complement: Fields {
     /// The case's name, for actions with several.
     fn case(&self) -> Option<&'static str>;

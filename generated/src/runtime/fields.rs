@@ -15,7 +15,7 @@ use serde_json::{Map, Value as Json};
 use super::check::{Checker, Pattern};
 use super::complement::SEP;
 use super::time::Timestamp;
-use super::value::{redact, Joined, Kind};
+use super::value::{redact, Kind};
 use super::violation::Violation;
 
 /// What the catalog says of one property, as the walkers need it.
@@ -68,20 +68,6 @@ pub enum Value<'a> {
     },
     /// A list.
     List(&'a [String]),
-}
-
-impl fmt::Display for Value<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Value::Unsigned(n) => write!(f, "{n}"),
-            Value::Signed(n) => write!(f, "{n}"),
-            Value::Bool(b) => write!(f, "{b}"),
-            Value::Time(t) => write!(f, "{t}"),
-            Value::Text(t) | Value::Enum { text: t, .. } => f.write_str(t),
-            // Lists are joined by the walker, which knows the property.
-            Value::List(items) => write!(f, "{}", Joined(items, ", ")),
-        }
-    }
 }
 
 /// A complement type's value as a [`Value`]; implemented for the types of
@@ -341,6 +327,11 @@ impl Visit for Write<'_, '_> {
             write!(self.f, "{}: ", property.key)?;
         }
         match value {
+            Value::Unsigned(n) => write!(self.f, "{n}"),
+            Value::Signed(n) => write!(self.f, "{n}"),
+            Value::Bool(b) => write!(self.f, "{b}"),
+            Value::Time(t) => write!(self.f, "{t}"),
+            Value::Text(t) | Value::Enum { text: t, .. } => self.f.write_str(t),
             Value::List(items) => {
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
@@ -350,7 +341,6 @@ impl Visit for Write<'_, '_> {
                 }
                 Ok(())
             }
-            other => write!(self.f, "{other}"),
         }
     }
 

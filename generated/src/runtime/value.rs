@@ -179,21 +179,6 @@ impl<'t> Iterator for Split<'t> {
     }
 }
 
-/// Displays list items joined by a separator (`", "`).
-pub struct Joined<'a>(pub &'a [String], pub &'a str);
-
-impl fmt::Display for Joined<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, item) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(self.1)?;
-            }
-            f.write_str(item)?;
-        }
-        Ok(())
-    }
-}
-
 /// Shows a secret value safely: its first `keep` characters and how many follow.
 pub fn redact(text: &str, keep: usize) -> String {
     let len = text.chars().count();
