@@ -8,6 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc, field_ident, type_ident};
+use crate::check::item_keys;
 use crate::check::names::{module_ident, module_mod};
 use crate::ident::{group_type_name, type_name};
 use crate::ir::{self, ComplementFormat, PropertyType};
@@ -452,21 +453,11 @@ struct PropertyNames(HashMap<String, proc_macro2::Ident>);
 
 impl PropertyNames {
     fn new(source: &ir::Source) -> Self {
-        let mut used = HashSet::new();
-        let items = source
-            .modules
-            .iter()
-            .flat_map(|m| &m.actions)
-            .flat_map(|a| &a.variants)
-            .flat_map(|v| &v.items);
-        for item in items {
-            match item {
-                ir::Item::Property { key, .. } => {
-                    used.insert(key.as_str());
-                }
-                ir::Item::Group { keys, .. } => used.extend(keys.iter().map(String::as_str)),
-            }
-        }
+        let used: HashSet<&str> = source
+            .actions()
+            .flat_map(|(_, a)| &a.variants)
+            .flat_map(|v| item_keys(&v.items))
+            .collect();
         let mut taken = HashSet::new();
         let names = source
             .properties
@@ -1217,11 +1208,7 @@ pub(super) fn events(source: &ir::Source, serde: Serde) -> TokenStream {
     let checked = actions.iter().map(|a| {
         a.variants
             .iter()
-            .flat_map(|v| &v.items)
-            .flat_map(|item| match item {
-                ir::Item::Property { key, .. } => vec![key],
-                ir::Item::Group { keys, .. } => keys.iter().collect(),
-            })
+            .flat_map(|v| item_keys(&v.items))
             .any(|key| source.property(key).is_some_and(checked))
     });
     let docs: Vec<_> = actions
