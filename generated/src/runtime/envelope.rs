@@ -436,15 +436,15 @@ impl Attributes {
                 kind(&value)
             )));
         }
-        if suspect(json) {
-            parse_json(json)?;
-        }
         // Room for a message given as a JSON string, declared before the
         // objects that may borrow from it.
         let mut room = None;
         // Objects are read in place: they keep their entries inline.
         let mut record = Object::default();
         record.read(json).map_err(|e| invalid(json, e))?;
+        if record.surrogates() {
+            parse_json(json)?;
+        }
         let get = |k: &str| {
             record.get(k).and_then(|raw| match raw.string() {
                 Some(s) => Some(words::trim_with(&s, str::trim).to_owned()),
@@ -491,7 +491,7 @@ impl Attributes {
                     let room = &mut room.insert(Room::take()).0;
                     let decoded = raw.string_in(room).unwrap_or_default();
                     if inner.read(decoded).is_err()
-                        || suspect(decoded) && parse_json(decoded).is_err()
+                        || inner.surrogates() && parse_json(decoded).is_err()
                     {
                         return Err(malformed(
                             "`message` is a string that does not hold a JSON object",
@@ -592,7 +592,7 @@ fn merged<'t, R>(fields: &mut Object<'t>, f: impl FnOnce(&mut Object<'_>) -> R) 
         Some(data) if data.first_byte() == Some(b'"') => {
             let room = &mut room.insert(Room::take()).0;
             let decoded = data.string_in(room).unwrap_or_default();
-            under.read(decoded).is_ok() && (!suspect(decoded) || parse_json(decoded).is_ok())
+            under.read(decoded).is_ok() && (!under.surrogates() || parse_json(decoded).is_ok())
         }
         _ => false,
     };

@@ -41,6 +41,8 @@ pub struct Object<'t> {
     /// The JSON text the entries were read from, while they are unchanged:
     /// [`to_json`](Self::to_json) copies it when it is already compact.
     text: Option<&'t str>,
+    /// Whether [`read`](Self::read) found a surrogate's `\u` escape.
+    surrogates: bool,
 }
 
 impl<'t> Object<'t> {
@@ -57,8 +59,9 @@ impl<'t> Object<'t> {
     /// An object keeps its first entries inline: reading in place spares
     /// copying them.
     pub fn read(&mut self, json: &'t str) -> Result<(), serde_json::Error> {
+        let mut surrogates = false;
         let scanned = self.scan_in(|entries| {
-            super::scan::object(json, entries)?;
+            surrogates = super::scan::object(json, entries)?;
             Some(words::trim_with(json, |j| {
                 j.trim_matches([' ', '\t', '\n', '\r'])
             }))
@@ -67,8 +70,19 @@ impl<'t> Object<'t> {
         // error of serde_json's must.
         if scanned.is_none() {
             *self = read_with(json, ObjectSeed { depth: 1 })?;
+            surrogates = suspect(json);
         }
+        self.surrogates = surrogates;
         Ok(())
+    }
+
+    /// Whether the text [`read`](Self::read) last read may be one that
+    /// `serde_json` refuses as a `Value` although this object takes it: a
+    /// string of it has a `\u` escape of a surrogate, which may be a lone
+    /// one (see [`suspect`]). The caller then asks `serde_json` for the
+    /// verdict. Found while reading, so it costs no second pass.
+    pub fn surrogates(&self) -> bool {
+        self.surrogates
     }
 
     /// Fills this object, in place of what it held, with the entries `scan`
@@ -81,6 +95,7 @@ impl<'t> Object<'t> {
     ) -> Option<()> {
         self.entries.clear();
         self.text = None;
+        self.surrogates = false;
         let text = scan(&mut self.entries);
         if text.is_none() {
             self.entries.clear();
@@ -94,6 +109,7 @@ impl<'t> Object<'t> {
         Object {
             entries: entries.into(),
             text: None,
+            surrogates: false,
         }
     }
 
@@ -631,6 +647,20 @@ mod tests {
         assert!(!suspect(r#"{"m": "{\"b\": \"\u00e9\ud7ff\"}"}"#));
         // An escaped backslash before `u` is a false alarm, which is allowed.
         assert!(!suspect(r#"{"a": "\\\\"}"#));
+        // Reading finds what `suspect` looks for, in values at any depth,
+        // and where the scanner gives up (an escaped key) too; an escaped
+        // backslash before `u` is no escape, so not even a false alarm.
+        let surrogates = |json| Object::parse(json).unwrap().surrogates();
+        assert!(surrogates(r#"{"a": "\uD800"}"#));
+        assert!(surrogates(r#"{"a": [1, {"b": "x\udfff"}]}"#));
+        assert!(surrogates(r#"{"\u0061": "\ud83d\ude00"}"#));
+        assert!(!surrogates(
+            r#"{"a": "\u00e9\ud7ff\ue000", "b": "\\ud800"}"#
+        ));
+        assert!(!surrogates(r#"{"\u0061": "\u00e9"}"#));
+        let mut o = Object::parse(r#"{"a": "\uD800"}"#).unwrap();
+        o.read(r#"{"a": 1}"#).unwrap();
+        assert!(!o.surrogates());
         assert!(!nests_deeper(r#"[[{"b": "]]]["}]]"#, 3));
         assert!(nests_deeper(r#"[[{"b": "]]]["}]]"#, 2));
         let deep = format!("{{\"a\": {}{}}}", "[".repeat(126), "]".repeat(126));

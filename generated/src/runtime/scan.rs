@@ -23,17 +23,16 @@ const DEEPEST: usize = 32;
 /// Reads into `entries` (after what they hold) the entries of the JSON
 /// object that is the whole of `json` (white space around it allowed), each
 /// key with its value's JSON text; `None` when the text is not such an
-/// object or is beyond this reader.
-pub fn object<'t>(json: &'t str, entries: &mut Entries<'t>) -> Option<()> {
-    let mut s = Scanner {
-        b: json.as_bytes(),
-        text: json,
-        pos: 0,
-    };
+/// object or is beyond this reader. `Some(true)` when a string has a `\u`
+/// escape of a surrogate (`\uD800` to `\uDFFF`), which serde_json reads
+/// as a raw value but may refuse as a `Value` (a lone one): what
+/// [`super::object::suspect`] looks for, found on the way.
+pub fn object<'t>(json: &'t str, entries: &mut Entries<'t>) -> Option<bool> {
+    let mut s = Scanner::new(json);
     s.blanks();
     s.entries(entries)?;
     s.blanks();
-    (s.pos == s.b.len()).then_some(())
+    (s.pos == s.b.len()).then_some(s.surrogate)
 }
 
 /// An item of an array [`document`] streams: an object's entries, or any
@@ -70,11 +69,7 @@ pub fn document<'t>(
     key: &str,
     each: &mut dyn FnMut(Option<Item<'_, 't>>),
 ) -> Option<(Entries<'t>, Option<Under<'t>>)> {
-    let mut s = Scanner {
-        b: json.as_bytes(),
-        text: json,
-        pos: 0,
-    };
+    let mut s = Scanner::new(json);
     s.blanks();
     let mut entries = Entries::new();
     let mut under = None;
@@ -117,9 +112,20 @@ struct Scanner<'t> {
     b: &'t [u8],
     text: &'t str,
     pos: usize,
+    /// Whether a string so far had a surrogate's `\u` escape.
+    surrogate: bool,
 }
 
 impl<'t> Scanner<'t> {
+    fn new(text: &'t str) -> Self {
+        Scanner {
+            b: text.as_bytes(),
+            text,
+            pos: 0,
+            surrogate: false,
+        }
+    }
+
     fn next(&mut self) -> Option<u8> {
         let c = *self.b.get(self.pos)?;
         self.pos += 1;
@@ -282,6 +288,8 @@ impl<'t> Scanner<'t> {
                         if !hex.iter().all(u8::is_ascii_hexdigit) {
                             return None;
                         }
+                        self.surrogate |= matches!(hex[0], b'd' | b'D')
+                            && matches!(hex[1], b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F');
                         self.pos += 4;
                         escaped = true;
                     }
@@ -339,7 +347,7 @@ mod tests {
     /// The entries [`object`] reads from `json`.
     fn read(json: &str) -> Option<Entries<'_>> {
         let mut entries = Entries::new();
-        object(json, &mut entries).map(|()| entries)
+        object(json, &mut entries).map(|_| entries)
     }
 
     /// On short documents built from every combination of a few pieces,
