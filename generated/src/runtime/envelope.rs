@@ -15,6 +15,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use super::object::{read_with, starts_as, suspect, too_deep, Item, ItemsSeed, Key, Object};
 use super::room::Room;
 use super::scan;
+use super::scan::Nest;
 use super::time::Timestamp;
 use super::values::Raw;
 use super::violation::{Code, Violation};
@@ -439,9 +440,19 @@ impl Attributes {
         // Room for a message given as a JSON string, declared before the
         // objects that may borrow from it.
         let mut room = None;
-        // Objects are read in place: they keep their entries inline.
+        // Objects are read in place: they keep their entries inline. A
+        // message given as an object is read with the record.
         let mut record = Object::default();
-        record.read(json).map_err(|e| invalid(json, e))?;
+        let mut inner = Object::default();
+        let mut nest = Nest {
+            keys: &["Message", "message"],
+            object: &mut inner,
+            at: None,
+        };
+        record
+            .read_nesting(json, Some(&mut nest))
+            .map_err(|e| invalid(json, e))?;
+        let nested = nest.at;
         if record.surrogates() {
             parse_json(json)?;
         }
@@ -477,14 +488,22 @@ impl Attributes {
         } else {
             (Shape::Flat, None, None, None, None, None)
         };
-        let mut inner = Object::default();
-        let (message, fields) = match message.map(|m| record.get(m)) {
+        let found = message.map(|m| {
+            let at = record.position(m)?;
+            Some((at, record.value_at(at)?))
+        });
+        let (message, fields) = match found {
             None => (json.trim(), &mut record),
-            Some(None) => ("{}", &mut inner),
-            Some(Some(raw)) => match raw.first_byte() {
+            Some(None) => {
+                inner = Object::default();
+                ("{}", &mut inner)
+            }
+            Some(Some((at, raw))) => match raw.first_byte() {
                 Some(b'{') => {
                     let text = raw_text(raw);
-                    inner.read(text).map_err(|e| invalid(json, e))?;
+                    if nested != Some(at) {
+                        inner.read(text).map_err(|e| invalid(json, e))?;
+                    }
                     (text, &mut inner)
                 }
                 Some(b'"') => {

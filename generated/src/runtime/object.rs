@@ -16,6 +16,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::inline::Inline;
+use super::scan::Nest;
 use super::values::Raw;
 use super::words;
 
@@ -59,9 +60,21 @@ impl<'t> Object<'t> {
     /// An object keeps its first entries inline: reading in place spares
     /// copying them.
     pub fn read(&mut self, json: &'t str) -> Result<(), serde_json::Error> {
+        self.read_nesting(json, None)
+    }
+
+    /// [`read`](Self::read), also reading into `nest.object` the last
+    /// object value under one of `nest.keys` (`nest.at` tells which
+    /// entry's), as long as the text is read without serde_json; `nest.at`
+    /// is `None` when it is not.
+    pub fn read_nesting(
+        &mut self,
+        json: &'t str,
+        mut nest: Option<&mut Nest<'_, 't>>,
+    ) -> Result<(), serde_json::Error> {
         let mut surrogates = false;
         let scanned = self.scan_in(|entries| {
-            surrogates = super::scan::object(json, entries)?;
+            surrogates = super::scan::object(json, entries, nest.as_deref_mut())?;
             Some(words::trim_with(json, |j| {
                 j.trim_matches([' ', '\t', '\n', '\r'])
             }))
@@ -69,6 +82,9 @@ impl<'t> Object<'t> {
         // Where the scanner gives up it leaves the object empty, as an
         // error of serde_json's must.
         if scanned.is_none() {
+            if let Some(nest) = nest {
+                nest.at = None;
+            }
             *self = read_with(json, ObjectSeed { depth: 1 })?;
             surrogates = suspect(json);
         }
@@ -669,6 +685,41 @@ mod tests {
         assert!(Object::parse(&deep).is_err());
         let o = Object::parse(r#"{"a\"b": [1, 2], "c": "d"}"#).unwrap();
         assert_eq!(o.to_json(), r#"{"a\"b":[1, 2],"c":"d"}"#);
+    }
+
+    /// Reading an object value with the object gives what reading its text
+    /// gives, for the last value under the keys that is an object.
+    #[test]
+    fn nested_objects_are_read_with_their_object() {
+        let json =
+            r#"{"m": {"a": 1}, "n": [2], "M": "x", "m": {"b": {"c": "d"}, "e": "\u00e9"}, "M": 3}"#;
+        let mut record = Object::default();
+        let mut inner = Object::default();
+        let mut nest = Nest {
+            keys: &["m", "M"],
+            object: &mut inner,
+            at: None,
+        };
+        record.read_nesting(json, Some(&mut nest)).unwrap();
+        assert_eq!(nest.at, Some(3));
+        assert_eq!(record.position("m"), Some(3));
+        let Some(Raw::Json(text)) = record.get("m") else {
+            panic!("an object value")
+        };
+        let alone = Object::parse(text).unwrap();
+        assert_eq!(inner.entries(), alone.entries());
+        assert_eq!(inner.text(), Some(text));
+        assert_eq!(inner.to_json(), alone.to_json());
+        // Where serde_json reads the record, nothing is read with it.
+        let mut nest = Nest {
+            keys: &["m"],
+            object: &mut inner,
+            at: Some(0),
+        };
+        record
+            .read_nesting(r#"{"\u006d": {"a": 1}}"#, Some(&mut nest))
+            .unwrap();
+        assert_eq!(nest.at, None);
     }
 
     /// One-character escapes are decoded here, `\\u` escapes by serde_json:

@@ -27,12 +27,28 @@ const DEEPEST: usize = 32;
 /// escape of a surrogate (`\uD800` to `\uDFFF`), which serde_json reads
 /// as a raw value but may refuse as a `Value` (a lone one): what
 /// [`super::object::suspect`] looks for, found on the way.
-pub fn object<'t>(json: &'t str, entries: &mut Entries<'t>) -> Option<bool> {
+pub fn object<'t>(
+    json: &'t str,
+    entries: &mut Entries<'t>,
+    nest: Option<&mut Nest<'_, 't>>,
+) -> Option<bool> {
     let mut s = Scanner::new(json);
     s.blanks();
-    s.entries(entries)?;
+    s.entries(entries, nest)?;
     s.blanks();
     (s.pos == s.b.len()).then_some(s.surrogate)
+}
+
+/// Where [`object`] reads an object value of the object it reads into
+/// entries of its own as it goes, sparing a second reading of that text.
+#[derive(Debug)]
+pub struct Nest<'a, 't> {
+    /// The keys whose object values are read.
+    pub keys: &'a [&'a str],
+    /// The entries of the last such value, in place of what it held.
+    pub object: &'a mut Object<'t>,
+    /// The index among the entries of the entry whose value `object` holds.
+    pub at: Option<usize>,
 }
 
 /// An item of an array [`document`] streams: an object's entries, or any
@@ -144,8 +160,13 @@ impl<'t> Scanner<'t> {
     }
 
     /// `{ "key": value, ... }` from `{` into `entries`, after what they held;
-    /// each key borrowed (keys with escapes are given up on).
-    fn entries(&mut self, entries: &mut Entries<'t>) -> Option<()> {
+    /// each key borrowed (keys with escapes are given up on). The object
+    /// values of `nest`'s keys are read into its object too.
+    fn entries(
+        &mut self,
+        entries: &mut Entries<'t>,
+        mut nest: Option<&mut Nest<'_, 't>>,
+    ) -> Option<()> {
         self.eat(b'{')?;
         self.blanks();
         if self.eat(b'}').is_some() {
@@ -156,7 +177,18 @@ impl<'t> Scanner<'t> {
             self.blanks();
             self.eat(b':')?;
             self.blanks();
-            let value = self.raw()?;
+            let value = match nest.as_deref_mut() {
+                Some(nest) if self.b.get(self.pos) == Some(&b'{') && nest.keys.contains(&key) => {
+                    let start = self.pos;
+                    nest.object.scan_in(|inner| {
+                        self.entries(inner, None)?;
+                        self.text.get(start..self.pos)
+                    })?;
+                    nest.at = Some(entries.len());
+                    Raw::Json(self.text.get(start..self.pos)?)
+                }
+                _ => self.raw()?,
+            };
             entries.push((Cow::Borrowed(key), value));
             self.blanks();
             match self.next()? {
@@ -188,7 +220,7 @@ impl<'t> Scanner<'t> {
             if self.b.get(self.pos) == Some(&b'{') {
                 let start = self.pos;
                 object.scan_in(|entries| {
-                    self.entries(entries)?;
+                    self.entries(entries, None)?;
                     self.text.get(start..self.pos)
                 })?;
                 each(Some(Item::Object(&object)));
@@ -347,7 +379,7 @@ mod tests {
     /// The entries [`object`] reads from `json`.
     fn read(json: &str) -> Option<Entries<'_>> {
         let mut entries = Entries::new();
-        object(json, &mut entries).map(|_| entries)
+        object(json, &mut entries, None).map(|_| entries)
     }
 
     /// On short documents built from every combination of a few pieces,
@@ -424,7 +456,7 @@ mod tests {
             let built = Object::from_entries(entries).to_json();
             let mut scanned = Object::default();
             scanned.scan_in(|entries| {
-                object(json, entries)?;
+                object(json, entries, None)?;
                 Some(json.trim_matches([' ', '\t', '\n', '\r']))
             });
             assert_eq!(scanned.to_json(), built, "{json:?}");
