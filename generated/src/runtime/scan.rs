@@ -310,7 +310,7 @@ impl<'t> Scanner<'t> {
         self.eat(b'"')?;
         let mut escaped = false;
         loop {
-            self.pos += words::find_string_end(self.b.get(self.pos..)?)?;
+            self.pos = words::find_string_end(self.b, self.pos)?;
             match self.next()? {
                 b'"' => return Some(escaped),
                 b'\\' => match self.next()? {

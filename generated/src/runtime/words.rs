@@ -62,18 +62,28 @@ pub fn find(bytes: &[u8], byte: u8) -> Option<usize> {
 }
 
 #[cfg(feature = "json")]
-/// The first byte in `bytes` that ends a run of plain JSON string text: a
-/// `"`, a `\` or a control character.
-pub fn find_string_end(bytes: &[u8]) -> Option<usize> {
+/// The position of the first byte of `bytes` from `from` on that ends a run
+/// of plain JSON string text: a `"`, a `\` or a control character.
+pub fn find_string_end(bytes: &[u8], from: usize) -> Option<usize> {
     // Flipping bit 1 maps `"` (0x22) to 0x20 and the control characters
     // (0x00 to 0x1f) onto themselves, and every other byte to 0x21 or
     // above: one test below 0x21 finds both.
     const FLIP: u64 = u64::from_le_bytes([0x02; 8]);
-    first(
-        bytes,
-        |w| below(w ^ FLIP, 0x21) | equal(w, b'\\'),
-        |b| b == b'"' || b == b'\\' || b < 0x20,
-    )
+    // The words run over the rest of `bytes`, past the string's end, so a
+    // short string needs no tail loop of its own.
+    let mut at = from;
+    while let Some(w) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let w = u64::from_le_bytes(*w);
+        let marks = below(w ^ FLIP, 0x21) | equal(w, b'\\');
+        if marks != 0 {
+            return Some(at + (marks.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = bytes.get(at..)?;
+    tail.iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|p| at + p)
 }
 
 /// `trim(text)`, or `text` itself when neither end can be white space:
@@ -172,13 +182,16 @@ mod tests {
                             "{bytes:?}"
                         );
                         #[cfg(feature = "json")]
-                        assert_eq!(
-                            find_string_end(&bytes),
-                            bytes
-                                .iter()
-                                .position(|&b| b == b'"' || b == b'\\' || b < 0x20),
-                            "{bytes:?}"
-                        );
+                        for from in [0, at.min(3), at, len] {
+                            assert_eq!(
+                                find_string_end(&bytes, from),
+                                bytes[from..]
+                                    .iter()
+                                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                                    .map(|p| from + p),
+                                "{bytes:?} from {from}"
+                            );
+                        }
                         if len >= 40 {
                             continue;
                         }
