@@ -464,8 +464,8 @@ fn unescape(inner: &str, first: usize, out: &mut String) -> Option<()> {
             _ => return None,
         });
         from = at + 2;
-        match words::find(&bytes[from..], b'\\') {
-            Some(i) => at = from + i,
+        match words::find_from(bytes, from, b'\\') {
+            Some(i) => at = i,
             None => break,
         }
     }

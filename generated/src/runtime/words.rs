@@ -48,6 +48,37 @@ fn first(bytes: &[u8], marks: impl Fn(u64) -> u64, is: impl Fn(u8) -> bool) -> O
         .map(|p| done + p)
 }
 
+/// The position of the first byte of `bytes` from `from` on that `marks`
+/// marks in its word, or that `is` accepts in the tail shorter than a word.
+/// The words run over the rest of `bytes`, past the first match, so a
+/// short run needs no tail loop of its own.
+#[cfg(feature = "json")]
+#[inline]
+fn from_on(
+    bytes: &[u8],
+    from: usize,
+    marks: impl Fn(u64) -> u64,
+    is: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let mut at = from;
+    while let Some(w) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let m = marks(u64::from_le_bytes(*w));
+        if m != 0 {
+            return Some(at + (m.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = bytes.get(at..)?;
+    tail.iter().position(|&b| is(b)).map(|p| at + p)
+}
+
+/// The position of the first `byte` of `bytes` from `from` on, for short
+/// runs: no `memchr`, whose setup costs more than they do.
+#[cfg(feature = "json")]
+pub fn find_from(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
+    from_on(bytes, from, |w| equal(w, byte), |b| b == byte)
+}
+
 /// Bytes looked at a word at a time before [`find`] hands a long text to
 /// `memchr`, whose setup pays only there.
 const HEAD: usize = 64;
@@ -69,21 +100,12 @@ pub fn find_string_end(bytes: &[u8], from: usize) -> Option<usize> {
     // (0x00 to 0x1f) onto themselves, and every other byte to 0x21 or
     // above: one test below 0x21 finds both.
     const FLIP: u64 = u64::from_le_bytes([0x02; 8]);
-    // The words run over the rest of `bytes`, past the string's end, so a
-    // short string needs no tail loop of its own.
-    let mut at = from;
-    while let Some(w) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
-        let w = u64::from_le_bytes(*w);
-        let marks = below(w ^ FLIP, 0x21) | equal(w, b'\\');
-        if marks != 0 {
-            return Some(at + (marks.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    let tail = bytes.get(at..)?;
-    tail.iter()
-        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-        .map(|p| at + p)
+    from_on(
+        bytes,
+        from,
+        |w| below(w ^ FLIP, 0x21) | equal(w, b'\\'),
+        |b| b == b'"' || b == b'\\' || b < 0x20,
+    )
 }
 
 /// `trim(text)`, or `text` itself when neither end can be white space:
@@ -183,6 +205,14 @@ mod tests {
                         );
                         #[cfg(feature = "json")]
                         for from in [0, at.min(3), at, len] {
+                            assert_eq!(
+                                find_from(&bytes, from, b','),
+                                bytes[from..]
+                                    .iter()
+                                    .position(|&b| b == b',')
+                                    .map(|p| from + p),
+                                "{bytes:?} from {from}"
+                            );
                             assert_eq!(
                                 find_string_end(&bytes, from),
                                 bytes[from..]
