@@ -200,6 +200,7 @@ impl<'t> Scanner<'t> {
     }
 
     /// A key without escapes, without its quotes.
+    #[inline(always)]
     fn key(&mut self) -> Option<&'t str> {
         let start = self.pos + 1;
         match self.string()? {
@@ -239,6 +240,7 @@ impl<'t> Scanner<'t> {
     /// An entry's value as the entry keeps it: a string without escapes as
     /// its text ([`Raw::Text`]: there is nothing to decode), anything else
     /// as its JSON text.
+    #[inline(always)]
     fn raw(&mut self) -> Option<Raw<'t>> {
         if self.b.get(self.pos) != Some(&b'"') {
             return self.value(1).map(Raw::Json);
@@ -306,6 +308,7 @@ impl<'t> Scanner<'t> {
     /// A string from its `"`, escapes checked as serde_json checks them
     /// when it skips a string (`\u` takes any four hex digits); whether it
     /// has escapes.
+    #[inline(always)]
     fn string(&mut self) -> Option<bool> {
         self.eat(b'"')?;
         let mut escaped = false;
