@@ -95,6 +95,7 @@ pub fn find(bytes: &[u8], byte: u8) -> Option<usize> {
 #[cfg(feature = "json")]
 /// The position of the first byte of `bytes` from `from` on that ends a run
 /// of plain JSON string text: a `"`, a `\` or a control character.
+#[inline(always)]
 pub fn find_string_end(bytes: &[u8], from: usize) -> Option<usize> {
     // Flipping bit 1 maps `"` (0x22) to 0x20 and the control characters
     // (0x00 to 0x1f) onto themselves, and every other byte to 0x21 or
