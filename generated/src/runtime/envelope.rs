@@ -8,6 +8,7 @@
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -492,11 +493,11 @@ impl Attributes {
             let at = record.position(m)?;
             Some((at, record.value_at(at)?))
         });
-        let (message, fields) = match found {
-            None => (json.trim(), &mut record),
+        let (message, fields): (Cow<'_, str>, _) = match found {
+            None => (json.trim().into(), &mut record),
             Some(None) => {
                 inner = Object::default();
-                ("{}", &mut inner)
+                ("{}".into(), &mut inner)
             }
             Some(Some((at, raw))) => match raw.first_byte() {
                 Some(b'{') => {
@@ -504,19 +505,27 @@ impl Attributes {
                     if nested != Some(at) {
                         inner.read(text).map_err(|e| invalid(json, e))?;
                     }
-                    (text, &mut inner)
+                    (text.into(), &mut inner)
                 }
                 Some(b'"') => {
-                    let room = &mut room.insert(Room::take()).0;
-                    let decoded = raw.string_in(room).unwrap_or_default();
-                    if inner.read(decoded).is_err()
-                        || inner.surrogates() && parse_json(decoded).is_err()
-                    {
-                        return Err(malformed(
-                            "`message` is a string that does not hold a JSON object",
-                        ));
+                    // Read from the escaped text where it can be, the
+                    // message decoded straight into the text it keeps.
+                    let escaped = matches!(raw, Raw::Json(t) if inner.read_escaped(t));
+                    match escaped.then(|| raw.string()).flatten() {
+                        Some(decoded) => (decoded, &mut inner),
+                        None => {
+                            let room = &mut room.insert(Room::take()).0;
+                            let decoded = raw.string_in(room).unwrap_or_default();
+                            if inner.read(decoded).is_err()
+                                || inner.surrogates() && parse_json(decoded).is_err()
+                            {
+                                return Err(malformed(
+                                    "`message` is a string that does not hold a JSON object",
+                                ));
+                            }
+                            (decoded.into(), &mut inner)
+                        }
                     }
-                    (decoded, &mut inner)
                 }
                 _ => {
                     return Err(malformed(format!(
@@ -545,7 +554,7 @@ impl Attributes {
                 user,
                 tenant,
                 category,
-                message: message.to_owned(),
+                message: message.into_owned(),
             };
             f(attributes, fields)
         }))
@@ -608,6 +617,7 @@ fn merged<'t, R>(fields: &mut Object<'t>, f: impl FnOnce(&mut Object<'_>) -> R) 
     let mut under = Object::default();
     let read = match data {
         Some(data) if data.first_byte() == Some(b'{') => under.read(raw_text(data)).is_ok(),
+        Some(Raw::Json(data)) if under.read_escaped(data) => true,
         Some(data) if data.first_byte() == Some(b'"') => {
             let room = &mut room.insert(Room::take()).0;
             let decoded = data.string_in(room).unwrap_or_default();

@@ -92,6 +92,28 @@ impl<'t> Object<'t> {
         Ok(())
     }
 
+    /// Reads, in place of what it held, the JSON object that the JSON string
+    /// `json` holds (the text of a string value of an object read here),
+    /// straight from its escaped text where [`super::scan::escaped_object`]
+    /// can: the entries then borrow from `json`, and nothing is decoded.
+    /// `false` (the object left empty) where it cannot; the caller decodes
+    /// the string and reads that.
+    pub fn read_escaped(&mut self, json: &'t str) -> bool {
+        let Some(text) = json.strip_prefix('"').and_then(|j| j.strip_suffix('"')) else {
+            return false;
+        };
+        // The text is not the object's JSON (its quotes are escaped), so
+        // none is kept for `to_json` to copy.
+        self.entries.clear();
+        self.text = None;
+        self.surrogates = false;
+        let read = super::scan::escaped_object(text, &mut self.entries).is_some();
+        if !read {
+            self.entries.clear();
+        }
+        read
+    }
+
     /// Whether the text [`read`](Self::read) last read may be one that
     /// `serde_json` refuses as a `Value` although this object takes it: a
     /// string of it has a `\u` escape of a surrogate, which may be a lone
@@ -342,7 +364,7 @@ pub fn suspect(json: &str) -> bool {
 }
 
 /// `a == b`, looking at the length and first byte before calling `memcmp`.
-#[inline]
+#[inline(always)]
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.as_bytes().first() == b.as_bytes().first()
