@@ -385,19 +385,26 @@ pub enum Shape {
     CfV2,
 }
 
+/// A short text of a record (a verb, a user, a category, a token's first
+/// symbols): kept in place up to 24 bytes, on the heap beyond, so that the
+/// handful of short texts each record keeps costs no allocation each. It
+/// derefs to `&str`; `.into()` makes one from a `&str` or `String`.
+pub type Text = compact_str::CompactString;
+
 /// The attributes of an audit-log event, from whichever shape it came in.
+/// Its texts are [`Text`]s.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Attributes {
     /// The shape of the record.
     pub shape: Shape,
     /// `"action"`: the verb.
-    pub action: Option<String>,
+    pub action: Option<Text>,
     /// `"key"`: a message.
-    pub key: Option<String>,
+    pub key: Option<Text>,
     /// `"objectID"`: a message.
-    pub object_id: Option<String>,
+    pub object_id: Option<Text>,
     /// `"operation"`: a refinement.
-    pub operation: Option<String>,
+    pub operation: Option<Text>,
     /// The JSON text of the object that holds the event's attributes, as
     /// received: the record itself when flat, else its message (decoded when
     /// the message is a JSON string). [`fields`](Self::fields) reads it, with
@@ -407,13 +414,13 @@ pub struct Attributes {
     /// The record's time, when the record gives one that can be read.
     pub time: Option<Timestamp>,
     /// The record's time as written.
-    pub time_text: Option<String>,
+    pub time_text: Option<Text>,
     /// The record's user.
-    pub user: Option<String>,
+    pub user: Option<Text>,
     /// The record's tenant.
-    pub tenant: Option<String>,
+    pub tenant: Option<Text>,
     /// The record's category (`audit.security-events`, ...).
-    pub category: Option<String>,
+    pub category: Option<Text>,
 }
 
 impl Attributes {
@@ -459,8 +466,8 @@ impl Attributes {
         }
         let get = |k: &str| {
             record.get(k).and_then(|raw| match raw.string() {
-                Some(s) => Some(words::trim_with(&s, str::trim).to_owned()),
-                None => text(Some(&raw.to_value())).map(|s| s.trim().to_owned()),
+                Some(s) => Some(words::trim_with(&s, str::trim).into()),
+                None => text(Some(&raw.to_value())).map(|s| s.trim().into()),
             })
         };
         let (shape, message, time_text, user, tenant, category) = if record.contains_key("Message")
@@ -538,8 +545,8 @@ impl Attributes {
         Ok(merged(fields, |fields| {
             let string = |k: &str| match fields.get(k) {
                 Some(raw) => match raw.string() {
-                    Some(s) => Some(s.into_owned()),
-                    None => text(Some(&raw.to_value())),
+                    Some(s) => Some(s.into()),
+                    None => text(Some(&raw.to_value())).map(Into::into),
                 },
                 None => None,
             };

@@ -204,10 +204,10 @@ mod tests {
         operation: Option<&str>,
     ) -> Attributes {
         Attributes {
-            action: Some(action.to_owned()),
-            key: key.map(str::to_owned),
-            object_id: object_id.map(str::to_owned),
-            operation: operation.map(str::to_owned),
+            action: Some(action.into()),
+            key: key.map(Into::into),
+            object_id: object_id.map(Into::into),
+            operation: operation.map(Into::into),
             ..Attributes::default()
         }
     }

@@ -2110,7 +2110,7 @@ pub struct Record {
     /// The identification.
     pub identified: Identified,
     /// The property the message's placeholder fills, and its text.
-    pub placeholder: Option<(&'static str, String)>,
+    pub placeholder: Option<(&'static str, rt::envelope::Text)>,
 }
 /// Shows the record with a leaked secret cut to the symbols that may be logged.
 impl std::fmt::Debug for Record {
@@ -2150,11 +2150,9 @@ impl Record {
     fn identification(
         attributes: &Attributes,
         fields: &mut rt::object::Object<'_>,
-    ) -> (Identified, Option<(&'static str, String)>) {
+    ) -> (Identified, Option<(&'static str, rt::envelope::Text)>) {
         let found = rt::rules::identify(RULES, attributes);
-        let placeholder = found
-            .first()
-            .map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
+        let placeholder = found.first().map(|(rule, p)| (rule.placeholder, (*p).into()));
         let mut read = |event: Action, property: &'static str, text: &str| {
             let mut entry = std::mem::take(&mut *fields);
             entry.insert(property, rt::values::Raw::Text(text));
@@ -2206,7 +2204,7 @@ impl Record {
             .into_iter()
             .flatten()
         {
-            *text = cut(text);
+            *text = cut(text).into();
         }
         attributes.map_strings(cut);
         Record::identify(attributes)
@@ -2311,8 +2309,8 @@ impl Record {
                 .attributes
                 .time
                 .map(|t| t.to_string())
-                .or_else(|| self.attributes.time_text.clone()),
-            user: self.attributes.user.clone(),
+                .or_else(|| self.attributes.time_text.as_deref().map(str::to_owned)),
+            user: self.attributes.user.as_deref().map(str::to_owned),
             service: None,
             properties,
             raw,

@@ -601,7 +601,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
             /// The identification.
             pub identified: Identified,
             /// The property the message's placeholder fills, and its text.
-            pub placeholder: Option<(&'static str, String)>,
+            pub placeholder: Option<(&'static str, rt::envelope::Text)>,
         }
 
         /// Shows the record with a leaked secret cut to the symbols that may be logged.
@@ -634,9 +634,9 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
             fn identification(
                 attributes: &Attributes,
                 fields: &mut rt::object::Object<'_>,
-            ) -> (Identified, Option<(&'static str, String)>) {
+            ) -> (Identified, Option<(&'static str, rt::envelope::Text)>) {
                 let found = rt::rules::identify(RULES, attributes);
-                let placeholder = found.first().map(|(rule, p)| (rule.placeholder, (*p).to_owned()));
+                let placeholder = found.first().map(|(rule, p)| (rule.placeholder, (*p).into()));
                 // The event's fields: the record's, and the placeholder's property.
                 let mut read = |event: Action, property: &'static str, text: &str| {
                     // Taken out, to hold a text that lives only as long as `attributes`.
@@ -683,7 +683,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                 let cut = |t: &str| t.replace(secret, &shown);
                 let mut attributes = self.attributes.clone();
                 for text in [&mut attributes.key, &mut attributes.object_id].into_iter().flatten() {
-                    *text = cut(text);
+                    *text = cut(text).into();
                 }
                 attributes.map_strings(cut);
                 Record::identify(attributes)
@@ -765,8 +765,8 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
                     case,
                     level: None,
                     result: None,
-                    time: self.attributes.time.map(|t| t.to_string()).or_else(|| self.attributes.time_text.clone()),
-                    user: self.attributes.user.clone(),
+                    time: self.attributes.time.map(|t| t.to_string()).or_else(|| self.attributes.time_text.as_deref().map(str::to_owned)),
+                    user: self.attributes.user.as_deref().map(str::to_owned),
                     service: None,
                     properties,
                     raw,
