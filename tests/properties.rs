@@ -11,6 +11,7 @@ use auditcat::kintone::{
     SpaceDelete, SpaceDeleteApps, Target, TemplateDownload,
 };
 use auditcat::runtime::names::Catalogued;
+use auditcat::runtime::text::Text;
 use auditcat::{sap_btp, slack, Code};
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
@@ -268,28 +269,28 @@ fn target() -> impl Strategy<Value = Target> {
 
 fn app_update() -> impl Strategy<Value = AppUpdate> {
     (any::<u64>(), text_name(""), target(), any::<bool>(), 0..5u8).prop_map(
-        |(app_id, app_name, target, on, case)| match case {
-            0 => AppUpdate::AppSettings {
+        |(app_id, app_name, target, on, case)| match (case, Text::from(app_name)) {
+            (0, app_name) => AppUpdate::AppSettings {
                 app_id,
                 app_name,
                 target,
             },
-            1 => AppUpdate::Comments {
+            (1, app_name) => AppUpdate::Comments {
                 app_id,
                 app_name,
                 record_comment: on,
             },
-            2 => AppUpdate::ChangeHistory {
+            (2, app_name) => AppUpdate::ChangeHistory {
                 app_id,
                 app_name,
                 record_history: on,
             },
-            3 => AppUpdate::DuplicateRecord {
+            (3, app_name) => AppUpdate::DuplicateRecord {
                 app_id,
                 app_name,
                 record_duplication: on,
             },
-            _ => AppUpdate::BulkDeletion {
+            (_, app_name) => AppUpdate::BulkDeletion {
                 app_id,
                 app_name,
                 bulk_delete: on,
@@ -301,9 +302,12 @@ fn app_update() -> impl Strategy<Value = AppUpdate> {
 /// Space deletions. Parentheses are left out of the names here, as the
 /// groups `(app id: ..., app name: ...)` that follow are parenthesised.
 fn space_delete() -> impl Strategy<Value = SpaceDelete> {
-    let app = (any::<u64>(), text_name("()"))
-        .prop_map(|(app_id, app_name)| SpaceDeleteApps { app_id, app_name });
+    let app = (any::<u64>(), text_name("()")).prop_map(|(app_id, app_name)| SpaceDeleteApps {
+        app_id,
+        app_name: app_name.into(),
+    });
     (any::<u64>(), text_name("()"), vec(app, 0..4)).prop_map(|(space_id, space_name, apps)| {
+        let space_name = Text::from(space_name);
         if apps.is_empty() {
             SpaceDelete::WithoutApps {
                 space_id,
@@ -333,7 +337,7 @@ fn template_download() -> impl Strategy<Value = TemplateDownload> {
             Some(filename) => TemplateDownload::Downloaded {
                 app_id,
                 template_name,
-                filename,
+                filename: filename.into(),
             },
         })
 }
@@ -346,8 +350,9 @@ fn app_move_started() -> impl Strategy<Value = AppMoveStarted> {
         (any::<u64>(), text_name("")),
         0..3u8,
     )
-        .prop_map(
-            |(app_id, app_name, (from_id, from), (to_id, to), case)| match case {
+        .prop_map(|(app_id, app_name, (from_id, from), (to_id, to), case)| {
+            let (app_name, from, to) = (Text::from(app_name), Text::from(from), Text::from(to));
+            match case {
                 0 => AppMoveStarted::BetweenSpaces {
                     app_id,
                     app_name,
@@ -370,8 +375,8 @@ fn app_move_started() -> impl Strategy<Value = AppMoveStarted> {
                     source_space_name: from,
                     destination_space: DestinationSpace::from("none".to_owned()),
                 },
-            },
-        )
+            }
+        })
 }
 
 // ---------------------------------------------------------------- helpers
@@ -462,7 +467,7 @@ proptest! {
 
     #[test]
     fn app_create_round_trips(app_name in text_name(""), app_group_id in any::<u64>()) {
-        round_trip(Event::AppCreate(AppCreate { app_name, app_group_id }))?;
+        round_trip(Event::AppCreate(AppCreate { app_name: app_name.into(), app_group_id }))?;
     }
 
     #[test]
@@ -1073,7 +1078,7 @@ fn group_names_with_parentheses_round_trip() {
     use auditcat::kintone::{AppDelete, AppDeleteApps};
     let app = |app_id, name: &str| AppDeleteApps {
         app_id,
-        app_name: name.to_owned(),
+        app_name: name.into(),
     };
     let cases = [
         vec![app(2, "Leads (old), archived")],
@@ -1084,7 +1089,7 @@ fn group_names_with_parentheses_round_trip() {
     for apps in cases {
         let event = Event::AppDelete(AppDelete::Bulk {
             app_id: 1,
-            app_name: "Customer List".to_owned(),
+            app_name: "Customer List".into(),
             apps,
         });
         let printed = event.to_string();

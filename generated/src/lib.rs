@@ -16,6 +16,7 @@ pub mod runtime;
 #[rustfmt::skip]
 mod sources;
 
+pub use runtime::text::Text;
 pub use runtime::violation::{Code, Violation};
 // Unused only when every source feature is off.
 #[allow(unused_imports)]

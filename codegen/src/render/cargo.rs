@@ -37,15 +37,15 @@ repository.workspace = true
 {features}# The header-driven CSV reader (runtime::csv), for text sources.
 csv-reader = ["dep:csv"]
 # JSON records (runtime::envelope, runtime::rules), for JSON sources.
-json = ["dep:serde_json", "dep:serde", "dep:compact_str"]
+json = ["dep:serde_json", "dep:serde"]
 # Serialize and Deserialize for the generated types.
-serde = ["dep:serde"]
+serde = ["dep:serde", "compact_str/serde"]
 # The `auditcat` command line (parse, validate, stats, catalog).
 cli = [{ids}, "dep:clap", "dep:indicatif", "dep:encoding_rs", "dep:encoding_rs_io"]
 
 [dependencies]
 arrayvec = "0.7"
-compact_str = {{ version = "0.10", optional = true }}
+compact_str = "0.10"
 clap = {{ version = "4", features = ["derive"], optional = true }}
 csv = {{ version = "1.4", optional = true }}
 encoding_rs = {{ version = "0.8", optional = true }}

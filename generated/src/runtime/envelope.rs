@@ -17,6 +17,7 @@ use super::object::{read_with, starts_as, suspect, too_deep, Item, ItemsSeed, Ke
 use super::room::Room;
 use super::scan;
 use super::scan::Nest;
+use super::text::Text;
 use super::time::Timestamp;
 use super::values::Raw;
 use super::violation::{Code, Violation};
@@ -384,12 +385,6 @@ pub enum Shape {
     /// A Cloud Foundry (v2) retrieval record: `message_uuid`, `time`, `message`, ...
     CfV2,
 }
-
-/// A short text of a record (a verb, a user, a category, a token's first
-/// symbols): kept in place up to 24 bytes, on the heap beyond, so that the
-/// handful of short texts each record keeps costs no allocation each. It
-/// derefs to `&str`; `.into()` makes one from a `&str` or `String`.
-pub type Text = compact_str::CompactString;
 
 /// The attributes of an audit-log event, from whichever shape it came in.
 /// Its texts are [`Text`]s.

@@ -14,6 +14,7 @@ use serde_json::{Map, Value as Json};
 
 use super::check::{Checker, Pattern};
 use super::complement::SEP;
+use super::text::Text;
 use super::time::Timestamp;
 use super::value::{redact, Kind};
 use super::violation::Violation;
@@ -102,6 +103,12 @@ impl AsValue for Timestamp {
 }
 
 impl AsValue for String {
+    fn as_value(&self) -> Value<'_> {
+        Value::Text(self)
+    }
+}
+
+impl AsValue for Text {
     fn as_value(&self) -> Value<'_> {
         Value::Text(self)
     }

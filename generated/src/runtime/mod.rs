@@ -27,6 +27,7 @@ pub mod room;
 pub mod rules;
 #[cfg(feature = "json")]
 pub mod scan;
+pub mod text;
 pub mod time;
 pub mod value;
 pub mod values;

@@ -10,6 +10,7 @@ use std::str::FromStr;
 use super::complement::{
     fit, fit_plain, may_fit, GroupValue, Groups, Miss, Plain, Separators, Slot, Span, Token,
 };
+use super::text::Text;
 use super::time::Timestamp;
 use super::value::{self, Kind};
 use super::violation::{Code, Violation};
@@ -351,16 +352,16 @@ impl<'t, 's> Values<'t, 's> {
     }
 
     /// Free text, a code, a URL or a file name (checked by validation, not here).
-    pub fn text(&self, slot: usize) -> Result<String, Violation> {
+    pub fn text(&self, slot: usize) -> Result<Text, Violation> {
         if let Some(text) = self.complement_text(slot) {
-            return Ok(text.to_owned());
+            return Ok(text.into());
         }
         let raw = self.raw(slot)?;
-        Ok(raw.text(self.key(slot))?.into_owned())
+        Ok(raw.text(self.key(slot))?.into())
     }
 
     /// An optional [`text`](Self::text).
-    pub fn opt_text(&self, slot: usize) -> Result<Option<String>, Violation> {
+    pub fn opt_text(&self, slot: usize) -> Result<Option<Text>, Violation> {
         self.optional(slot, Self::text)
     }
 
@@ -592,7 +593,7 @@ mod tests {
         let groups = v
             .groups(2, &["app id", "app name"], |g| Ok((g.id(0)?, g.text(1)?)))
             .unwrap();
-        assert_eq!(groups, [(4, "B".to_owned()), (5, "C".to_owned())]);
+        assert_eq!(groups, [(4, "B".into()), (5, "C".into())]);
     }
 
     #[test]

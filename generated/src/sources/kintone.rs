@@ -1544,7 +1544,7 @@ mod m_kintone_app_management {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `app name`: Indicates app names.
-            app_name: String,
+            app_name: rt::text::Text,
             /// `target`: Which part of App Settings was changed.
             target: Target,
         },
@@ -1553,7 +1553,7 @@ mod m_kintone_app_management {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `app name`: Indicates app names.
-            app_name: String,
+            app_name: rt::text::Text,
             /// `record comment`: The new state of the Comments setting (`true` enabled, `false` disabled).
             record_comment: bool,
         },
@@ -1562,7 +1562,7 @@ mod m_kintone_app_management {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `app name`: Indicates app names.
-            app_name: String,
+            app_name: rt::text::Text,
             /// `record history`: The new state of the Change History setting (`true` enabled, `false` disabled).
             record_history: bool,
         },
@@ -1571,7 +1571,7 @@ mod m_kintone_app_management {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `app name`: Indicates app names.
-            app_name: String,
+            app_name: rt::text::Text,
             /// `record duplication`: The new state of the Duplicate Record setting (`true` enabled, `false` disabled).
             record_duplication: bool,
         },
@@ -1580,7 +1580,7 @@ mod m_kintone_app_management {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `app name`: Indicates app names.
-            app_name: String,
+            app_name: rt::text::Text,
             /// `bulk delete`: The new state of the Bulk Deletion setting (`true` enabled, `false` disabled).
             bulk_delete: bool,
         },
@@ -1818,7 +1818,7 @@ mod m_kintone_app_management {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct AppCreate {
         /// `app name`: Indicates app names.
-        pub app_name: String,
+        pub app_name: rt::text::Text,
         /// `app group id`: Indicates app group IDs.
         pub app_group_id: u64,
     }
@@ -1901,7 +1901,7 @@ mod m_kintone_app_management {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct AppCreateFromTemplateFile {
         /// `filename`: Indicates file names.
-        pub filename: String,
+        pub filename: rt::text::Text,
         /// `template name`: Indicates template names; several templates are separated by commas.
         pub template_name: Vec<String>,
         /// `app group id`: Indicates app group IDs.
@@ -1998,7 +1998,7 @@ mod m_kintone_app_management {
         /// `app id`: Indicates app IDs.
         pub app_id: u64,
         /// `app name`: Indicates app names.
-        pub app_name: String,
+        pub app_name: rt::text::Text,
     }
     /// `App delete`: One or more apps are deleted.
     ///
@@ -2013,14 +2013,14 @@ mod m_kintone_app_management {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `app name`: Indicates app names.
-            app_name: String,
+            app_name: rt::text::Text,
         },
         /// bulk: Several apps are deleted in bulk. Level Information.
         Bulk {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `app name`: Indicates app names.
-            app_name: String,
+            app_name: rt::text::Text,
             /// The `(app id: ..., app name: ...)` groups.
             apps: Vec<AppDeleteApps>,
         },
@@ -2160,7 +2160,7 @@ mod m_kintone_app_management {
         /// `app id`: Indicates app IDs.
         pub app_id: u64,
         /// `app name`: Indicates app names.
-        pub app_name: String,
+        pub app_name: rt::text::Text,
     }
     /// `App restore`: One or more apps are restored.
     ///
@@ -2175,14 +2175,14 @@ mod m_kintone_app_management {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `app name`: Indicates app names.
-            app_name: String,
+            app_name: rt::text::Text,
         },
         /// bulk: Several apps are restored in bulk. Level Information.
         Bulk {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `app name`: Indicates app names.
-            app_name: String,
+            app_name: rt::text::Text,
             /// The `(app id: ..., app name: ...)` groups.
             apps: Vec<AppRestoreApps>,
         },
@@ -2324,11 +2324,11 @@ mod m_kintone_app_management {
         /// `app id`: Indicates app IDs.
         pub app_id: u64,
         /// `app name`: Indicates app names.
-        pub app_name: String,
+        pub app_name: rt::text::Text,
         /// `report id`: Indicates graph (report) IDs.
         pub report_id: u64,
         /// `report name`: Indicates graph (report) names.
-        pub report_name: String,
+        pub report_name: rt::text::Text,
     }
     impl AppReportDelete {
         /// The slots of each case, in case order.
@@ -2424,11 +2424,11 @@ mod m_kintone_app_management {
         /// `app id`: Indicates app IDs.
         pub app_id: u64,
         /// `app name`: Indicates app names.
-        pub app_name: String,
+        pub app_name: rt::text::Text,
         /// `view id`: Indicates view IDs.
         pub view_id: u64,
         /// `view name`: Indicates view names.
-        pub view_name: String,
+        pub view_name: rt::text::Text,
     }
     impl AppViewDelete {
         /// The slots of each case, in case order.
@@ -2524,7 +2524,7 @@ mod m_kintone_app_management {
         /// `app id`: Indicates app IDs.
         pub app_id: u64,
         /// `app name`: Indicates app names.
-        pub app_name: String,
+        pub app_name: rt::text::Text,
     }
     impl AppChangeDiscard {
         /// The slots of each case, in case order.
@@ -2606,7 +2606,7 @@ mod m_kintone_app_management {
         /// `app id`: Indicates app IDs.
         pub app_id: u64,
         /// `app name`: Indicates app names.
-        pub app_name: String,
+        pub app_name: rt::text::Text,
     }
     impl AppChangeDeployed {
         /// The slots of each case, in case order.
@@ -2688,9 +2688,9 @@ mod m_kintone_app_management {
         /// `app id`: Indicates app IDs.
         pub app_id: u64,
         /// `app name`: Indicates app names.
-        pub app_name: String,
+        pub app_name: rt::text::Text,
         /// `slack workspace`: Indicates the Slack URL that receives an app's notifications.
-        pub slack_workspace: String,
+        pub slack_workspace: rt::text::Text,
     }
     impl AddSlackIntegration {
         /// The slots of each case, in case order.
@@ -2790,39 +2790,39 @@ mod m_kintone_app_management {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `app name`: Indicates app names.
-            app_name: String,
+            app_name: rt::text::Text,
             /// `source space id`: Indicates source space IDs.
             source_space_id: u64,
             /// `source space name`: Indicates source space names.
-            source_space_name: String,
+            source_space_name: rt::text::Text,
             /// `destination space id`: Indicates destination space IDs.
             destination_space_id: u64,
             /// `destination space name`: Indicates destination space names.
-            destination_space_name: String,
+            destination_space_name: rt::text::Text,
         },
         /// into a space: An app that belongs to no space is moved into a space. Level Information.
         IntoASpace {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `app name`: Indicates app names.
-            app_name: String,
+            app_name: rt::text::Text,
             /// `source space`: Written in place of the source space's ID and name when the moved app did not belong to a space.
             source_space: SourceSpace,
             /// `destination space id`: Indicates destination space IDs.
             destination_space_id: u64,
             /// `destination space name`: Indicates destination space names.
-            destination_space_name: String,
+            destination_space_name: rt::text::Text,
         },
         /// out of a space: An app is moved out of its space. Level Information.
         OutOfASpace {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `app name`: Indicates app names.
-            app_name: String,
+            app_name: rt::text::Text,
             /// `source space id`: Indicates source space IDs.
             source_space_id: u64,
             /// `source space name`: Indicates source space names.
-            source_space_name: String,
+            source_space_name: rt::text::Text,
             /// `destination space`: Written in place of the destination space's ID and name when an app is moved out of a space.
             destination_space: DestinationSpace,
         },
@@ -3124,7 +3124,7 @@ mod m_kintone_system_administration {
             /// `template name`: Indicates template names; several templates are separated by commas.
             template_name: Vec<String>,
             /// `filename`: Indicates file names.
-            filename: String,
+            filename: rt::text::Text,
         },
     }
     impl TemplateDownload {
@@ -3266,9 +3266,9 @@ mod m_common_system_administration {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct AddOauthClient {
         /// `client name`: The name of an OAuth client.
-        pub client_name: String,
+        pub client_name: rt::text::Text,
         /// `client id`: The ID of an OAuth client.
-        pub client_id: String,
+        pub client_id: rt::text::Text,
     }
     impl AddOauthClient {
         /// The slots of each case, in case order.
@@ -3348,9 +3348,9 @@ mod m_common_system_administration {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct DeleteOauthClient {
         /// `client name`: The name of an OAuth client.
-        pub client_name: String,
+        pub client_name: rt::text::Text,
         /// `client id`: The ID of an OAuth client.
-        pub client_id: String,
+        pub client_id: rt::text::Text,
     }
     impl DeleteOauthClient {
         /// The slots of each case, in case order.
@@ -3430,9 +3430,9 @@ mod m_common_system_administration {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct DisableIntegration {
         /// `name`: The name of the external service or OAuth client an integration is about.
-        pub name: String,
+        pub name: rt::text::Text,
         /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
-        pub id: String,
+        pub id: rt::text::Text,
     }
     impl DisableIntegration {
         /// The slots of each case, in case order.
@@ -3512,9 +3512,9 @@ mod m_common_system_administration {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct EnableIntegration {
         /// `name`: The name of the external service or OAuth client an integration is about.
-        pub name: String,
+        pub name: rt::text::Text,
         /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
-        pub id: String,
+        pub id: rt::text::Text,
     }
     impl EnableIntegration {
         /// The slots of each case, in case order.
@@ -3594,9 +3594,9 @@ mod m_common_system_administration {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct UpdateOauthClient {
         /// `client name`: The name of an OAuth client.
-        pub client_name: String,
+        pub client_name: rt::text::Text,
         /// `client id`: The ID of an OAuth client.
-        pub client_id: String,
+        pub client_id: rt::text::Text,
     }
     impl UpdateOauthClient {
         /// The slots of each case, in case order.
@@ -3676,9 +3676,9 @@ mod m_common_system_administration {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct UpdatePermittedUsers {
         /// `name`: The name of the external service or OAuth client an integration is about.
-        pub name: String,
+        pub name: rt::text::Text,
         /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
-        pub id: String,
+        pub id: rt::text::Text,
     }
     impl UpdatePermittedUsers {
         /// The slots of each case, in case order.
@@ -3836,11 +3836,11 @@ mod m_common_system_administration {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct GenerateApiToken {
         /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
-        pub id: String,
+        pub id: rt::text::Text,
         /// `scope`: The scopes granted to an API token or an integration, separated by commas.
         pub scope: Vec<String>,
         /// `validity period`: How long a generated API token stays valid.
-        pub validity_period: String,
+        pub validity_period: rt::text::Text,
     }
     impl GenerateApiToken {
         /// The slots of each case, in case order.
@@ -3932,7 +3932,7 @@ mod m_common_system_administration {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct DeleteApiToken {
         /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
-        pub id: String,
+        pub id: rt::text::Text,
     }
     impl DeleteApiToken {
         /// The slots of each case, in case order.
@@ -4017,9 +4017,9 @@ mod m_common_integrations {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct AuthorizeIntegration {
         /// `name`: The name of the external service or OAuth client an integration is about.
-        pub name: String,
+        pub name: rt::text::Text,
         /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
-        pub id: String,
+        pub id: rt::text::Text,
         /// `scope`: The scopes granted to an API token or an integration, separated by commas.
         pub scope: Vec<String>,
     }
@@ -4124,7 +4124,7 @@ mod m_kintone_space_management {
         /// `space id`: Indicates space IDs.
         pub space_id: u64,
         /// `space name`: Indicates space names.
-        pub space_name: String,
+        pub space_name: rt::text::Text,
     }
     impl SpaceAdd {
         /// The slots of each case, in case order.
@@ -4206,7 +4206,7 @@ mod m_kintone_space_management {
         /// `space id`: Indicates space IDs.
         pub space_id: u64,
         /// `space name`: Indicates space names.
-        pub space_name: String,
+        pub space_name: rt::text::Text,
     }
     impl SpaceUpdate {
         /// The slots of each case, in case order.
@@ -4286,7 +4286,7 @@ mod m_kintone_space_management {
         /// `app id`: Indicates app IDs.
         pub app_id: u64,
         /// `app name`: Indicates app names.
-        pub app_name: String,
+        pub app_name: rt::text::Text,
     }
     /// `Space delete`: A space is deleted, together with its in-space apps.
     ///
@@ -4301,14 +4301,14 @@ mod m_kintone_space_management {
             /// `space id`: Indicates space IDs.
             space_id: u64,
             /// `space name`: Indicates space names.
-            space_name: String,
+            space_name: rt::text::Text,
         },
         /// with apps: The space has one or more in-space apps. Level Information.
         WithApps {
             /// `space id`: Indicates space IDs.
             space_id: u64,
             /// `space name`: Indicates space names.
-            space_name: String,
+            space_name: rt::text::Text,
             /// The `(app id: ..., app name: ...)` groups.
             apps: Vec<SpaceDeleteApps>,
         },
@@ -4448,7 +4448,7 @@ mod m_kintone_space_management {
         /// `app id`: Indicates app IDs.
         pub app_id: u64,
         /// `app name`: Indicates app names.
-        pub app_name: String,
+        pub app_name: rt::text::Text,
     }
     /// `Space restore`: A space is restored, together with the in-space apps it had when it was deleted.
     ///
@@ -4463,14 +4463,14 @@ mod m_kintone_space_management {
             /// `space id`: Indicates space IDs.
             space_id: u64,
             /// `space name`: Indicates space names.
-            space_name: String,
+            space_name: rt::text::Text,
         },
         /// with apps: The space had one or more in-space apps when it was deleted. Level Information.
         WithApps {
             /// `space id`: Indicates space IDs.
             space_id: u64,
             /// `space name`: Indicates space names.
-            space_name: String,
+            space_name: rt::text::Text,
             /// The `(app id: ..., app name: ...)` groups.
             apps: Vec<SpaceRestoreApps>,
         },
@@ -4626,7 +4626,7 @@ mod m_kintone_space_operation {
         /// `space id`: Indicates space IDs.
         pub space_id: u64,
         /// `space name`: Indicates space names.
-        pub space_name: String,
+        pub space_name: rt::text::Text,
     }
     impl SpaceJoin {
         /// The slots of each case, in case order.
@@ -4708,7 +4708,7 @@ mod m_kintone_space_operation {
         /// `space id`: Indicates space IDs.
         pub space_id: u64,
         /// `space name`: Indicates space names.
-        pub space_name: String,
+        pub space_name: rt::text::Text,
     }
     impl SpaceLeave {
         /// The slots of each case, in case order.
@@ -4790,9 +4790,9 @@ mod m_kintone_space_operation {
         /// `space id`: Indicates space IDs.
         pub space_id: u64,
         /// `space name`: Indicates space names.
-        pub space_name: String,
+        pub space_name: rt::text::Text,
         /// `filename`: Indicates file names.
-        pub filename: String,
+        pub filename: rt::text::Text,
     }
     impl SpaceBodyFileDownload {
         /// The slots of each case, in case order.
@@ -4881,13 +4881,13 @@ mod m_kintone_space_operation {
         /// `space id`: Indicates space IDs.
         pub space_id: u64,
         /// `space name`: Indicates space names.
-        pub space_name: String,
+        pub space_name: rt::text::Text,
         /// `thread id`: Indicates thread IDs.
         pub thread_id: u64,
         /// `thread name`: Indicates thread names.
-        pub thread_name: String,
+        pub thread_name: rt::text::Text,
         /// `filename`: Indicates file names.
-        pub filename: String,
+        pub filename: rt::text::Text,
     }
     impl ThreadBodyFileDownload {
         /// The slots of each case, in case order.
@@ -4990,15 +4990,15 @@ mod m_kintone_space_operation {
         /// `space id`: Indicates space IDs.
         pub space_id: u64,
         /// `space name`: Indicates space names.
-        pub space_name: String,
+        pub space_name: rt::text::Text,
         /// `thread id`: Indicates thread IDs.
         pub thread_id: u64,
         /// `thread name`: Indicates thread names.
-        pub thread_name: String,
+        pub thread_name: rt::text::Text,
         /// `comment url`: Indicates the URLs of posts or comments.
-        pub comment_url: String,
+        pub comment_url: rt::text::Text,
         /// `filename`: Indicates file names.
-        pub filename: String,
+        pub filename: rt::text::Text,
     }
     impl ThreadCommentFileDownload {
         /// The slots of each case, in case order.
@@ -5129,7 +5129,7 @@ mod m_kintone_space_template {
         /// `space template id`: Indicates space template IDs.
         pub space_template_id: u64,
         /// `space template name`: Indicates space template names.
-        pub space_template_name: String,
+        pub space_template_name: rt::text::Text,
     }
     impl SpaceTemplateAdd {
         /// The slots of each case, in case order.

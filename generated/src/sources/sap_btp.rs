@@ -412,9 +412,9 @@ mod m_authorization_code {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct IssueOauthAuthorizationCode {
         /// `code prefix`: The first 5 symbols of an authorization code.
-        pub code_prefix: String,
+        pub code_prefix: rt::text::Text,
         /// `tenantId`: The tenant an event belongs to.
-        pub tenant_id: String,
+        pub tenant_id: rt::text::Text,
     }
     impl fmt::Debug for IssueOauthAuthorizationCode {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -488,9 +488,9 @@ mod m_authorization_code {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct DeleteOauthAuthorizationCode {
         /// `code prefix`: The first 5 symbols of an authorization code.
-        pub code_prefix: String,
+        pub code_prefix: rt::text::Text,
         /// `tenantId`: The tenant an event belongs to.
-        pub tenant_id: String,
+        pub tenant_id: rt::text::Text,
     }
     impl fmt::Debug for DeleteOauthAuthorizationCode {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -578,9 +578,9 @@ mod m_access_token {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct IssueAccessTokenForClientCredentialsFlow {
         /// `token prefix`: The first 5 symbols of an access token or refresh token.
-        pub token_prefix: String,
+        pub token_prefix: rt::text::Text,
         /// `tenantId`: The tenant an event belongs to.
-        pub tenant_id: String,
+        pub tenant_id: rt::text::Text,
     }
     impl fmt::Debug for IssueAccessTokenForClientCredentialsFlow {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -655,9 +655,9 @@ mod m_access_token {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct IssueAccessTokenFromAuthorizationCode {
         /// `token prefix`: The first 5 symbols of an access token or refresh token.
-        pub token_prefix: String,
+        pub token_prefix: rt::text::Text,
         /// `tenantId`: The tenant an event belongs to.
-        pub tenant_id: String,
+        pub tenant_id: rt::text::Text,
     }
     impl fmt::Debug for IssueAccessTokenFromAuthorizationCode {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -732,9 +732,9 @@ mod m_access_token {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct IssueAccessTokenFromRefreshToken {
         /// `token prefix`: The first 5 symbols of an access token or refresh token.
-        pub token_prefix: String,
+        pub token_prefix: rt::text::Text,
         /// `tenantId`: The tenant an event belongs to.
-        pub tenant_id: String,
+        pub tenant_id: rt::text::Text,
     }
     impl fmt::Debug for IssueAccessTokenFromRefreshToken {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -809,9 +809,9 @@ mod m_access_token {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct IssueAccessTokenFromSamlBearerAssertion {
         /// `token prefix`: The first 5 symbols of an access token or refresh token.
-        pub token_prefix: String,
+        pub token_prefix: rt::text::Text,
         /// `tenantId`: The tenant an event belongs to.
-        pub tenant_id: String,
+        pub tenant_id: rt::text::Text,
     }
     impl fmt::Debug for IssueAccessTokenFromSamlBearerAssertion {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -886,9 +886,9 @@ mod m_access_token {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct DeleteAccessToken {
         /// `token prefix`: The first 5 symbols of an access token or refresh token.
-        pub token_prefix: String,
+        pub token_prefix: rt::text::Text,
         /// `tenantId`: The tenant an event belongs to.
-        pub tenant_id: String,
+        pub tenant_id: rt::text::Text,
     }
     impl fmt::Debug for DeleteAccessToken {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -977,9 +977,9 @@ mod m_refresh_token {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct CreateRefreshToken {
         /// `token prefix`: The first 5 symbols of an access token or refresh token.
-        pub token_prefix: String,
+        pub token_prefix: rt::text::Text,
         /// `tenantId`: The tenant an event belongs to.
-        pub tenant_id: String,
+        pub tenant_id: rt::text::Text,
     }
     impl fmt::Debug for CreateRefreshToken {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1068,9 +1068,9 @@ mod m_oauth_client {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct CreateOauthClient {
         /// `client id`: The ID of an OAuth client or OAuth platform client.
-        pub client_id: String,
+        pub client_id: rt::text::Text,
         /// `tenantId`: The tenant an event belongs to.
-        pub tenant_id: String,
+        pub tenant_id: rt::text::Text,
     }
     impl CreateOauthClient {
         /// The slots of each case, in case order.
@@ -1136,9 +1136,9 @@ mod m_oauth_client {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct UpdateOauthClient {
         /// `client id`: The ID of an OAuth client or OAuth platform client.
-        pub client_id: String,
+        pub client_id: rt::text::Text,
         /// `tenantId`: The tenant an event belongs to.
-        pub tenant_id: String,
+        pub tenant_id: rt::text::Text,
     }
     impl UpdateOauthClient {
         /// The slots of each case, in case order.
@@ -1204,9 +1204,9 @@ mod m_oauth_client {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct DeleteOauthClient {
         /// `client id`: The ID of an OAuth client or OAuth platform client.
-        pub client_id: String,
+        pub client_id: rt::text::Text,
         /// `tenantId`: The tenant an event belongs to.
-        pub tenant_id: String,
+        pub tenant_id: rt::text::Text,
     }
     impl DeleteOauthClient {
         /// The slots of each case, in case order.
@@ -1286,9 +1286,9 @@ mod m_platform_client {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct CreateOauthPlatformClient {
         /// `client id`: The ID of an OAuth client or OAuth platform client.
-        pub client_id: String,
+        pub client_id: rt::text::Text,
         /// `account`: The account an event belongs to.
-        pub account: String,
+        pub account: rt::text::Text,
     }
     impl CreateOauthPlatformClient {
         /// The slots of each case, in case order.
@@ -1354,9 +1354,9 @@ mod m_platform_client {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct DeleteOauthPlatformClient {
         /// `client id`: The ID of an OAuth client or OAuth platform client.
-        pub client_id: String,
+        pub client_id: rt::text::Text,
         /// `account`: The account an event belongs to.
-        pub account: String,
+        pub account: rt::text::Text,
     }
     impl DeleteOauthPlatformClient {
         /// The slots of each case, in case order.
@@ -1422,9 +1422,9 @@ mod m_platform_client {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct CreateMultiTenantOauthPlatformClient {
         /// `client id`: The ID of an OAuth client or OAuth platform client.
-        pub client_id: String,
+        pub client_id: rt::text::Text,
         /// `account`: The account an event belongs to.
-        pub account: String,
+        pub account: rt::text::Text,
     }
     impl CreateMultiTenantOauthPlatformClient {
         /// The slots of each case, in case order.
@@ -1490,7 +1490,7 @@ mod m_platform_client {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct CreateAdminOauthPlatformClient {
         /// `client id`: The ID of an OAuth client or OAuth platform client.
-        pub client_id: String,
+        pub client_id: rt::text::Text,
     }
     impl CreateAdminOauthPlatformClient {
         /// The slots of each case, in case order.
@@ -1547,7 +1547,7 @@ mod m_platform_client {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct DeleteAdminOauthPlatformClient {
         /// `client id`: The ID of an OAuth client or OAuth platform client.
-        pub client_id: String,
+        pub client_id: rt::text::Text,
     }
     impl DeleteAdminOauthPlatformClient {
         /// The slots of each case, in case order.
@@ -1604,7 +1604,7 @@ mod m_platform_client {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct CreateExternalOauthPlatformClient {
         /// `client id`: The ID of an OAuth client or OAuth platform client.
-        pub client_id: String,
+        pub client_id: rt::text::Text,
     }
     impl CreateExternalOauthPlatformClient {
         /// The slots of each case, in case order.
@@ -1661,7 +1661,7 @@ mod m_platform_client {
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct DeleteExternalOauthPlatformClient {
         /// `client id`: The ID of an OAuth client or OAuth platform client.
-        pub client_id: String,
+        pub client_id: rt::text::Text,
     }
     impl DeleteExternalOauthPlatformClient {
         /// The slots of each case, in case order.
@@ -2110,7 +2110,7 @@ pub struct Record {
     /// The identification.
     pub identified: Identified,
     /// The property the message's placeholder fills, and its text.
-    pub placeholder: Option<(&'static str, rt::envelope::Text)>,
+    pub placeholder: Option<(&'static str, rt::text::Text)>,
 }
 /// Shows the record with a leaked secret cut to the symbols that may be logged.
 impl std::fmt::Debug for Record {
@@ -2150,7 +2150,7 @@ impl Record {
     fn identification(
         attributes: &Attributes,
         fields: &mut rt::object::Object<'_>,
-    ) -> (Identified, Option<(&'static str, rt::envelope::Text)>) {
+    ) -> (Identified, Option<(&'static str, rt::text::Text)>) {
         let found = rt::rules::identify(RULES, attributes);
         let placeholder = found.first().map(|(rule, p)| (rule.placeholder, (*p).into()));
         let mut read = |event: Action, property: &'static str, text: &str| {

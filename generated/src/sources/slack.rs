@@ -501,13 +501,13 @@ mod m_team_integration_logs {
             /// `service_id`: The ID of the service (legacy integration) the entry is about.
             service_id: u64,
             /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
-            service_type: String,
+            service_type: rt::text::Text,
             /// `user_id`: The ID of the user who made the change.
-            user_id: String,
+            user_id: rt::text::Text,
             /// `user_name`: The name of the user who made the change.
-            user_name: String,
+            user_name: rt::text::Text,
             /// `channel`: The ID of the channel the integration is tied to, when there is one.
-            channel: Option<String>,
+            channel: Option<rt::text::Text>,
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
@@ -515,24 +515,24 @@ mod m_team_integration_logs {
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
-            rss_feed_change_type: Option<String>,
+            rss_feed_change_type: Option<rt::text::Text>,
             /// `rss_feed_title`: The title of the RSS feed.
-            rss_feed_title: Option<String>,
+            rss_feed_title: Option<rt::text::Text>,
             /// `rss_feed_url`: The URL of the RSS feed.
-            rss_feed_url: Option<String>,
+            rss_feed_url: Option<rt::text::Text>,
         },
         /// app: The entry is about an API app; it carries app_id and app_type.
         App {
             /// `app_id`: The ID of the API app the entry is about.
             app_id: u64,
             /// `app_type`: The name of the API app.
-            app_type: String,
+            app_type: rt::text::Text,
             /// `user_id`: The ID of the user who made the change.
-            user_id: String,
+            user_id: rt::text::Text,
             /// `user_name`: The name of the user who made the change.
-            user_name: String,
+            user_name: rt::text::Text,
             /// `channel`: The ID of the channel the integration is tied to, when there is one.
-            channel: Option<String>,
+            channel: Option<rt::text::Text>,
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
@@ -540,11 +540,11 @@ mod m_team_integration_logs {
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
-            rss_feed_change_type: Option<String>,
+            rss_feed_change_type: Option<rt::text::Text>,
             /// `rss_feed_title`: The title of the RSS feed.
-            rss_feed_title: Option<String>,
+            rss_feed_title: Option<rt::text::Text>,
             /// `rss_feed_url`: The URL of the RSS feed.
-            rss_feed_url: Option<String>,
+            rss_feed_url: Option<rt::text::Text>,
         },
     }
     impl Added {
@@ -827,13 +827,13 @@ mod m_team_integration_logs {
             /// `service_id`: The ID of the service (legacy integration) the entry is about.
             service_id: u64,
             /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
-            service_type: String,
+            service_type: rt::text::Text,
             /// `user_id`: The ID of the user who made the change.
-            user_id: String,
+            user_id: rt::text::Text,
             /// `user_name`: The name of the user who made the change.
-            user_name: String,
+            user_name: rt::text::Text,
             /// `channel`: The ID of the channel the integration is tied to, when there is one.
-            channel: Option<String>,
+            channel: Option<rt::text::Text>,
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
@@ -841,24 +841,24 @@ mod m_team_integration_logs {
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
-            rss_feed_change_type: Option<String>,
+            rss_feed_change_type: Option<rt::text::Text>,
             /// `rss_feed_title`: The title of the RSS feed.
-            rss_feed_title: Option<String>,
+            rss_feed_title: Option<rt::text::Text>,
             /// `rss_feed_url`: The URL of the RSS feed.
-            rss_feed_url: Option<String>,
+            rss_feed_url: Option<rt::text::Text>,
         },
         /// app: The entry is about an API app; it carries app_id and app_type.
         App {
             /// `app_id`: The ID of the API app the entry is about.
             app_id: u64,
             /// `app_type`: The name of the API app.
-            app_type: String,
+            app_type: rt::text::Text,
             /// `user_id`: The ID of the user who made the change.
-            user_id: String,
+            user_id: rt::text::Text,
             /// `user_name`: The name of the user who made the change.
-            user_name: String,
+            user_name: rt::text::Text,
             /// `channel`: The ID of the channel the integration is tied to, when there is one.
-            channel: Option<String>,
+            channel: Option<rt::text::Text>,
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
@@ -866,11 +866,11 @@ mod m_team_integration_logs {
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
-            rss_feed_change_type: Option<String>,
+            rss_feed_change_type: Option<rt::text::Text>,
             /// `rss_feed_title`: The title of the RSS feed.
-            rss_feed_title: Option<String>,
+            rss_feed_title: Option<rt::text::Text>,
             /// `rss_feed_url`: The URL of the RSS feed.
-            rss_feed_url: Option<String>,
+            rss_feed_url: Option<rt::text::Text>,
         },
     }
     impl Removed {
@@ -1153,13 +1153,13 @@ mod m_team_integration_logs {
             /// `service_id`: The ID of the service (legacy integration) the entry is about.
             service_id: u64,
             /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
-            service_type: String,
+            service_type: rt::text::Text,
             /// `user_id`: The ID of the user who made the change.
-            user_id: String,
+            user_id: rt::text::Text,
             /// `user_name`: The name of the user who made the change.
-            user_name: String,
+            user_name: rt::text::Text,
             /// `channel`: The ID of the channel the integration is tied to, when there is one.
-            channel: Option<String>,
+            channel: Option<rt::text::Text>,
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
@@ -1167,24 +1167,24 @@ mod m_team_integration_logs {
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
-            rss_feed_change_type: Option<String>,
+            rss_feed_change_type: Option<rt::text::Text>,
             /// `rss_feed_title`: The title of the RSS feed.
-            rss_feed_title: Option<String>,
+            rss_feed_title: Option<rt::text::Text>,
             /// `rss_feed_url`: The URL of the RSS feed.
-            rss_feed_url: Option<String>,
+            rss_feed_url: Option<rt::text::Text>,
         },
         /// app: The entry is about an API app; it carries app_id and app_type.
         App {
             /// `app_id`: The ID of the API app the entry is about.
             app_id: u64,
             /// `app_type`: The name of the API app.
-            app_type: String,
+            app_type: rt::text::Text,
             /// `user_id`: The ID of the user who made the change.
-            user_id: String,
+            user_id: rt::text::Text,
             /// `user_name`: The name of the user who made the change.
-            user_name: String,
+            user_name: rt::text::Text,
             /// `channel`: The ID of the channel the integration is tied to, when there is one.
-            channel: Option<String>,
+            channel: Option<rt::text::Text>,
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
@@ -1192,11 +1192,11 @@ mod m_team_integration_logs {
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
-            rss_feed_change_type: Option<String>,
+            rss_feed_change_type: Option<rt::text::Text>,
             /// `rss_feed_title`: The title of the RSS feed.
-            rss_feed_title: Option<String>,
+            rss_feed_title: Option<rt::text::Text>,
             /// `rss_feed_url`: The URL of the RSS feed.
-            rss_feed_url: Option<String>,
+            rss_feed_url: Option<rt::text::Text>,
         },
     }
     impl Enabled {
@@ -1479,13 +1479,13 @@ mod m_team_integration_logs {
             /// `service_id`: The ID of the service (legacy integration) the entry is about.
             service_id: u64,
             /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
-            service_type: String,
+            service_type: rt::text::Text,
             /// `user_id`: The ID of the user who made the change.
-            user_id: String,
+            user_id: rt::text::Text,
             /// `user_name`: The name of the user who made the change.
-            user_name: String,
+            user_name: rt::text::Text,
             /// `channel`: The ID of the channel the integration is tied to, when there is one.
-            channel: Option<String>,
+            channel: Option<rt::text::Text>,
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `reason`: Why an integration was disabled; only `disabled` entries carry it.
@@ -1495,24 +1495,24 @@ mod m_team_integration_logs {
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
-            rss_feed_change_type: Option<String>,
+            rss_feed_change_type: Option<rt::text::Text>,
             /// `rss_feed_title`: The title of the RSS feed.
-            rss_feed_title: Option<String>,
+            rss_feed_title: Option<rt::text::Text>,
             /// `rss_feed_url`: The URL of the RSS feed.
-            rss_feed_url: Option<String>,
+            rss_feed_url: Option<rt::text::Text>,
         },
         /// app: The entry is about an API app; it carries app_id and app_type.
         App {
             /// `app_id`: The ID of the API app the entry is about.
             app_id: u64,
             /// `app_type`: The name of the API app.
-            app_type: String,
+            app_type: rt::text::Text,
             /// `user_id`: The ID of the user who made the change.
-            user_id: String,
+            user_id: rt::text::Text,
             /// `user_name`: The name of the user who made the change.
-            user_name: String,
+            user_name: rt::text::Text,
             /// `channel`: The ID of the channel the integration is tied to, when there is one.
-            channel: Option<String>,
+            channel: Option<rt::text::Text>,
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `reason`: Why an integration was disabled; only `disabled` entries carry it.
@@ -1522,11 +1522,11 @@ mod m_team_integration_logs {
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
-            rss_feed_change_type: Option<String>,
+            rss_feed_change_type: Option<rt::text::Text>,
             /// `rss_feed_title`: The title of the RSS feed.
-            rss_feed_title: Option<String>,
+            rss_feed_title: Option<rt::text::Text>,
             /// `rss_feed_url`: The URL of the RSS feed.
-            rss_feed_url: Option<String>,
+            rss_feed_url: Option<rt::text::Text>,
         },
     }
     impl Disabled {
@@ -1825,13 +1825,13 @@ mod m_team_integration_logs {
             /// `service_id`: The ID of the service (legacy integration) the entry is about.
             service_id: u64,
             /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
-            service_type: String,
+            service_type: rt::text::Text,
             /// `user_id`: The ID of the user who made the change.
-            user_id: String,
+            user_id: rt::text::Text,
             /// `user_name`: The name of the user who made the change.
-            user_name: String,
+            user_name: rt::text::Text,
             /// `channel`: The ID of the channel the integration is tied to, when there is one.
-            channel: Option<String>,
+            channel: Option<rt::text::Text>,
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
@@ -1839,24 +1839,24 @@ mod m_team_integration_logs {
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
-            rss_feed_change_type: Option<String>,
+            rss_feed_change_type: Option<rt::text::Text>,
             /// `rss_feed_title`: The title of the RSS feed.
-            rss_feed_title: Option<String>,
+            rss_feed_title: Option<rt::text::Text>,
             /// `rss_feed_url`: The URL of the RSS feed.
-            rss_feed_url: Option<String>,
+            rss_feed_url: Option<rt::text::Text>,
         },
         /// app: The entry is about an API app; it carries app_id and app_type.
         App {
             /// `app_id`: The ID of the API app the entry is about.
             app_id: u64,
             /// `app_type`: The name of the API app.
-            app_type: String,
+            app_type: rt::text::Text,
             /// `user_id`: The ID of the user who made the change.
-            user_id: String,
+            user_id: rt::text::Text,
             /// `user_name`: The name of the user who made the change.
-            user_name: String,
+            user_name: rt::text::Text,
             /// `channel`: The ID of the channel the integration is tied to, when there is one.
-            channel: Option<String>,
+            channel: Option<rt::text::Text>,
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
@@ -1864,11 +1864,11 @@ mod m_team_integration_logs {
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
-            rss_feed_change_type: Option<String>,
+            rss_feed_change_type: Option<rt::text::Text>,
             /// `rss_feed_title`: The title of the RSS feed.
-            rss_feed_title: Option<String>,
+            rss_feed_title: Option<rt::text::Text>,
             /// `rss_feed_url`: The URL of the RSS feed.
-            rss_feed_url: Option<String>,
+            rss_feed_url: Option<rt::text::Text>,
         },
     }
     impl Expanded {
@@ -2151,13 +2151,13 @@ mod m_team_integration_logs {
             /// `service_id`: The ID of the service (legacy integration) the entry is about.
             service_id: u64,
             /// `service_type`: The name of the service, such as `Google Calendar` or `Airbrake`.
-            service_type: String,
+            service_type: rt::text::Text,
             /// `user_id`: The ID of the user who made the change.
-            user_id: String,
+            user_id: rt::text::Text,
             /// `user_name`: The name of the user who made the change.
-            user_name: String,
+            user_name: rt::text::Text,
             /// `channel`: The ID of the channel the integration is tied to, when there is one.
-            channel: Option<String>,
+            channel: Option<rt::text::Text>,
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
@@ -2165,24 +2165,24 @@ mod m_team_integration_logs {
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
-            rss_feed_change_type: Option<String>,
+            rss_feed_change_type: Option<rt::text::Text>,
             /// `rss_feed_title`: The title of the RSS feed.
-            rss_feed_title: Option<String>,
+            rss_feed_title: Option<rt::text::Text>,
             /// `rss_feed_url`: The URL of the RSS feed.
-            rss_feed_url: Option<String>,
+            rss_feed_url: Option<rt::text::Text>,
         },
         /// app: The entry is about an API app; it carries app_id and app_type.
         App {
             /// `app_id`: The ID of the API app the entry is about.
             app_id: u64,
             /// `app_type`: The name of the API app.
-            app_type: String,
+            app_type: rt::text::Text,
             /// `user_id`: The ID of the user who made the change.
-            user_id: String,
+            user_id: rt::text::Text,
             /// `user_name`: The name of the user who made the change.
-            user_name: String,
+            user_name: rt::text::Text,
             /// `channel`: The ID of the channel the integration is tied to, when there is one.
-            channel: Option<String>,
+            channel: Option<rt::text::Text>,
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
@@ -2190,11 +2190,11 @@ mod m_team_integration_logs {
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
-            rss_feed_change_type: Option<String>,
+            rss_feed_change_type: Option<rt::text::Text>,
             /// `rss_feed_title`: The title of the RSS feed.
-            rss_feed_title: Option<String>,
+            rss_feed_title: Option<rt::text::Text>,
             /// `rss_feed_url`: The URL of the RSS feed.
-            rss_feed_url: Option<String>,
+            rss_feed_url: Option<rt::text::Text>,
         },
     }
     impl Updated {

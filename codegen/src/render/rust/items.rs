@@ -622,7 +622,7 @@ fn value_type(p: &ir::Property) -> TokenStream {
         }
         PropertyType::List => quote! { Vec<String> },
         PropertyType::Text | PropertyType::Code | PropertyType::Url | PropertyType::Filename => {
-            quote! { String }
+            quote! { rt::text::Text }
         }
     }
 }

@@ -601,7 +601,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
             /// The identification.
             pub identified: Identified,
             /// The property the message's placeholder fills, and its text.
-            pub placeholder: Option<(&'static str, rt::envelope::Text)>,
+            pub placeholder: Option<(&'static str, rt::text::Text)>,
         }
 
         /// Shows the record with a leaked secret cut to the symbols that may be logged.
@@ -634,7 +634,7 @@ pub(super) fn rule_records(source: &ir::Source) -> TokenStream {
             fn identification(
                 attributes: &Attributes,
                 fields: &mut rt::object::Object<'_>,
-            ) -> (Identified, Option<(&'static str, rt::envelope::Text)>) {
+            ) -> (Identified, Option<(&'static str, rt::text::Text)>) {
                 let found = rt::rules::identify(RULES, attributes);
                 let placeholder = found.first().map(|(rule, p)| (rule.placeholder, (*p).into()));
                 // The event's fields: the record's, and the placeholder's property.

@@ -470,7 +470,7 @@ mod m_core_project_management {
         /// `project id`: The project's ID.
         pub project_id: u64,
         /// `project name`: The project's name.
-        pub project_name: String,
+        pub project_name: rt::text::Text,
         /// `visibility`: Who can see the project.
         pub visibility: Visibility,
     }
@@ -644,7 +644,7 @@ mod m_core_project_management {
         /// `member id`: A member's ID.
         pub member_id: u64,
         /// `member name`: A member's name.
-        pub member_name: String,
+        pub member_name: rt::text::Text,
     }
     /// `Project delete`: A project is deleted, together with its members.
     ///
@@ -659,14 +659,14 @@ mod m_core_project_management {
             /// `project id`: The project's ID.
             project_id: u64,
             /// `project name`: The project's name.
-            project_name: String,
+            project_name: rt::text::Text,
         },
         /// with members: The project has one or more members. Level Notice.
         WithMembers {
             /// `project id`: The project's ID.
             project_id: u64,
             /// `project name`: The project's name.
-            project_name: String,
+            project_name: rt::text::Text,
             /// The `(member id: ..., member name: ...)` groups.
             members: Vec<ProjectDeleteMembers>,
         },
@@ -829,9 +829,9 @@ mod m_extra_member_operation {
         /// `project id`: The project's ID.
         pub project_id: u64,
         /// `project name`: The project's name.
-        pub project_name: String,
+        pub project_name: rt::text::Text,
         /// `member name`: A member's name.
-        pub member_name: String,
+        pub member_name: rt::text::Text,
     }
     impl MemberJoin {
         /// The slots of each case, in case order.

@@ -169,7 +169,7 @@ mod m_items {
         /// `item_id`: The item's ID.
         pub item_id: u64,
         /// `user`: Who made the change.
-        pub user: String,
+        pub user: rt::text::Text,
     }
     impl Created {
         /// The slots of each case, in case order.
@@ -237,7 +237,7 @@ mod m_items {
         /// `item_id`: The item's ID.
         pub item_id: u64,
         /// `user`: Who made the change.
-        pub user: String,
+        pub user: rt::text::Text,
     }
     impl Deleted {
         /// The slots of each case, in case order.
