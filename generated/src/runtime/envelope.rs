@@ -373,6 +373,12 @@ fn invalid(json: &str, e: serde_json::Error) -> Violation {
     }
 }
 
+/// The key of a Neo v1 record's message.
+const NEO_MESSAGE: &str = "Message";
+
+/// The key of a Cloud Foundry v2 record's message.
+const CF_MESSAGE: &str = "message";
+
 /// The shape a SAP BTP record came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -448,7 +454,7 @@ impl Attributes {
         let mut record = Object::default();
         let mut inner = Object::default();
         let mut nest = Nest {
-            keys: &["Message", "message"],
+            keys: &[NEO_MESSAGE, CF_MESSAGE],
             object: &mut inner,
             at: None,
         };
@@ -465,32 +471,32 @@ impl Attributes {
                 None => text(Some(&raw.to_value())).map(|s| s.trim().into()),
             })
         };
-        let (shape, message, time_text, user, tenant, category) = if record.contains_key("Message")
-        {
-            (
-                Shape::NeoV1,
-                Some("Message"),
-                get("Time"),
-                get("User"),
-                get("Tenant"),
-                get("Category"),
-            )
-        } else if record.contains_key("message")
-            && ["message_uuid", "format_version", "category", "time"]
-                .iter()
-                .any(|k| record.contains_key(k))
-        {
-            (
-                Shape::CfV2,
-                Some("message"),
-                get("time"),
-                get("user"),
-                get("tenant"),
-                get("category"),
-            )
-        } else {
-            (Shape::Flat, None, None, None, None, None)
-        };
+        let (shape, message, time_text, user, tenant, category) =
+            if record.contains_key(NEO_MESSAGE) {
+                (
+                    Shape::NeoV1,
+                    Some(NEO_MESSAGE),
+                    get("Time"),
+                    get("User"),
+                    get("Tenant"),
+                    get("Category"),
+                )
+            } else if record.contains_key(CF_MESSAGE)
+                && ["message_uuid", "format_version", "category", "time"]
+                    .iter()
+                    .any(|k| record.contains_key(k))
+            {
+                (
+                    Shape::CfV2,
+                    Some(CF_MESSAGE),
+                    get("time"),
+                    get("user"),
+                    get("tenant"),
+                    get("category"),
+                )
+            } else {
+                (Shape::Flat, None, None, None, None, None)
+            };
         let found = message.map(|m| {
             let at = record.position(m)?;
             Some((at, record.value_at(at)?))
