@@ -104,9 +104,7 @@ impl<'t> Object<'t> {
         };
         // The text is not the object's JSON (its quotes are escaped), so
         // none is kept for `to_json` to copy.
-        self.entries.clear();
-        self.text = None;
-        self.surrogates = false;
+        self.clear();
         let read = super::scan::escaped_object(text, &mut self.entries).is_some();
         if !read {
             self.entries.clear();
@@ -131,15 +129,20 @@ impl<'t> Object<'t> {
         &mut self,
         scan: impl FnOnce(&mut Entries<'t>) -> Option<&'t str>,
     ) -> Option<()> {
-        self.entries.clear();
-        self.text = None;
-        self.surrogates = false;
+        self.clear();
         let text = scan(&mut self.entries);
         if text.is_none() {
             self.entries.clear();
         }
         self.text = Some(text?);
         Some(())
+    }
+
+    /// Empty, read from nothing.
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.text = None;
+        self.surrogates = false;
     }
 
     /// The object of these keys and values, in this order.
