@@ -725,4 +725,47 @@ mod tests {
         );
         assert!(Attributes::parse("[]").is_err());
     }
+
+    /// A lone surrogate escape is refused, as serde_json refuses it as a
+    /// `Value`, wherever it is: in the record, in a message object, in a
+    /// message or `data` that is a JSON string (escaped once more there).
+    /// A surrogate pair is a character like any other. (`data` that does
+    /// not hold an object is dropped, not refused.)
+    #[test]
+    fn lone_surrogates_are_refused_where_serde_json_refuses_them() {
+        for (lone, pair) in [
+            (r"\ud800", r"\ud83d\ude00"),
+            (r"\\ud800", r"\\ud83d\\ude00"),
+        ] {
+            let flat =
+                format!(r#"{{"action":"create","key":"Creating authorization code: {lone}"}}"#);
+            let neo = format!(
+                r#"{{"Uuid":"u","Message":"{{\"action\":\"create\",\"key\":\"x{lone}\"}}"}}"#
+            );
+            let cf = format!(
+                r#"{{"message_uuid":"m","message":{{"action":"create","key":"x{lone}"}}}}"#
+            );
+            let data = format!(
+                r#"{{"message_uuid":"m","message":{{"data":"{{\"action\":\"create\",\"key\":\"x{lone}\"}}"}}}}"#
+            );
+            let escaped_once_more = lone.starts_with(r"\\");
+            for (record, refused) in [
+                (flat, !escaped_once_more),
+                (neo, true),
+                (cf, !escaped_once_more),
+            ] {
+                assert_eq!(Attributes::parse(&record).is_err(), refused, "{record}");
+                let paired = record.replace(lone, pair);
+                assert!(Attributes::parse(&paired).is_ok(), "{paired}");
+            }
+            // Escaped once more, the lone surrogate is the decoded data's,
+            // which is then dropped; otherwise it is the record's.
+            match Attributes::parse(&data) {
+                Ok(attributes) => assert!(escaped_once_more && attributes.action.is_none()),
+                Err(_) => assert!(!escaped_once_more, "{data}"),
+            }
+            let paired = Attributes::parse(&data.replace(lone, pair)).unwrap();
+            assert_eq!(paired.action.as_deref(), Some("create"));
+        }
+    }
 }
