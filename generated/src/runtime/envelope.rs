@@ -716,6 +716,11 @@ mod tests {
             Some("Deleting platform client: c1")
         );
         assert_eq!(neo.time.unwrap().to_string(), "2018-03-20T15:59:14.878Z");
+        // The message read from its escaped text is kept decoded.
+        assert_eq!(
+            neo.message,
+            r#"{"action":"delete","objectID":"Deleting platform client: c1"}"#
+        );
         let cf = Attributes::parse(r#"{"message_uuid":" m ","time":"2026-11-20T09:15:02Z","org_id":"-","message":{"data":"{\"action\":\"create\",\"key\":\"Creating platform client: c2\",\"account\":\"a\"}"}}"#).unwrap();
         assert_eq!(cf.shape, Shape::CfV2);
         assert_eq!(cf.action.as_deref(), Some("create"));
