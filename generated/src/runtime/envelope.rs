@@ -13,7 +13,9 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::object::{read_with, starts_as, suspect, too_deep, Item, ItemsSeed, Key, Object};
+use super::object::{
+    quotes_unescaped, read_with, starts_as, suspect, too_deep, Item, ItemsSeed, Key, Object,
+};
 use super::room::Room;
 use super::scan;
 use super::scan::Nest;
@@ -518,9 +520,12 @@ impl Attributes {
                 Some(b'"') => {
                     // Read from the escaped text where it can be, the
                     // message decoded straight into the text it keeps.
-                    let escaped = matches!(raw, Raw::Json(t) if inner.read_escaped(t));
-                    match escaped.then(|| raw.string()).flatten() {
-                        Some(decoded) => (decoded, &mut inner),
+                    let escaped = match raw {
+                        Raw::Json(t) if inner.read_escaped(t) => quotes_unescaped(t),
+                        _ => None,
+                    };
+                    match escaped {
+                        Some(decoded) => (decoded.into(), &mut inner),
                         None => {
                             let room = &mut room.insert(Room::take()).0;
                             let decoded = raw.string_in(room).unwrap_or_default();

@@ -454,6 +454,13 @@ fn json_string(json: &str) -> Option<Cow<'_, str>> {
     Some(Cow::Owned(out))
 }
 
+/// The text of the JSON string `json` whose only escapes are `\"`, as in
+/// the strings [`Object::read_escaped`] reads: its backslashes dropped.
+pub fn quotes_unescaped(json: &str) -> Option<String> {
+    let inner = json.strip_prefix('"')?.strip_suffix('"')?;
+    String::from_utf8(words::without(inner.as_bytes(), b'\\')).ok()
+}
+
 /// Appends to `out` the text of the JSON string `json` (`inner` without its
 /// quotes, its first `\\` at `first`), decoded.
 fn decode(json: &str, inner: &str, first: usize, out: &mut String) -> Option<()> {

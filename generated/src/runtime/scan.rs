@@ -441,7 +441,7 @@ impl<'t> Scanner<'t> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::object::{read_with, Object, ObjectSeed};
+    use super::super::object::{quotes_unescaped, read_with, Object, ObjectSeed};
     use super::*;
     use serde_json::value::RawValue;
 
@@ -545,6 +545,12 @@ mod tests {
                                 panic!("{written:?} read, {decoded:?} is no object: {e}")
                             });
                             assert_eq!(&entries[..], read.entries(), "{written:?}");
+                            // And the text decoded by dropping backslashes.
+                            assert_eq!(
+                                quotes_unescaped(&json).as_ref(),
+                                Some(&decoded),
+                                "{written:?}"
+                            );
                         }
                     }
                 }
