@@ -626,23 +626,28 @@ fn raw_text(raw: Raw<'_>) -> &str {
 /// in under it (`data` that is neither is dropped).
 fn merged<'t, R>(fields: &mut Object<'t>, f: impl FnOnce(&mut Object<'_>) -> R) -> R {
     let data = fields.remove("data");
-    let mut room = None;
+    // Read in place, from the record's text, where it can be.
     let mut under = Object::default();
     let read = match data {
         Some(data) if data.first_byte() == Some(b'{') => under.read(raw_text(data)).is_ok(),
         Some(Raw::Json(data)) if under.read_escaped(data) => true,
         Some(data) if data.first_byte() == Some(b'"') => {
-            let room = &mut room.insert(Room::take()).0;
-            let decoded = data.string_in(room).unwrap_or_default();
-            under.read(decoded).is_ok() && (!under.surrogates() || parse_json(decoded).is_ok())
+            let mut room = Room::take();
+            let decoded = data.string_in(&mut room.0).unwrap_or_default();
+            let mut under = Object::default();
+            if under.read(decoded).is_ok() && (!under.surrogates() || parse_json(decoded).is_ok()) {
+                // Taken out, to hold entries that live only as long as
+                // `room`.
+                let mut fields = std::mem::take(fields);
+                fields.merge_under(&under);
+                return f(&mut fields);
+            }
+            false
         }
         _ => false,
     };
     if read {
-        // Taken out, to hold entries that live only as long as `room`.
-        let mut fields = std::mem::take(fields);
         fields.merge_under(&under);
-        return f(&mut fields);
     }
     f(fields)
 }
