@@ -689,8 +689,8 @@ proptest! {
         prop_assert_eq!(record.extra.len(), 1);
         for (column, value) in expected {
             let read = match kintone::COLUMNS[column].name {
-                "date and time" => record.time_text.clone(),
-                "user" => record.user.clone(),
+                "date and time" => record.time_text.to_string(),
+                "user" => record.user.to_string(),
                 "service" => record.service.as_str().to_owned(),
                 "level" => record.level.as_str().to_owned(),
                 "module" => record.module.as_str().to_owned(),

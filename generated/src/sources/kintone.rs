@@ -5421,6 +5421,7 @@ impl fmt::Display for Event {
     }
 }
 use rt::csv::{Column, CsvError, CsvReader, RowRef};
+use rt::text::Text;
 use rt::time::Timestamp;
 use rt::violation::Code;
 /// The CSV columns, with every header text each may appear under.
@@ -5468,9 +5469,9 @@ pub struct Record {
     /// When it happened, if the time could be read.
     pub time: Option<Timestamp>,
     /// The time as logged.
-    pub time_text: String,
+    pub time_text: Text,
     /// Who did it.
-    pub user: String,
+    pub user: Text,
     /// The service that logged it.
     pub service: Known<Service>,
     /// The level.
@@ -5517,8 +5518,8 @@ impl Record {
             record: row.record,
             line: row.line,
             time: Timestamp::parse(time_text).ok(),
-            time_text: time_text.to_owned(),
-            user: text(1usize).to_owned(),
+            time_text: time_text.into(),
+            user: text(1usize).into(),
             service,
             level: Known::parse(text(3usize)),
             module,
@@ -5683,9 +5684,11 @@ impl Record {
             time: self
                 .shown(
                     "date and time",
-                    self.time.map_or_else(|| self.time_text.clone(), |t| t.to_string()),
+                    self
+                        .time
+                        .map_or_else(|| self.time_text.to_string(), |t| t.to_string()),
                 ),
-            user: self.shown("user", self.user.clone()),
+            user: self.shown("user", self.user.to_string()),
             service: self.shown("service", self.service.to_string()),
             properties,
             raw: self.complement.clone(),

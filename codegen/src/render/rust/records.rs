@@ -91,6 +91,7 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
     ));
     quote! {
         use rt::csv::{Column, CsvError, CsvReader, RowRef};
+        use rt::text::Text;
         use rt::time::Timestamp;
         use rt::violation::Code;
 
@@ -107,9 +108,9 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
             /// When it happened, if the time could be read.
             pub time: Option<Timestamp>,
             /// The time as logged.
-            pub time_text: String,
+            pub time_text: Text,
             /// Who did it.
-            pub user: String,
+            pub user: Text,
             /// The service that logged it.
             pub service: #service_ty,
             /// The level.
@@ -151,8 +152,8 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
                     record: row.record,
                     line: row.line,
                     time: Timestamp::parse(time_text).ok(),
-                    time_text: time_text.to_owned(),
-                    user: text(#user).to_owned(),
+                    time_text: time_text.into(),
+                    user: text(#user).into(),
                     service,
                     level: #level_read(text(#level)),
                     module,
@@ -234,8 +235,8 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
                     case,
                     level: self.shown(#level_name, self.level.to_string()),
                     result: self.shown(#result_name, self.result.to_string()),
-                    time: self.shown(#time_name, self.time.map_or_else(|| self.time_text.clone(), |t| t.to_string())),
-                    user: self.shown(#user_name, self.user.clone()),
+                    time: self.shown(#time_name, self.time.map_or_else(|| self.time_text.to_string(), |t| t.to_string())),
+                    user: self.shown(#user_name, self.user.to_string()),
                     service: self.shown(#service_name, self.service.to_string()),
                     properties,
                     raw: self.complement.clone(),
