@@ -249,7 +249,7 @@ fn next_separator(bytes: &[u8], mut from: usize) -> Option<usize> {
     }
 }
 
-/// The most `, ` separators [`Separators::find`] records; a complement with
+/// The most `, ` separators [`Separators::fill`] records; a complement with
 /// more is left to [`fit`].
 const MOST_SEPARATORS: usize = 32;
 
@@ -262,22 +262,38 @@ pub struct Separators {
     len: usize,
 }
 
+impl Default for Separators {
+    fn default() -> Self {
+        Separators::new()
+    }
+}
+
 impl Separators {
-    /// The separators of `text`, or `None` when it has more than fit on the
-    /// stack (or is longer than 4 GiB).
-    pub fn find(text: &str) -> Option<Self> {
-        let mut found = Separators {
+    /// No separators, to [`fill`](Self::fill) in place.
+    pub fn new() -> Self {
+        Separators {
             commas: [0; MOST_SEPARATORS],
             len: 0,
-        };
+        }
+    }
+
+    /// Records the separators of `text` in place of those held, filled where
+    /// the caller keeps them: returning the table cost it a copy or more.
+    /// `false` when it has more than fit on the stack (or is longer than 4
+    /// GiB).
+    pub fn fill(&mut self, text: &str) -> bool {
+        self.len = 0;
         if u32::try_from(text.len()).is_err() {
-            return None;
+            return false;
         }
         for comma in separators(text) {
-            *found.commas.get_mut(found.len)? = comma as u32;
-            found.len += 1;
+            let Some(slot) = self.commas.get_mut(self.len) else {
+                return false;
+            };
+            *slot = comma as u32;
+            self.len += 1;
         }
-        Some(found)
+        true
     }
 
     fn commas(&self) -> impl Iterator<Item = usize> + '_ {
@@ -1118,7 +1134,8 @@ mod tests {
                     let text = items.join(SEP);
                     let (mut spans, mut groups) = ([None; 4], Groups::new());
                     let slow = fit(&text, slots);
-                    let separators = Separators::find(&text).unwrap();
+                    let mut separators = Separators::new();
+                    assert!(separators.fill(&text));
                     assert_eq!(
                         may_fit(&text, &separators, slots),
                         fit_plain(&text, &separators, slots, &mut spans, &mut groups)

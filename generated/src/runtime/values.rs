@@ -212,7 +212,10 @@ impl<'t, 's> Values<'t, 's> {
     /// keys are not all there are passed over without reading.
     #[inline]
     fn from_plain_text(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Option<(usize, Self)> {
-        let separators = Separators::find(text)?;
+        let mut separators = Separators::new();
+        if !separators.fill(text) {
+            return None;
+        }
         let several = cases.len() > 1;
         let mut values = Values {
             keys: Keys::Slots(cases.first()?),
