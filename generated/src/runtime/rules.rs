@@ -132,8 +132,7 @@ pub fn identify<'r, 'a, A: Copy>(rules: &'r [Rule<A>], attrs: &'a Attributes) ->
                     after(message, p).or_else(|| {
                         // The same comparison again unless a side has white
                         // space to trim.
-                        let differs =
-                            trimmed.len() != message.len() || p.starts_with(char::is_whitespace);
+                        let differs = trimmed.len() != message.len() || spaced(p);
                         differs.then(|| after(trimmed, p.trim_start())).flatten()
                     })
                 })
@@ -143,6 +142,13 @@ pub fn identify<'r, 'a, A: Copy>(rules: &'r [Rule<A>], attrs: &'a Attributes) ->
         found.push(fit);
     }
     found
+}
+
+/// Whether `text` starts with white space. Most prefixes start with a
+/// letter: a printable ASCII first byte answers without decoding a `char`.
+fn spaced(text: &str) -> bool {
+    !text.as_bytes().first().is_some_and(u8::is_ascii_graphic)
+        && text.starts_with(char::is_whitespace)
 }
 
 /// What follows `prefix` in `text`, if `text` starts with it (compared in
