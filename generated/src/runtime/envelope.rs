@@ -632,14 +632,16 @@ fn merged<'t, R>(fields: &mut Object<'t>, f: impl FnOnce(&mut Object<'_>) -> R) 
         Some(data) if data.first_byte() == Some(b'{') => under.read(raw_text(data)).is_ok(),
         Some(Raw::Json(data)) if under.read_escaped(data) => true,
         Some(data) if data.first_byte() == Some(b'"') => {
+            // Decoded into a buffer of its own, whose entries live only as
+            // long as it: the record's object is taken out to hold them.
             let mut room = Room::take();
             let decoded = data.string_in(&mut room.0).unwrap_or_default();
-            let mut under = Object::default();
-            if under.read(decoded).is_ok() && (!under.surrogates() || parse_json(decoded).is_ok()) {
-                // Taken out, to hold entries that live only as long as
-                // `room`.
+            let mut decoded_under = Object::default();
+            if decoded_under.read(decoded).is_ok()
+                && (!decoded_under.surrogates() || parse_json(decoded).is_ok())
+            {
                 let mut fields = std::mem::take(fields);
-                fields.merge_under(&under);
+                fields.merge_under(&decoded_under);
                 return f(&mut fields);
             }
             false

@@ -456,7 +456,7 @@ fn json_string(json: &str) -> Option<Cow<'_, str>> {
 
 /// The text of the JSON string `json` whose only escapes are `\"`, as in
 /// the strings [`Object::read_escaped`] reads: its backslashes dropped.
-pub fn quotes_unescaped(json: &str) -> Option<String> {
+pub(crate) fn quotes_unescaped(json: &str) -> Option<String> {
     let inner = json.strip_prefix('"')?.strip_suffix('"')?;
     String::from_utf8(words::without(inner.as_bytes(), b'\\')).ok()
 }
