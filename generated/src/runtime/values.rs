@@ -599,6 +599,31 @@ mod tests {
         assert_eq!(groups, [(4, "B".into()), (5, "C".into())]);
     }
 
+    /// A complement with more separators than the fast path keeps on the
+    /// stack is read whole all the same, by the tokenizer: a value with
+    /// forty `, ` in it ends where the optional key after it starts, not
+    /// at the last separator kept.
+    #[test]
+    fn more_separators_than_kept_are_read() {
+        const NAME_LAST: &[Slot<'static>] = &[
+            Slot::Field {
+                key: "app id",
+                optional: false,
+                bare: false,
+            },
+            Slot::Field {
+                key: "app name",
+                optional: true,
+                bare: false,
+            },
+        ];
+        let id = vec!["x"; 41].join(", ");
+        let text = format!("app id: {id}, app name: N");
+        let (_, v) = Values::from_text(&text, &[NAME_LAST]).unwrap();
+        assert_eq!(v.text(0).unwrap(), id.as_str());
+        assert_eq!(v.opt_text(1).unwrap().as_deref(), Some("N"));
+    }
+
     #[test]
     fn wrong_types_name_the_key() {
         let (_, v) = Values::from_text("app id: x3, app name: A", &[APP]).unwrap();
