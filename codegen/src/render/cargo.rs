@@ -35,7 +35,7 @@ repository.workspace = true
 
 [features]
 {features}# The header-driven CSV reader (runtime::csv), for text sources.
-csv-reader = ["dep:csv"]
+csv-reader = []
 # JSON records (runtime::envelope, runtime::rules), for JSON sources.
 json = ["dep:serde_json", "dep:serde"]
 # Serialize and Deserialize for the generated types.
@@ -47,7 +47,6 @@ cli = [{ids}, "dep:clap", "dep:indicatif", "dep:encoding_rs", "dep:encoding_rs_i
 arrayvec = "0.7"
 compact_str = "0.10"
 clap = {{ version = "4", features = ["derive"], optional = true }}
-csv = {{ version = "1.4", optional = true }}
 encoding_rs = {{ version = "0.8", optional = true }}
 encoding_rs_io = {{ version = "0.1", optional = true }}
 indicatif = {{ version = "0.18", optional = true }}
@@ -63,6 +62,7 @@ required-features = ["cli"]
 [dev-dependencies]
 # Benchmarks only (`cargo bench -p auditcat`); 0.7 keeps the crate's rust-version.
 criterion = {{ version = "0.7", default-features = false, features = ["cargo_bench_support"] }}
+# The CSV benchmark's baseline, and what the CSV splitter's test compares with.
 csv = "1.4"
 serde_json = "1"
 stats_alloc = "0.1"

@@ -8,17 +8,24 @@
 //! kept ([`Row::extra`]); known columns the file lacks are reported
 //! ([`CsvReader::missing`]).
 //!
-//! The reader streams: it holds one record at a time (plus fixed-size
-//! buffers), never the whole input. A leading UTF-8 byte order mark is
-//! skipped. Each [`Row`] carries its record number and the line on which it
-//! starts; lines are counted by line feeds, so `\n` and `\r\n` endings both
-//! count, and a quoted field that spans lines makes line and record numbers
-//! differ. A row that cannot be read (invalid UTF-8) is reported as a
-//! [`CsvError`] and reading goes on with the next row; an I/O error is
+//! The reader streams: it holds one record at a time (in one buffer, which
+//! grows only for a record longer than it), never the whole input. Records
+//! and fields are split as the `csv` crate splits them by default; a leading
+//! UTF-8 byte order mark is skipped. Each [`Row`] carries its record number
+//! and the line on which it starts; lines are counted by line feeds, so `\n`
+//! and `\r\n` endings both count, and a quoted field that spans lines makes
+//! line and record numbers differ. A row that cannot be read (invalid UTF-8,
+//! or cut off by the end of the input inside a quoted field) is reported as
+//! a [`CsvError`] and reading goes on with the next row; an I/O error is
 //! reported once and ends the iteration.
 
 use std::fmt;
-use std::io::{self, Read};
+use std::io::Read;
+use std::ops::Range;
+
+mod split;
+
+use split::Splitter;
 
 /// A column the caller knows, with every header text it may appear under.
 ///
@@ -96,20 +103,12 @@ impl fmt::Display for CsvError {
 
 impl std::error::Error for CsvError {}
 
-/// Capacity of the csv crate's input buffer.
-const BUFFER: usize = 32 * 1024;
-/// How many of the last bytes read the [`Tracker`] remembers; must exceed
-/// [`BUFFER`] so that the last byte of a record is always still known.
-const RING: usize = 2 * BUFFER;
-/// The UTF-8 byte order mark.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
 /// Reads records of a CSV export whose header row names the columns.
 ///
 /// Create it with [`CsvReader::new`], then iterate: each item is a [`Row`] or
 /// a [`CsvError`] for a row that could not be read.
 pub struct CsvReader<R: Read> {
-    rdr: csv::Reader<Tracker<R>>,
+    rdr: Splitter<R>,
     headers: Vec<String>,
     /// For each header (file order), the index of the known column it names.
     map: Vec<Option<usize>>,
@@ -119,8 +118,6 @@ pub struct CsvReader<R: Read> {
     missing: Vec<usize>,
     /// For each known column, the index of the field that holds it.
     at: Vec<Option<usize>>,
-    /// The buffer reused for every record.
-    buf: csv::ByteRecord,
     /// Data records read so far.
     record: u64,
     /// Set once the input is exhausted or an I/O error was reported.
@@ -150,19 +147,13 @@ impl<R: Read> CsvReader<R> {
     /// columns, invalid UTF-8 in the header, a duplicate mapping (two headers
     /// for one column), or an I/O error while reading the header.
     pub fn new(input: R, columns: &'static [Column]) -> Result<Self, CsvError> {
-        let rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(BUFFER)
-            .from_reader(Tracker::new(input));
         let mut reader = CsvReader {
-            rdr,
+            rdr: Splitter::new(input),
             headers: Vec::new(),
             map: Vec::new(),
             all_known: false,
             missing: Vec::new(),
             at: Vec::new(),
-            buf: csv::ByteRecord::new(),
             record: 0,
             done: false,
         };
@@ -172,7 +163,7 @@ impl<R: Read> CsvReader<R> {
             message,
             raw: None,
         };
-        match reader.rdr.read_byte_record(&mut reader.buf) {
+        match reader.rdr.next_record() {
             Ok(true) => {}
             Ok(false) => {
                 return Err(header_error(
@@ -187,10 +178,11 @@ impl<R: Read> CsvReader<R> {
                 ))
             }
         }
-        let line = reader.start_line();
-        for (i, field) in reader.buf.iter().enumerate() {
+        let line = reader.rdr.record_line();
+        let mut headers = Vec::new();
+        for (i, field) in reader.fields().enumerate() {
             match std::str::from_utf8(field) {
-                Ok(text) => reader.headers.push(text.to_owned()),
+                Ok(text) => headers.push(text.to_owned()),
                 Err(err) => {
                     return Err(header_error(
                         Some(line),
@@ -204,6 +196,7 @@ impl<R: Read> CsvReader<R> {
                 }
             }
         }
+        reader.headers = headers;
         // Which header names which known column.
         let mut seen: Vec<Option<usize>> = vec![None; columns.len()];
         for (i, header) in reader.headers.iter().enumerate() {
@@ -263,52 +256,19 @@ impl<R: Read> CsvReader<R> {
         &self.headers
     }
 
-    /// The 1-based line on which the record just read into `buf` starts.
-    ///
-    /// The csv crate's record positions are the position *before* reading,
-    /// which still lies on the previous line after a `\r\n` ending (the `\n`
-    /// is consumed with the next record) and before any skipped blank lines.
-    /// So count back from the end instead: the line after the record, less
-    /// the line feeds inside its fields, less its terminator if that was a
-    /// line feed. The terminator is the last byte consumed, unless the record
-    /// ended at the end of the input.
-    fn start_line(&self) -> u64 {
-        let end = self.rdr.position();
-        let tracker = self.rdr.get_ref();
-        // Finding no line feed, the common case, is cheaper than counting.
-        let fields = self.buf.as_slice();
-        let inside = match memchr::memchr(b'\n', fields) {
-            None => 0,
-            Some(first) => memchr::memchr_iter(b'\n', &fields[first..]).count() as u64,
-        };
-        let terminator =
-            !tracker.ended && end.byte() > 0 && tracker.byte_at(end.byte() - 1) == Some(b'\n');
-        end.line()
-            .saturating_sub(inside + u64::from(terminator))
-            .max(1)
+    /// The fields of the record just read, as they are (not yet checked to
+    /// be UTF-8).
+    fn fields(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        let record = self.rdr.record();
+        self.rdr.fields().iter().map(|r| &record[r.clone()])
     }
 
-    /// The record in `buf` as text, invalid UTF-8 replaced.
+    /// The record just read as text, invalid UTF-8 replaced.
     fn lossy(&self) -> String {
-        self.buf
-            .iter()
+        self.fields()
             .map(String::from_utf8_lossy)
             .collect::<Vec<_>>()
             .join(",")
-    }
-
-    /// Whether the input ended inside a quoted field of the record just read
-    /// (bytes `start..end`): an odd number of quotes, where a complete record
-    /// has an even one. The csv crate ends such a field at the end of input.
-    fn cut_off(&self, start: u64, end: u64) -> bool {
-        let tracker = self.rdr.get_ref();
-        if !tracker.ended || end.saturating_sub(start) > RING as u64 {
-            return false;
-        }
-        let quotes = (start..end)
-            .filter(|&b| tracker.byte_at(b) == Some(b'"'))
-            .count();
-        quotes % 2 == 1
     }
 
     /// Reads the next data row, borrowed until the next call: the fast way
@@ -321,28 +281,26 @@ impl<R: Read> CsvReader<R> {
         if self.done {
             return None;
         }
-        let start = self.rdr.position().byte();
-        match self.rdr.read_byte_record(&mut self.buf) {
+        match self.rdr.next_record() {
             Ok(true) => {}
             Ok(false) => {
                 self.done = true;
                 return None;
             }
             Err(err) => {
-                // Only I/O errors get here (flexible records, bytes not
-                // checked by the csv crate); the input cannot be trusted after one.
+                // The input cannot be trusted after an I/O error.
                 self.done = true;
                 return Some(Err(CsvError {
                     record: Some(self.record + 1),
-                    line: Some(self.rdr.position().line()),
+                    line: Some(self.rdr.line()),
                     raw: None,
                     message: format!("cannot read the input: {err}"),
                 }));
             }
         }
         self.record += 1;
-        let (record, line) = (self.record, self.start_line());
-        if self.cut_off(start, self.rdr.position().byte()) {
+        let (record, line) = (self.record, self.rdr.record_line());
+        if self.rdr.cut_off() {
             return Some(Err(CsvError {
                 record: Some(record),
                 line: Some(line),
@@ -350,42 +308,31 @@ impl<R: Read> CsvReader<R> {
                 raw: Some(self.lossy()),
             }));
         }
-        // One check of the whole row; the per-field loop only finds the
-        // field to blame.
-        let text = match std::str::from_utf8(self.buf.as_slice()) {
-            Ok(text) if self.char_bounds(text) => text,
-            _ => return Some(Err(self.not_utf8(record, line))),
+        // One check of the whole record: the bytes between its fields are
+        // ASCII, so it is UTF-8 exactly when every field is. The per-field
+        // loop only finds the field to blame.
+        let Ok(text) = std::str::from_utf8(self.rdr.record()) else {
+            return Some(Err(self.not_utf8(record, line)));
         };
+        let fields = self.rdr.fields();
         Some(Ok(RowRef {
             record,
             line,
-            ragged: self.buf.len() != self.headers.len(),
-            extras_possible: !self.all_known || self.buf.len() > self.map.len(),
+            ragged: fields.len() != self.headers.len(),
+            extras_possible: !self.all_known || fields.len() > self.map.len(),
             text,
-            fields: &self.buf,
+            fields,
             at: &self.at,
             map: &self.map,
             headers: &self.headers,
         }))
     }
 
-    /// Whether every field of the record in `buf` starts and ends on a
-    /// character boundary of `text`, the whole record as checked UTF-8: then
-    /// every field is UTF-8 too.
-    fn char_bounds(&self, text: &str) -> bool {
-        (0..self.buf.len()).all(|i| {
-            self.buf
-                .range(i)
-                .is_some_and(|r| text.is_char_boundary(r.start) && text.is_char_boundary(r.end))
-        })
-    }
-
-    /// The error of the record in `buf`, which is not UTF-8: the first field
-    /// that is not, and where.
+    /// The error of the record just read, which is not UTF-8: the first
+    /// field that is not, and where.
     fn not_utf8(&self, record: u64, line: u64) -> CsvError {
         let (field, byte) = self
-            .buf
-            .iter()
+            .fields()
             .enumerate()
             .find_map(|(i, field)| {
                 std::str::from_utf8(field)
@@ -418,11 +365,10 @@ pub struct RowRef<'r> {
     pub ragged: bool,
     /// Whether the row may have fields of no known column.
     extras_possible: bool,
-    /// The whole record, checked to be UTF-8 with every field on character
-    /// boundaries when the row was read.
+    /// The whole record, checked to be UTF-8 when the row was read.
     text: &'r str,
     /// Where each field lies in `text`.
-    fields: &'r csv::ByteRecord,
+    fields: &'r [Range<usize>],
     at: &'r [Option<usize>],
     map: &'r [Option<usize>],
     headers: &'r [String],
@@ -441,7 +387,7 @@ impl<'r> RowRef<'r> {
 
     /// Field `i` in file order.
     fn field(&self, i: usize) -> Option<&'r str> {
-        self.fields.range(i).and_then(|r| self.text.get(r))
+        self.fields.get(i).and_then(|r| self.text.get(r.clone()))
     }
 
     /// Columns the caller does not know, as (header, value), in file order;
@@ -497,120 +443,11 @@ fn shorten(text: &str) -> String {
     short
 }
 
-/// The input as the csv crate reads it: a leading BOM skipped, interrupted
-/// reads retried, and the last [`RING`] bytes remembered so that the byte
-/// ending a record can be looked up.
-struct Tracker<R> {
-    inner: R,
-    /// The first up to three bytes, read ahead to look for a BOM.
-    head: [u8; 3],
-    head_len: usize,
-    head_pos: usize,
-    /// Whether `head` has been filled and checked.
-    started: bool,
-    /// Whether `inner` reported its end.
-    inner_done: bool,
-    /// Whether the end of input was returned to the csv crate.
-    ended: bool,
-    /// Bytes handed to the csv crate so far.
-    delivered: u64,
-    /// The last bytes handed out; byte `n` is at `ring[n % RING]`.
-    ring: Box<[u8]>,
-}
-
-impl<R: Read> Tracker<R> {
-    fn new(inner: R) -> Self {
-        Tracker {
-            inner,
-            head: [0; 3],
-            head_len: 0,
-            head_pos: 0,
-            started: false,
-            inner_done: false,
-            ended: false,
-            delivered: 0,
-            ring: vec![0; RING].into_boxed_slice(),
-        }
-    }
-
-    /// Reads the first bytes and drops a BOM.
-    fn start(&mut self) -> io::Result<()> {
-        while self.head_len < self.head.len() && !self.inner_done {
-            match self.inner.read(&mut self.head[self.head_len..]) {
-                Ok(0) => self.inner_done = true,
-                Ok(n) => self.head_len = (self.head_len + n).min(self.head.len()),
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(err),
-            }
-        }
-        if self.head[..self.head_len] == *BOM {
-            self.head_pos = self.head_len;
-        }
-        self.started = true;
-        Ok(())
-    }
-
-    /// The byte at offset `at` of the delivered stream, if still remembered.
-    fn byte_at(&self, at: u64) -> Option<u8> {
-        let ring = self.ring.len() as u64;
-        if at >= self.delivered || self.delivered - at > ring {
-            return None;
-        }
-        self.ring.get((at % ring) as usize).copied()
-    }
-
-    /// Records bytes handed out.
-    fn remember(&mut self, bytes: &[u8]) {
-        let ring = self.ring.len();
-        let skip = bytes.len().saturating_sub(ring);
-        let rest = &bytes[skip..];
-        let start = ((self.delivered + skip as u64) % ring as u64) as usize;
-        let first = rest.len().min(ring - start);
-        self.ring[start..start + first].copy_from_slice(&rest[..first]);
-        self.ring[..rest.len() - first].copy_from_slice(&rest[first..]);
-        self.delivered += bytes.len() as u64;
-    }
-}
-
-impl<R: Read> Read for Tracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if buf.is_empty() || self.ended {
-            return Ok(0);
-        }
-        if !self.started {
-            self.start()?;
-        }
-        let n = if self.head_pos < self.head_len {
-            let n = (self.head_len - self.head_pos).min(buf.len());
-            buf[..n].copy_from_slice(&self.head[self.head_pos..self.head_pos + n]);
-            self.head_pos += n;
-            n
-        } else if self.inner_done {
-            0
-        } else {
-            loop {
-                match self.inner.read(buf) {
-                    // Guard against a reader claiming more than it was given.
-                    Ok(n) => break n.min(buf.len()),
-                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                    Err(err) => return Err(err),
-                }
-            }
-        };
-        if n == 0 {
-            // Once ended, stay ended: the line of a record that ended with
-            // the input relies on it.
-            self.inner_done = true;
-            self.ended = true;
-        } else {
-            self.remember(&buf[..n]);
-        }
-        Ok(n)
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::io;
+
+    use super::split::BUFFER;
     use super::*;
 
     static COLUMNS: &[Column] = &[
@@ -964,21 +801,6 @@ mod tests {
         assert!(err.message.contains("field 1"), "{}", err.message);
         assert!(err.message.contains("byte 6"), "{}", err.message);
         assert_eq!(value(got[1].as_ref().unwrap(), USER), Some("あ"));
-    }
-
-    /// The csv crate's own string reading also goes on after a bad row (the
-    /// reader relies on the same behaviour for byte records).
-    #[test]
-    fn csv_crate_string_records_continue_after_invalid_utf8() {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(&b"a\n\xFF\nc\n"[..]);
-        let mut record = csv::StringRecord::new();
-        assert!(rdr.read_record(&mut record).unwrap());
-        assert!(rdr.read_record(&mut record).is_err());
-        assert!(rdr.read_record(&mut record).unwrap());
-        assert_eq!(&record[0], "c");
     }
 
     #[test]

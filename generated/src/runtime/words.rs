@@ -54,7 +54,7 @@ fn first(bytes: &[u8], marks: impl Fn(u64) -> u64, is: impl Fn(u8) -> bool) -> O
 /// marks in its word, or that `is` accepts in the tail shorter than a word.
 /// The words run over the rest of `bytes`, past the first match, so a
 /// short run needs no tail loop of its own.
-#[cfg(feature = "json")]
+#[cfg(any(feature = "json", feature = "csv-reader"))]
 #[inline]
 fn from_on(
     bytes: &[u8],
@@ -92,6 +92,30 @@ pub fn find(bytes: &[u8], byte: u8) -> Option<usize> {
     };
     first(head, |w| equal(w, byte), |b| b == byte)
         .or_else(|| memchr::memchr(byte, tail).map(|i| HEAD + i))
+}
+
+/// The position of the first `,`, `\r` or `\n` of `bytes` from `from` on:
+/// the end of an unquoted CSV field.
+#[cfg(feature = "csv-reader")]
+pub fn find_delimiter(bytes: &[u8], from: usize) -> Option<usize> {
+    from_on(
+        bytes,
+        from,
+        |w| equal(w, b',') | equal(w, b'\r') | equal(w, b'\n'),
+        |b| matches!(b, b',' | b'\r' | b'\n'),
+    )
+}
+
+/// The position of the first `"` or `\n` of `bytes` from `from` on: the
+/// end of a quoted CSV field, or a line feed inside it.
+#[cfg(feature = "csv-reader")]
+pub fn find_quote_or_feed(bytes: &[u8], from: usize) -> Option<usize> {
+    from_on(
+        bytes,
+        from,
+        |w| equal(w, b'"') | equal(w, b'\n'),
+        |b| b == b'"' || b == b'\n',
+    )
 }
 
 #[cfg(feature = "json")]
