@@ -237,25 +237,26 @@ impl<R: Read> Splitter<R> {
         let mut at = start;
         loop {
             let first = at;
-            let (field, end) = if bytes.get(first) == Some(&b'"') {
+            // The field, and whether it lies as read from its opening quote.
+            let (field, end, join) = if bytes.get(first) == Some(&b'"') {
                 let (after, escaped) = quoted(bytes, first + 1, ended, &mut found)?;
                 match bytes.get(after) {
                     None | Some(b',' | b'\r' | b'\n') if !escaped => {
                         let text_end = if found.cut_off { after } else { after - 1 };
-                        (first + 1..text_end, after)
+                        (first + 1..text_end, after, false)
                     }
-                    None | Some(b',' | b'\r' | b'\n') => (first..after, after),
+                    None | Some(b',' | b'\r' | b'\n') => (first..after, after, true),
                     // Text after the closing quote belongs to the field.
                     Some(_) => {
                         let end = delimiter(bytes, after, ended)?;
-                        (first..end, end)
+                        (first..end, end, true)
                     }
                 }
             } else {
                 let end = delimiter(bytes, first, ended)?;
-                (first..end, end)
+                (first..end, end, false)
             };
-            if field.start == first && bytes.get(first) == Some(&b'"') {
+            if join {
                 self.joins.push(self.fields.len());
             }
             self.fields.push(field.start - start..field.end - start);
@@ -455,6 +456,8 @@ mod tests {
             b"\",",
             b"\xFF",
             b"\0",
+            b"\t",
+            b"\x0c",
         ];
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
         let mut next = move |bound: usize| {
