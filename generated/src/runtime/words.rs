@@ -97,6 +97,7 @@ pub fn find(bytes: &[u8], byte: u8) -> Option<usize> {
 /// The position of the first `,`, `\r` or `\n` of `bytes` from `from` on:
 /// the end of an unquoted CSV field.
 #[cfg(feature = "csv-reader")]
+#[inline(always)]
 pub fn find_delimiter(bytes: &[u8], from: usize) -> Option<usize> {
     from_on(
         bytes,
@@ -109,6 +110,7 @@ pub fn find_delimiter(bytes: &[u8], from: usize) -> Option<usize> {
 /// The position of the first `"` or `\n` of `bytes` from `from` on: the
 /// end of a quoted CSV field, or a line feed inside it.
 #[cfg(feature = "csv-reader")]
+#[inline(always)]
 pub fn find_quote_or_feed(bytes: &[u8], from: usize) -> Option<usize> {
     from_on(
         bytes,
