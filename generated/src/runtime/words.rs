@@ -262,9 +262,9 @@ mod tests {
     fn agree_with_byte_scans() {
         let fill = [
             b'a', b'+', b'-', b'.', b'!', b'#', b'[', b']', 0x1f, 0x20, 0xac, 0xdc, 0x80, 0xff,
-            0x00, b' ',
+            0x00, b' ', 0x0b, 0x0e,
         ];
-        let sought = [b',', b'"', b'\\', 0x01, 0x1f];
+        let sought = [b',', b'"', b'\\', 0x01, 0x1f, b'\n', b'\r'];
         // Past `HEAD` bytes, `find` goes on with `memchr`.
         for len in (0..40).chain([HEAD - 1, HEAD, HEAD + 1, HEAD + 8, 2 * HEAD + 3]) {
             for f in fill {
@@ -279,6 +279,22 @@ mod tests {
                             bytes.iter().position(|&b| b == b','),
                             "{bytes:?}"
                         );
+                        #[cfg(feature = "csv-reader")]
+                        for from in [0, at.min(3), at, len] {
+                            let after = |is: fn(u8) -> bool| {
+                                bytes[from..].iter().position(|&b| is(b)).map(|p| from + p)
+                            };
+                            assert_eq!(
+                                find_delimiter(&bytes, from),
+                                after(|b| matches!(b, b',' | b'\r' | b'\n')),
+                                "{bytes:?} from {from}"
+                            );
+                            assert_eq!(
+                                find_quote_or_feed(&bytes, from),
+                                after(|b| b == b'"' || b == b'\n'),
+                                "{bytes:?} from {from}"
+                            );
+                        }
                         #[cfg(feature = "json")]
                         for from in [0, at.min(3), at, len] {
                             assert_eq!(
