@@ -605,12 +605,9 @@ mod tests {
     /// at the last separator kept.
     #[test]
     fn more_separators_than_kept_are_read() {
+        // `APP`'s first two items, the name optional.
         const NAME_LAST: &[Slot<'static>] = &[
-            Slot::Field {
-                key: "app id",
-                optional: false,
-                bare: false,
-            },
+            APP[0],
             Slot::Field {
                 key: "app name",
                 optional: true,
