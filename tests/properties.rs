@@ -688,16 +688,7 @@ proptest! {
         prop_assert!(record.missing.is_empty(), "{:?}", record.missing);
         prop_assert_eq!(record.extra.len(), 1);
         for (column, value) in expected {
-            let read = match kintone::COLUMNS[column].name {
-                "date and time" => record.time_text.to_string(),
-                "user" => record.user.to_string(),
-                "service" => record.service.as_str().to_owned(),
-                "level" => record.level.as_str().to_owned(),
-                "module" => record.module.as_str().to_owned(),
-                "action" => record.action.as_str().to_owned(),
-                "result" => record.result.as_str().to_owned(),
-                _ => record.complement.clone(),
-            };
+            let read = record.column_text(column).unwrap_or_default();
             // Known names read as the catalog spells them; anything else as logged.
             let same = read == value || auditcat::runtime::names::matches(&value, &read);
             let name = kintone::COLUMNS[column].name;

@@ -167,6 +167,23 @@ pub(super) fn text_records(source: &ir::Source) -> TokenStream {
                 }
             }
 
+            /// The text of a known column (by index into [`COLUMNS`]) as the
+            /// record keeps it: a known name as the catalog spells it,
+            /// anything else as logged. `None` for an index past the columns.
+            pub fn column_text(&self, column: usize) -> Option<String> {
+                Some(match column {
+                    #time => self.time_text.to_string(),
+                    #user => self.user.to_string(),
+                    #service => self.service.as_str().to_owned(),
+                    #level => self.level.as_str().to_owned(),
+                    #module => self.module.as_str().to_owned(),
+                    #action => self.action.as_str().to_owned(),
+                    #result => self.result.as_str().to_owned(),
+                    #complement => self.complement.clone(),
+                    _ => return None,
+                })
+            }
+
             /// Every violation of the record, at once.
             pub fn validate(&self) -> Vec<Violation> {
                 let mut out = Vec::new();

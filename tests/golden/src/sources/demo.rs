@@ -1116,6 +1116,24 @@ impl Record {
             ragged: row.ragged,
         }
     }
+    /// The text of a known column (by index into [`COLUMNS`]) as the
+    /// record keeps it: a known name as the catalog spells it,
+    /// anything else as logged. `None` for an index past the columns.
+    pub fn column_text(&self, column: usize) -> Option<String> {
+        Some(
+            match column {
+                0usize => self.time_text.to_string(),
+                1usize => self.user.to_string(),
+                2usize => self.service.as_str().to_owned(),
+                3usize => self.level.as_str().to_owned(),
+                4usize => self.module.as_str().to_owned(),
+                5usize => self.action.as_str().to_owned(),
+                6usize => self.result.as_str().to_owned(),
+                7usize => self.complement.clone(),
+                _ => return None,
+            },
+        )
+    }
     /// Every violation of the record, at once.
     pub fn validate(&self) -> Vec<Violation> {
         let mut out = Vec::new();
