@@ -700,8 +700,8 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..cheap() })]
 
-    /// Records longer than the reader's buffers (32 KiB, and its 64 KiB
-    /// memory of the last bytes) keep their line numbers.
+    /// Records longer than the reader's 64 KiB buffer, which grows for
+    /// them, keep their line numbers.
     #[test]
     fn read_csv_counts_lines_across_long_records(
         sizes in vec((0..90_000usize, 0..4usize), 1..4),

@@ -530,11 +530,11 @@ struct Large {
 
 #[test]
 fn kintone_csv_large_exports_never_panic_or_hang() {
-    // Exports larger than the reader's 32 KiB buffer, so that records and
-    // line ends fall across its refills; as generated, record `n` must start
-    // on line `n + 1`.
+    // Exports larger than the reader's 64 KiB buffer (rows of about 150
+    // bytes), so that records and line ends fall across its refills; as
+    // generated, record `n` must start on line `n + 1`.
     let large =
-        (export(250..800), edits(csv_piece(), 6), any::<bool>()).prop_map(|(bytes, e, mutate)| {
+        (export(500..1600), edits(csv_piece(), 6), any::<bool>()).prop_map(|(bytes, e, mutate)| {
             Large {
                 bytes: if mutate {
                     edit_bytes(&bytes, &e)
@@ -545,7 +545,7 @@ fn kintone_csv_large_exports_never_panic_or_hang() {
             }
         });
     fuzz(
-        "kintone CSV reader, exports over 32 KiB",
+        "kintone CSV reader, exports over 64 KiB",
         30,
         large,
         |large: &Large| {
