@@ -316,6 +316,7 @@ pub enum Plain {
 /// Whether `rest` starts with `key: `. Keys are short: comparing eight
 /// bytes at a time in place beats a `memcmp` call for each of the many keys
 /// tried.
+#[inline(always)]
 fn starts_key(rest: &str, key: &str) -> bool {
     let (rest, key) = (rest.as_bytes(), key.as_bytes());
     let Some((head, tail)) = rest.split_at_checked(key.len()) else {
