@@ -15,28 +15,97 @@ pub trait Catalogued: Copy + Eq + 'static {
     fn aliases(self) -> &'static [&'static str] {
         &[]
     }
+    /// The members by name, built on first use; see [`catalogued_index!`](crate::catalogued_index).
+    fn index() -> &'static Index;
     /// The member that `logged` names, matched by [`matches`] against the
     /// name and the aliases.
     fn find(logged: &str) -> Option<Self> {
-        find(logged, Self::ALL.iter().copied())
+        find(logged, |_| true)
     }
 }
 
-/// The first of `members` that `logged` names, by name or alias ([`matches`]);
-/// a member named exactly as logged, the common case, wins over the rest.
-pub fn find<T: Catalogued>(
-    logged: &str,
-    mut members: impl Iterator<Item = T> + Clone,
-) -> Option<T> {
-    if let Some(exact) = members
-        .clone()
-        .find(|m| words::same(m.name().as_bytes(), logged.as_bytes()))
-    {
-        return Some(exact);
+/// The first member (in catalog order) that `keep` keeps and `logged`
+/// names, by name or alias ([`matches`]); a member named exactly as logged,
+/// the common case, wins over the rest and is found by hash.
+pub fn find<T: Catalogued>(logged: &str, keep: impl Fn(T) -> bool) -> Option<T> {
+    let exact = T::index()
+        .named(logged)
+        .iter()
+        .map(|&i| T::ALL[i as usize])
+        .find(|&m| words::same(m.name().as_bytes(), logged.as_bytes()) && keep(m));
+    if exact.is_some() {
+        return exact;
     }
     let logged = Logged::new(logged);
-    members.find(|m| logged.matches(m.name()) || m.aliases().iter().any(|a| logged.matches(a)))
+    T::ALL.iter().copied().find(|&m| {
+        keep(m) && (logged.matches(m.name()) || m.aliases().iter().any(|a| logged.matches(a)))
+    })
 }
+
+/// The members of a [`Catalogued`] enumeration by the hash
+/// ([`words::hash`]) of their names: looking a name up costs a hash and
+/// mostly one comparison, however many members there are and wherever the
+/// name comes among them.
+#[derive(Debug)]
+pub struct Index {
+    /// The bucket is the hash's top bits: it shifted right by this.
+    shift: u32,
+    /// Where each bucket's members start in `members`, and where the last
+    /// one ends.
+    starts: Box<[u32]>,
+    /// Positions in `ALL`, by bucket, in catalog order within one.
+    members: Box<[u32]>,
+}
+
+impl Index {
+    /// The index of `T`'s members, with twice as many buckets as members
+    /// (rounded up to a power of two), so that most hold one at most.
+    pub fn new<T: Catalogued>() -> Index {
+        let buckets = (2 * T::ALL.len()).next_power_of_two().max(2);
+        let shift = 64 - buckets.trailing_zeros();
+        let bucket = |m: T| (words::hash(m.name().as_bytes()) >> shift) as usize;
+        let mut starts = vec![0u32; buckets + 1];
+        for &m in T::ALL {
+            starts[bucket(m) + 1] += 1;
+        }
+        for b in 0..buckets {
+            starts[b + 1] += starts[b];
+        }
+        let mut next = starts.clone();
+        let mut members = vec![0u32; T::ALL.len()];
+        for (i, &m) in T::ALL.iter().enumerate() {
+            let slot = &mut next[bucket(m)];
+            members[*slot as usize] = i as u32;
+            *slot += 1;
+        }
+        Index {
+            shift,
+            starts: starts.into(),
+            members: members.into(),
+        }
+    }
+
+    /// The positions in `ALL` of the members that may be named `name`
+    /// exactly: those whose names hash as it does.
+    pub fn named(&self, name: &str) -> &[u32] {
+        let b = (words::hash(name.as_bytes()) >> self.shift) as usize;
+        &self.members[self.starts[b] as usize..self.starts[b + 1] as usize]
+    }
+}
+
+/// The body of [`Catalogued::index`]: the enumeration's [`Index`], built
+/// on first use and kept (a `static` of its own per enumeration, which a
+/// default method could not have).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! catalogued_index {
+    () => {{
+        static INDEX: std::sync::OnceLock<$crate::runtime::names::Index> =
+            std::sync::OnceLock::new();
+        INDEX.get_or_init($crate::runtime::names::Index::new::<Self>)
+    }};
+}
+pub use catalogued_index;
 
 /// Whether a name as logged is the catalog's `name`: ASCII case is ignored,
 /// surrounding white space too, full-width parentheses count as parentheses,
@@ -193,6 +262,9 @@ mod tests {
                 Twin::Lower => "app delete",
             }
         }
+        fn index() -> &'static Index {
+            catalogued_index!()
+        }
     }
 
     #[test]
@@ -201,6 +273,108 @@ mod tests {
         assert_eq!(Twin::find("App Delete"), Some(Twin::Upper));
         assert_eq!(Twin::find(" APP DELETE "), Some(Twin::Upper));
         assert_eq!(Twin::find("app deleted"), None);
+    }
+
+    /// Many members: names of every length up to 20, names that differ
+    /// only in the middle (so hash alike), twins in case, and an exact
+    /// duplicate, as two modules' actions may share a name.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct Many(usize);
+
+    const MANY: usize = 64;
+
+    fn many_names() -> &'static [String] {
+        static NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+            let mut names: Vec<String> = (0..21)
+                .map(|n| "abcdefghijklmnopqrstu"[..n].to_owned())
+                .collect();
+            names.extend((0..20).map(|i| format!("export user {i:02} (API %s/csv)")));
+            names.extend(
+                [
+                    "App Delete",
+                    "app delete",
+                    "App Delete",
+                    "（API v1）",
+                    " padded ",
+                ]
+                .map(String::from),
+            );
+            names.extend((names.len()..MANY).map(|i| format!("name {i}")));
+            names
+        });
+        &NAMES
+    }
+
+    impl Catalogued for Many {
+        const ALL: &'static [Self] = &{
+            let mut all = [Many(0); MANY];
+            let mut i = 0;
+            while i < MANY {
+                all[i] = Many(i);
+                i += 1;
+            }
+            all
+        };
+        fn name(self) -> &'static str {
+            &many_names()[self.0]
+        }
+        fn aliases(self) -> &'static [&'static str] {
+            match self.0 % 7 {
+                0 => &["an alias"],
+                _ => &[],
+            }
+        }
+        fn index() -> &'static Index {
+            catalogued_index!()
+        }
+    }
+
+    /// What [`find`] did before the index: the members in order, the exact
+    /// name first, then the forgiving match.
+    fn scan(logged: &str, keep: impl Fn(Many) -> bool) -> Option<Many> {
+        let kept = || Many::ALL.iter().copied().filter(|&m| keep(m));
+        kept().find(|m| m.name() == logged).or_else(|| {
+            kept().find(|m| {
+                matches(logged, m.name()) || m.aliases().iter().any(|a| matches(logged, a))
+            })
+        })
+    }
+
+    #[test]
+    fn the_index_finds_what_a_scan_of_the_members_finds() {
+        let index = Many::index();
+        assert!(
+            (0..MANY).any(|i| index.named(Many(i).name()).len() > 1),
+            "some names share a bucket, so the chains are tried"
+        );
+        for m in Many::ALL {
+            let named = index.named(m.name());
+            assert!(
+                named.contains(&(m.0 as u32)),
+                "{m:?} is where its name hashes"
+            );
+            assert!(named.is_sorted(), "a bucket keeps catalog order");
+        }
+        let mut logged: Vec<String> = many_names().to_vec();
+        for name in many_names() {
+            logged.extend([
+                name.to_uppercase(),
+                format!(" {name} "),
+                name.replace('(', "（"),
+                format!("{name}x"),
+                name.chars().skip(1).collect(),
+            ]);
+        }
+        logged.extend(["", "an alias", "export user 07 (API v2/csv)", "nothing"].map(String::from));
+        let keeps: [&dyn Fn(Many) -> bool; 3] = [&|_| true, &|m| m.0 % 2 == 0, &|m| m.0 % 3 == 1];
+        for text in &logged {
+            for keep in keeps {
+                assert_eq!(find(text, keep), scan(text, keep), "{text:?}");
+            }
+        }
+        // The exact duplicate: the first of the two, unless only the second is kept.
+        assert_eq!(Many::find("App Delete"), Some(Many(41)));
+        assert_eq!(find("App Delete", |m: Many| m.0 != 41), Some(Many(43)));
     }
 
     #[test]

@@ -198,6 +198,19 @@ pub fn trim_with<'a>(text: &'a str, trim: impl FnOnce(&'a str) -> &'a str) -> &'
     }
 }
 
+/// A hash of a short text (a name) from its length and its first and last
+/// eight bytes, in constant time: texts that differ only in between
+/// collide, which a table built on it must allow for. Its high bits are the
+/// best mixed.
+pub fn hash(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    let (first, last) = match n {
+        8.. => (word(&bytes[..8]), word(&bytes[n - 8..])),
+        _ => (bytes.iter().fold(0, |h, &b| h << 8 | u64::from(b)), 0),
+    };
+    (first ^ last.rotate_left(29) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
 /// `a == b`, a word at a time: the last eight bytes, then the words from
 /// the start (overlapping the last); four bytes from each end for texts of
 /// four to eight bytes. No byte-by-byte tail, and no `memcmp` call,

@@ -58,6 +58,9 @@ impl Catalogued for Service {
         const NAMES: [&str; 2] = ["Common", "kintone"];
         NAMES[self as usize]
     }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
+    }
 }
 impl Service {
     /// What it means, from the catalog.
@@ -98,6 +101,9 @@ impl Catalogued for Level {
     fn aliases(self) -> &'static [&'static str] {
         const ALIASES: [&[&str]; 2] = [&["重要"], &["情報"]];
         ALIASES[self as usize]
+    }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
     }
 }
 impl Level {
@@ -141,6 +147,9 @@ impl Catalogued for Outcome {
     fn name(self) -> &'static str {
         const NAMES: [&str; 3] = ["SUCCESS", "FAILED", "VALIDATION ERROR"];
         NAMES[self as usize]
+    }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
     }
 }
 impl Outcome {
@@ -214,6 +223,9 @@ impl Catalogued for Module {
         ];
         NAMES[self as usize]
     }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
+    }
 }
 impl Module {
     /// What it means, from the catalog.
@@ -244,10 +256,7 @@ impl Module {
     }
     /// The module `logged` names within `service`.
     pub fn find_in(service: Service, logged: &str) -> Option<Module> {
-        rt::names::find(
-            logged,
-            Self::ALL.iter().copied().filter(|m| m.service() == service),
-        )
+        rt::names::find(logged, |m: Module| m.service() == service)
     }
     /// The module's actions.
     pub fn actions(self) -> &'static [Action] {
@@ -518,6 +527,9 @@ impl Catalogued for Action {
         ];
         ALIASES[self as usize]
     }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
+    }
 }
 impl Action {
     /// What it means, from the catalog.
@@ -636,7 +648,7 @@ impl Action {
     }
     /// The action `logged` names within `module`.
     pub fn find_in(module: Module, logged: &str) -> Option<Action> {
-        rt::names::find(logged, module.actions().iter().copied())
+        rt::names::find(logged, |a: Action| a.module() == module)
     }
 }
 impl fmt::Display for Action {

@@ -82,6 +82,9 @@ impl Catalogued for Module {
         ];
         NAMES[self as usize]
     }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
+    }
 }
 impl Module {
     /// What it means, from the catalog.
@@ -263,6 +266,9 @@ impl Catalogued for Action {
         ];
         ALIASES[self as usize]
     }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
+    }
 }
 impl Action {
     /// What it means, from the catalog.
@@ -315,7 +321,7 @@ impl Action {
     }
     /// The action `logged` names within `module`.
     pub fn find_in(module: Module, logged: &str) -> Option<Action> {
-        rt::names::find(logged, module.actions().iter().copied())
+        rt::names::find(logged, |a: Action| a.module() == module)
     }
 }
 impl fmt::Display for Action {

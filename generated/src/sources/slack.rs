@@ -56,6 +56,9 @@ impl Catalogued for Module {
         const NAMES: [&str; 1] = ["team.integrationLogs"];
         NAMES[self as usize]
     }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
+    }
 }
 impl Module {
     /// What it means, from the catalog.
@@ -135,6 +138,9 @@ impl Catalogued for Action {
         ];
         NAMES[self as usize]
     }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
+    }
 }
 impl Action {
     /// What it means, from the catalog.
@@ -163,7 +169,7 @@ impl Action {
     }
     /// The action `logged` names within `module`.
     pub fn find_in(module: Module, logged: &str) -> Option<Action> {
-        rt::names::find(logged, module.actions().iter().copied())
+        rt::names::find(logged, |a: Action| a.module() == module)
     }
 }
 impl fmt::Display for Action {

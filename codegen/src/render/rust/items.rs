@@ -130,6 +130,9 @@ fn closed(c: Closed<'_>) -> TokenStream {
                 NAMES[self as usize]
             }
             #aliases_fn
+            fn index() -> &'static rt::names::Index {
+                rt::names::catalogued_index!()
+            }
         }
 
         impl #ty {
@@ -254,7 +257,7 @@ pub(super) fn catalogued_enums(
 
             /// The module `logged` names within `service`.
             pub fn find_in(service: Service, logged: &str) -> Option<Module> {
-                rt::names::find(logged, Self::ALL.iter().copied().filter(|m| m.service() == service))
+                rt::names::find(logged, |m: Module| m.service() == service)
             }
         }
     });
@@ -335,7 +338,7 @@ pub(super) fn catalogued_enums(
 
             /// The action `logged` names within `module`.
             pub fn find_in(module: Module, logged: &str) -> Option<Action> {
-                rt::names::find(logged, module.actions().iter().copied())
+                rt::names::find(logged, |a: Action| a.module() == module)
             }
         },
     }));

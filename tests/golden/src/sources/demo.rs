@@ -58,6 +58,9 @@ impl Catalogued for Service {
         const NAMES: [&str; 2] = ["Core", "Extra"];
         NAMES[self as usize]
     }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
+    }
 }
 impl Service {
     /// What it means, from the catalog.
@@ -91,6 +94,9 @@ impl Catalogued for Level {
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["Notice", "Information"];
         NAMES[self as usize]
+    }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
     }
 }
 impl Level {
@@ -128,6 +134,9 @@ impl Catalogued for Outcome {
     fn name(self) -> &'static str {
         const NAMES: [&str; 2] = ["SUCCESS", "FAILED"];
         NAMES[self as usize]
+    }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
     }
 }
 impl Outcome {
@@ -169,6 +178,9 @@ impl Catalogued for Module {
         const NAMES: [&str; 2] = ["Project management", "Member operation"];
         NAMES[self as usize]
     }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
+    }
 }
 impl Module {
     /// What it means, from the catalog.
@@ -186,10 +198,7 @@ impl Module {
     }
     /// The module `logged` names within `service`.
     pub fn find_in(service: Service, logged: &str) -> Option<Module> {
-        rt::names::find(
-            logged,
-            Self::ALL.iter().copied().filter(|m| m.service() == service),
-        )
+        rt::names::find(logged, |m: Module| m.service() == service)
     }
     /// The module's actions.
     pub fn actions(self) -> &'static [Action] {
@@ -249,6 +258,9 @@ impl Catalogued for Action {
         const ALIASES: [&[&str]; 4] = [&["Project create"], &[], &[], &[]];
         ALIASES[self as usize]
     }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
+    }
 }
 impl Action {
     /// What it means, from the catalog.
@@ -283,7 +295,7 @@ impl Action {
     }
     /// The action `logged` names within `module`.
     pub fn find_in(module: Module, logged: &str) -> Option<Action> {
-        rt::names::find(logged, module.actions().iter().copied())
+        rt::names::find(logged, |a: Action| a.module() == module)
     }
 }
 impl fmt::Display for Action {

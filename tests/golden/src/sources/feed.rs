@@ -56,6 +56,9 @@ impl Catalogued for Module {
         const NAMES: [&str; 1] = ["items"];
         NAMES[self as usize]
     }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
+    }
 }
 impl Module {
     /// What it means, from the catalog.
@@ -95,6 +98,9 @@ impl Catalogued for Action {
         const NAMES: [&str; 2] = ["created", "deleted"];
         NAMES[self as usize]
     }
+    fn index() -> &'static rt::names::Index {
+        rt::names::catalogued_index!()
+    }
 }
 impl Action {
     /// What it means, from the catalog.
@@ -109,7 +115,7 @@ impl Action {
     }
     /// The action `logged` names within `module`.
     pub fn find_in(module: Module, logged: &str) -> Option<Action> {
-        rt::names::find(logged, module.actions().iter().copied())
+        rt::names::find(logged, |a: Action| a.module() == module)
     }
 }
 impl fmt::Display for Action {
