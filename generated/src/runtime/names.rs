@@ -87,6 +87,7 @@ impl Index {
 
     /// The positions in `ALL` of the members that may be named `name`
     /// exactly: those whose names hash as it does.
+    #[inline]
     pub fn named(&self, name: &str) -> &[u32] {
         let b = (words::hash(name.as_bytes()) >> self.shift) as usize;
         &self.members[self.starts[b] as usize..self.starts[b + 1] as usize]

@@ -11,6 +11,7 @@ const ONES: u64 = u64::from_le_bytes([0x01; 8]);
 const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
 
 /// Eight bytes as one number, byte 0 lowest.
+#[inline]
 fn word(bytes: &[u8]) -> u64 {
     let mut w = [0; 8];
     w.copy_from_slice(bytes);
@@ -202,6 +203,7 @@ pub fn trim_with<'a>(text: &'a str, trim: impl FnOnce(&'a str) -> &'a str) -> &'
 /// eight bytes, in constant time: texts that differ only in between
 /// collide, which a table built on it must allow for. Its high bits are the
 /// best mixed.
+#[inline]
 pub fn hash(bytes: &[u8]) -> u64 {
     let n = bytes.len();
     let (first, last) = match n {
