@@ -3,7 +3,10 @@
 //! callgrind, figures that do not move with the machine's load as times do.
 //! `instructions.py` runs them all and prints instructions per record.
 //! `csv_rows`, the CSV rows read but not typed, shows the reader's share of
-//! `csv_typed`.
+//! `csv_typed`. `names_indexed` looks names up by [`Index`] among the
+//! 10,000 members of an enumeration as large as the synthetic catalog's
+//! actions, next to `names_scanned`, which tries the members in turn, as
+//! lookups did before the index.
 //!
 //! ```text
 //! cargo bench -p auditcat --bench instructions --no-run
@@ -27,6 +30,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 use auditcat::runtime::csv::CsvReader;
+use auditcat::runtime::names::{Catalogued, Index};
 use auditcat::{kintone, sap_btp, slack};
 
 mod common;
@@ -35,6 +39,7 @@ mod common;
 const RECORDS: usize = 10_000;
 const CSV_ROWS: usize = 20_000;
 const SLACK_ENTRIES: usize = 2_000;
+const LOOKUPS: usize = 2_000;
 
 /// The inputs, built before anything is counted.
 struct Inputs {
@@ -43,6 +48,8 @@ struct Inputs {
     slack: String,
     sap_flat: Vec<String>,
     sap_nested: Vec<String>,
+    /// Names of [`Member`]s, spread over the whole enumeration.
+    names: Vec<&'static str>,
 }
 
 /// A counted function: its name (which callgrind is told to count in), its
@@ -58,6 +65,8 @@ const RUNS: &[Run] = &[
     ("csv_string_records", CSV_ROWS, csv_string_records),
     ("slack_typed", SLACK_ENTRIES, slack_typed),
     ("slack_value", SLACK_ENTRIES, slack_value),
+    ("names_indexed", LOOKUPS, names_indexed),
+    ("names_scanned", LOOKUPS, names_scanned),
     ("sap_flat_typed", RECORDS, sap_flat_typed),
     ("sap_flat_value", RECORDS, sap_flat_value),
     ("sap_nested_typed", RECORDS, sap_nested_typed),
@@ -111,6 +120,56 @@ fn csv_string_records(i: &Inputs) {
     black_box(fields);
 }
 
+/// An enumeration of 10,000 members, as many as the synthetic catalog's
+/// actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Member(usize);
+
+const MEMBERS: usize = 10_000;
+
+/// The members' names, alike but for a number, as generated names are.
+fn member_names() -> &'static [String] {
+    static NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        (0..MEMBERS)
+            .map(|i| format!("synthetic action {i}"))
+            .collect()
+    });
+    &NAMES
+}
+
+impl Catalogued for Member {
+    const ALL: &'static [Self] = &{
+        let mut all = [Member(0); MEMBERS];
+        let mut i = 0;
+        while i < MEMBERS {
+            all[i] = Member(i);
+            i += 1;
+        }
+        all
+    };
+    fn name(self) -> &'static str {
+        &member_names()[self.0]
+    }
+    fn index() -> &'static Index {
+        auditcat::catalogued_index!()
+    }
+}
+
+#[inline(never)]
+fn names_indexed(i: &Inputs) {
+    for &name in &i.names {
+        black_box(Member::find(black_box(name)));
+    }
+}
+
+#[inline(never)]
+fn names_scanned(i: &Inputs) {
+    for &name in &i.names {
+        let name = black_box(name);
+        black_box(Member::ALL.iter().copied().find(|m| m.name() == name));
+    }
+}
+
 #[inline(never)]
 fn slack_typed(i: &Inputs) {
     black_box(slack::parse_response(black_box(&i.slack)).expect("a response"));
@@ -162,6 +221,7 @@ const PAIRS: &[(&str, &str)] = &[
     ("slack_typed", "slack_value"),
     ("sap_flat_typed", "sap_flat_value"),
     ("sap_nested_typed", "sap_nested_value"),
+    ("names_indexed", "names_scanned"),
 ];
 
 fn main() {
@@ -187,7 +247,12 @@ fn main() {
         slack: common::slack_response(SLACK_ENTRIES, 3),
         sap_flat: common::sap_flat(RECORDS, 4),
         sap_nested: common::sap_nested(RECORDS, 5),
+        names: (0..LOOKUPS)
+            .map(|i| member_names()[i * 7_919 % MEMBERS].as_str())
+            .collect(),
     };
+    // Built on first use: before counting.
+    Member::index();
     let runs: Vec<&Run> = RUNS
         .iter()
         .filter(|(name, ..)| names.is_empty() || names.contains(name))
