@@ -1,4 +1,4 @@
-//! Stage 2: resolve the raw files of each source into the [`ir`](crate::ir) and
+//! Stage 2: resolve the raw files of each source into the [`ir`] and
 //! check everything a renderer relies on.
 //!
 //! Checks: file placement and the one definition per source; properties

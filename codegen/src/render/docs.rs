@@ -2,7 +2,7 @@
 //! the catalog format for authors.
 //!
 //! The pages are `tera` templates kept as files in `codegen/templates/` and
-//! compiled into the binary. Rust builds a view model from the IR ([`view`]):
+//! compiled into the binary. Rust builds a view model from the IR (`view`):
 //! every string in it is already escaped for the place it goes ([`escape`]),
 //! and every link names an anchor computed the way GitHub computes it
 //! ([`slug`]). Templates only lay the strings out; autoescaping is off (it

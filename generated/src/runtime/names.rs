@@ -17,7 +17,7 @@ pub trait Catalogued: Copy + Eq + 'static {
     }
     /// The members by name, built on first use; see [`catalogued_index!`](crate::catalogued_index).
     fn index() -> &'static Index;
-    /// The member that `logged` names, matched by [`matches`] against the
+    /// The member that `logged` names, matched by [`matches()`] against the
     /// name and the aliases.
     fn find(logged: &str) -> Option<Self> {
         find(logged, |_| true)
@@ -25,7 +25,7 @@ pub trait Catalogued: Copy + Eq + 'static {
 }
 
 /// The first member (in catalog order) that `keep` keeps and `logged`
-/// names, by name or alias ([`matches`]); a member named exactly as logged,
+/// names, by name or alias ([`matches()`]); a member named exactly as logged,
 /// the common case, wins over the rest and is found by hash.
 pub fn find<T: Catalogued>(logged: &str, keep: impl Fn(T) -> bool) -> Option<T> {
     let exact = T::index()
@@ -43,7 +43,7 @@ pub fn find<T: Catalogued>(logged: &str, keep: impl Fn(T) -> bool) -> Option<T> 
 }
 
 /// The members of a [`Catalogued`] enumeration by the hash
-/// ([`words::hash`]) of their names: looking a name up costs a hash and
+/// (`words::hash`) of their names: looking a name up costs a hash and
 /// mostly one comparison, however many members there are and wherever the
 /// name comes among them.
 #[derive(Debug)]
@@ -133,7 +133,7 @@ impl<'a> Logged<'a> {
         }
     }
 
-    /// Whether it names `name`; see [`matches`].
+    /// Whether it names `name`; see [`matches()`].
     pub fn matches(&self, name: &str) -> bool {
         let logged = self.text;
         // Most comparisons end here: an ASCII text and a name without a

@@ -5,7 +5,7 @@
 //! It checks the JSON grammar as it goes, byte by byte, exactly as
 //! serde_json does when it reads a value as raw text, and gives up (`None`)
 //! on anything it does not take on: a key with escapes, nesting deeper than
-//! [`DEEPEST`], or anything that is not JSON. The caller then reads the text
+//! `DEEPEST` (32), or anything that is not JSON. The caller then reads the text
 //! with serde_json, which decides and words the error: the two readings
 //! never differ, only in speed (`tests::agrees_with_serde_json`).
 
