@@ -200,9 +200,9 @@ pub fn trim_with<'a>(text: &'a str, trim: impl FnOnce(&'a str) -> &'a str) -> &'
 }
 
 /// A hash of a short text (a name) from its length and its first and last
-/// eight bytes, in constant time: texts that differ only in between
-/// collide, which a table built on it must allow for. Its high bits are the
-/// best mixed.
+/// eight bytes (every byte of a text shorter than eight), in constant time:
+/// texts that differ only in between collide, which a table built on it
+/// must allow for. Its high bits are the best mixed.
 #[inline]
 pub fn hash(bytes: &[u8]) -> u64 {
     let n = bytes.len();
