@@ -289,12 +289,12 @@ mod tests {
             let mut names: Vec<String> = (0..21)
                 .map(|n| "abcdefghijklmnopqrstu"[..n].to_owned())
                 .collect();
-            names.extend((0..20).map(|i| format!("export user {i:02} (API %s/csv)")));
+            names.extend((0..20).map(|i| format!("export thing {i:02} (API %s/csv)")));
             names.extend(
                 [
-                    "App Delete",
-                    "app delete",
-                    "App Delete",
+                    "Thing Delete",
+                    "thing delete",
+                    "Thing Delete",
                     "（API v1）",
                     " padded ",
                 ]
@@ -366,7 +366,8 @@ mod tests {
                 name.chars().skip(1).collect(),
             ]);
         }
-        logged.extend(["", "an alias", "export user 07 (API v2/csv)", "nothing"].map(String::from));
+        logged
+            .extend(["", "an alias", "export thing 07 (API v2/csv)", "nothing"].map(String::from));
         let keeps: [&dyn Fn(Many) -> bool; 3] = [&|_| true, &|m| m.0 % 2 == 0, &|m| m.0 % 3 == 1];
         for text in &logged {
             for keep in keeps {
@@ -374,8 +375,8 @@ mod tests {
             }
         }
         // The exact duplicate: the first of the two, unless only the second is kept.
-        assert_eq!(Many::find("App Delete"), Some(Many(41)));
-        assert_eq!(find("App Delete", |m: Many| m.0 != 41), Some(Many(43)));
+        assert_eq!(Many::find("Thing Delete"), Some(Many(41)));
+        assert_eq!(find("Thing Delete", |m: Many| m.0 != 41), Some(Many(43)));
     }
 
     #[test]
