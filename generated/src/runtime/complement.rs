@@ -160,6 +160,9 @@ impl std::error::Error for Mismatch {}
 /// What separates the items of a complement.
 pub(crate) const SEP: &str = ", ";
 
+/// What ends an item's key.
+const KEY_END: &str = ": ";
+
 /// Splits `text` into the values of `slots`, or says where it stops fitting.
 pub fn tokenize<'t>(text: &'t str, slots: &[Slot<'_>]) -> Result<Vec<Token<'t>>, Mismatch> {
     fit(text, slots).map_err(|miss| miss.describe(slots))
@@ -322,7 +325,7 @@ fn starts_key(rest: &str, key: &str) -> bool {
     let Some((head, tail)) = rest.split_at_checked(key.len()) else {
         return false;
     };
-    tail.starts_with(b": ") && words::same(head, key)
+    tail.starts_with(KEY_END.as_bytes()) && words::same(head, key)
 }
 
 /// The fast path of [`fit`]: one reading, every value ending at the first
@@ -352,6 +355,55 @@ pub fn fit_plain(
         Some(read) => Plain::Fits(read),
         None if reader.lacks_required() => Plain::Fails,
         None => Plain::Unsure,
+    }
+}
+
+/// [`fit_plain`]'s reading of slots that are all required `key: value`
+/// items, as most actions log them, read straight from the text with no
+/// table of separators: each value ends at the first `, ` that the next
+/// key follows, the last at the end of the text. `true` when it fits,
+/// `spans` then holding what [`fit_plain`] leaves there; `false` when a
+/// slot is of another kind or the reading does not fit, for [`fit_plain`]
+/// or [`fit`] to tell.
+pub fn fit_keyed(text: &str, slots: &[Slot<'_>], spans: &mut [Option<Span>]) -> bool {
+    let key = |i: usize| match slots.get(i) {
+        Some(&Slot::Field {
+            key,
+            optional: false,
+            bare: false,
+        }) => Some(key),
+        _ => None,
+    };
+    let (Some(first), Some(spans)) = (key(0), spans.get_mut(..slots.len())) else {
+        return false;
+    };
+    if !starts_key(text, first) {
+        return false;
+    }
+    let mut start = first.len() + KEY_END.len();
+    for i in 1..slots.len() {
+        let Some(next) = key(i) else {
+            return false;
+        };
+        let Some(comma) = next_item(text, start, next) else {
+            return false;
+        };
+        spans[i - 1] = Some(Span::new(start, comma));
+        start = comma + SEP.len() + next.len() + KEY_END.len();
+    }
+    spans[slots.len() - 1] = Some(Span::new(start, text.len()));
+    true
+}
+
+/// The comma of the first `, ` at or after `from` that `key: ` follows.
+fn next_item(text: &str, mut from: usize, key: &str) -> Option<usize> {
+    loop {
+        let comma = next_separator(text.as_bytes(), from)?;
+        // The separator's space is ASCII: the item starts on a boundary.
+        if starts_key(&text[comma + SEP.len()..], key) {
+            return Some(comma);
+        }
+        from = comma + 1;
     }
 }
 
@@ -1069,7 +1121,9 @@ mod tests {
     }
 
     /// `fit_plain` agrees with `fit` wherever it answers, over every
-    /// complement built from hostile values and keys in and out of order.
+    /// complement built from hostile values and keys in and out of order;
+    /// `fit_keyed` reads what `fit_plain` reads, for slots that are all
+    /// required keyed items, and nothing for others.
     #[test]
     fn the_fast_path_agrees_with_backtracking() {
         let field = |key, optional| Slot::Field {
@@ -1083,8 +1137,10 @@ mod tests {
             bare: true,
         };
         let group = |keys, min, max| Slot::Group { keys, min, max };
-        let layouts: [&[Slot<'static>]; 9] = [
+        let layouts: [&[Slot<'static>]; 11] = [
             &[field("a", false), field("b", false), field("c", false)],
+            &[field("b", false)],
+            &[field("a", false), field("c", false)],
             &[field("a", false), field("b", true), field("c", false)],
             &[field("a", false), field("b", true), field("c", true)],
             &[field("a", true), field("b", false)],
@@ -1116,8 +1172,9 @@ mod tests {
             "x), (a: 2",
             ")",
         ];
-        // The last "key" writes a group `(a: value, b: x)`.
-        let keys = ["a", "b", "c", "d", "("];
+        // "ab" is no slot's key but starts like one; the last "key" writes
+        // a group `(a: value, b: x)`.
+        let keys = ["a", "b", "c", "ab", "("];
         let mut answered = 0;
         for slots in layouts {
             for n in 1..=3 {
@@ -1143,7 +1200,28 @@ mod tests {
                             != Plain::Fails,
                         "{text:?}"
                     );
-                    match fit_plain(&text, &separators, slots, &mut spans, &mut groups) {
+                    let plain = fit_plain(&text, &separators, slots, &mut spans, &mut groups);
+                    let keyed_slots = slots.iter().all(|s| {
+                        matches!(
+                            s,
+                            Slot::Field {
+                                optional: false,
+                                bare: false,
+                                ..
+                            }
+                        )
+                    });
+                    let mut keyed = [None; 4];
+                    let read_keyed = fit_keyed(&text, slots, &mut keyed);
+                    assert_eq!(
+                        read_keyed,
+                        keyed_slots && plain == Plain::Fits(slots.len()),
+                        "{text:?}"
+                    );
+                    if read_keyed {
+                        assert_eq!(keyed, spans, "{text:?}");
+                    }
+                    match plain {
                         Plain::Fits(read) => {
                             let tokens = slow.unwrap_or_else(|_| panic!("{text:?} fits"));
                             assert_eq!(tokens.len(), read, "{text:?}");

@@ -8,7 +8,8 @@
 use std::str::FromStr;
 
 use super::complement::{
-    fit, fit_plain, may_fit, GroupValue, Groups, Miss, Plain, Separators, Slot, Span, Token,
+    fit, fit_keyed, fit_plain, may_fit, GroupValue, Groups, Miss, Plain, Separators, Slot, Span,
+    Token,
 };
 use super::text::Text;
 use super::time::Timestamp;
@@ -212,6 +213,18 @@ impl<'t, 's> Values<'t, 's> {
     /// keys are not all there are passed over without reading.
     #[inline]
     fn from_plain_text(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Option<(usize, Self)> {
+        if let [slots] = cases {
+            let mut spans = [None; INLINE];
+            if fit_keyed(text, slots, &mut spans) {
+                let values = Values {
+                    keys: Keys::Slots(slots),
+                    source: Source::Text(text),
+                    fields: Fields::Inline(spans),
+                    groups: Groups::new(),
+                };
+                return Some((0, values));
+            }
+        }
         let mut separators = Separators::new();
         if !separators.fill(text) {
             return None;
