@@ -25,6 +25,14 @@
 //! ```text
 //! cargo bench -p auditcat --bench instructions -- --fastest=40
 //! ```
+//!
+//! With `--by-action` (and `--fastest=N`, 20 by default) it times the
+//! kintone complements of each action apart, typed and split, to show
+//! which actions the mixed ratio is made of:
+//!
+//! ```text
+//! cargo bench -p auditcat --bench instructions -- --by-action --fastest=30
+//! ```
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -75,14 +83,25 @@ const RUNS: &[Run] = &[
 
 #[inline(never)]
 fn kintone_typed(i: &Inputs) {
-    for e in &i.entries {
-        black_box(kintone::Event::parse(e.action, black_box(&e.complement)).ok());
-    }
+    typed_complements(&i.entries);
 }
 
 #[inline(never)]
 fn kintone_hashmap(i: &Inputs) {
-    for e in &i.entries {
+    split_complements(&i.entries);
+}
+
+/// Each entry's complement typed: what `kintone_typed` counts.
+fn typed_complements<'e>(entries: impl IntoIterator<Item = &'e common::KintoneEntry>) {
+    for e in entries {
+        black_box(kintone::Event::parse(e.action, black_box(&e.complement)).ok());
+    }
+}
+
+/// Each entry's complement split into a map, the baseline of
+/// `kintone_typed`.
+fn split_complements<'e>(entries: impl IntoIterator<Item = &'e common::KintoneEntry>) {
+    for e in entries {
         let map: HashMap<String, String> = black_box(&e.complement)
             .split(", ")
             .filter_map(|item| item.split_once(": "))
@@ -257,6 +276,10 @@ fn main() {
         .iter()
         .filter(|(name, ..)| names.is_empty() || names.contains(name))
         .collect();
+    if args.iter().any(|a| a == "--by-action") {
+        by_action(&inputs.entries, fastest.unwrap_or(20));
+        return;
+    }
     match fastest {
         None => {
             for &&(name, records, run) in &runs {
@@ -293,4 +316,63 @@ fn time(runs: &[&Run], inputs: &Inputs, passes: u32) {
             println!("{base} / {typed}: {:.2}", b / t);
         }
     }
+}
+
+/// The `--by-action` mode: the entries of `kintone_typed` grouped by
+/// action, each group typed and split `passes` times, taking turns, and
+/// the fastest pass of each per record, slowest ratio first. It shows
+/// which actions the mixed ratio is made of.
+fn by_action(entries: &[common::KintoneEntry], passes: u32) {
+    let mut groups: Vec<(kintone::Action, Vec<&common::KintoneEntry>)> = Vec::new();
+    for e in entries {
+        match groups.iter_mut().find(|(a, _)| *a == e.action) {
+            Some((_, group)) => group.push(e),
+            None => groups.push((e.action, vec![e])),
+        }
+    }
+    // Per group: fastest typed and split pass, per record.
+    let mut best = vec![[f64::INFINITY; 2]; groups.len()];
+    for _ in 0..passes {
+        for (best, (_, group)) in best.iter_mut().zip(&groups) {
+            let per_record =
+                |start: std::time::Instant| start.elapsed().as_nanos() as f64 / group.len() as f64;
+            let start = std::time::Instant::now();
+            typed_complements(group.iter().copied());
+            best[0] = best[0].min(per_record(start));
+            let start = std::time::Instant::now();
+            split_complements(group.iter().copied());
+            best[1] = best[1].min(per_record(start));
+        }
+    }
+    let mut rows: Vec<_> = groups.iter().zip(&best).collect();
+    rows.sort_by(|a, b| (a.1[1] / a.1[0]).total_cmp(&(b.1[1] / b.1[0])));
+    println!(
+        "{:28} {:>5} {:>7} {:>10} {:>10} {:>6}",
+        "action", "cases", "share", "typed ns", "split ns", "ratio"
+    );
+    let (mut typed, mut split) = (0.0, 0.0);
+    for ((action, group), [t, s]) in rows {
+        let cases: std::collections::BTreeSet<_> = group
+            .iter()
+            .filter_map(|e| kintone::Event::parse(e.action, &e.complement).ok())
+            .map(|event| event.case())
+            .collect();
+        let share = group.len() as f64 / entries.len() as f64;
+        typed += t * share;
+        split += s * share;
+        println!(
+            "{:28} {:>5} {:>6.1}% {t:>10.1} {s:>10.1} {:>6.2}",
+            format!("{action:?}"),
+            cases.len(),
+            share * 100.0,
+            s / t
+        );
+    }
+    println!(
+        "{:28} {:>5} {:>7} {typed:>10.1} {split:>10.1} {:>6.2}",
+        "all, weighted",
+        "",
+        "100%",
+        split / typed
+    );
 }
