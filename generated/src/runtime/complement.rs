@@ -361,38 +361,47 @@ pub fn fit_plain(
 /// [`fit_plain`]'s reading of slots that are all required `key: value`
 /// items, as most actions log them, read straight from the text with no
 /// table of separators: each value ends at the first `, ` that the next
-/// key follows, the last at the end of the text. `true` when it fits,
-/// `spans` then holding what [`fit_plain`] leaves there; `false` when a
-/// slot is of another kind or the reading does not fit, for [`fit_plain`]
-/// or [`fit`] to tell.
+/// key follows, the last at the end of the text. `true` when it fits, the
+/// first `slots.len()` of `spans` then holding what [`fit_plain`] leaves
+/// there; `false` when a slot is of another kind or the reading does not
+/// fit, for [`fit_plain`] or [`fit`] to tell.
 pub fn fit_keyed(text: &str, slots: &[Slot<'_>], spans: &mut [Option<Span>]) -> bool {
-    let key = |i: usize| match slots.get(i) {
-        Some(&Slot::Field {
-            key,
-            optional: false,
-            bare: false,
-        }) => Some(key),
-        _ => None,
-    };
-    let (Some(first), Some(spans)) = (key(0), spans.get_mut(..slots.len())) else {
-        return false;
-    };
-    if !starts_key(text, first) {
+    if !keyed(slots) || spans.len() < slots.len() {
         return false;
     }
-    let mut start = first.len() + KEY_END.len();
-    for i in 1..slots.len() {
-        let Some(next) = key(i) else {
-            return false;
-        };
+    let [first, rest @ ..] = slots else {
+        return false;
+    };
+    if !starts_key(text, first.key()) {
+        return false;
+    }
+    let mut start = first.key().len() + KEY_END.len();
+    for (i, next) in rest.iter().enumerate() {
+        let next = next.key();
         let Some(comma) = next_item(text, start, next) else {
             return false;
         };
-        spans[i - 1] = Some(Span::new(start, comma));
+        spans[i] = Some(Span::new(start, comma));
         start = comma + SEP.len() + next.len() + KEY_END.len();
     }
     spans[slots.len() - 1] = Some(Span::new(start, text.len()));
     true
+}
+
+/// Whether `slots` are all required `key: value` items, one at least: the
+/// slots [`fit_keyed`] reads.
+fn keyed(slots: &[Slot<'_>]) -> bool {
+    !slots.is_empty()
+        && slots.iter().all(|s| {
+            matches!(
+                s,
+                Slot::Field {
+                    optional: false,
+                    bare: false,
+                    ..
+                }
+            )
+        })
 }
 
 /// The comma of the first `, ` at or after `from` that `key: ` follows.

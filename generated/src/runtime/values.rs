@@ -210,7 +210,9 @@ impl<'t, 's> Values<'t, 's> {
     /// tells ([`fit_plain`]); `None` leaves the complement to the tokenizer.
     /// The first case's reading goes straight into the result; a later case
     /// that reads more is swapped in. Of several cases, those whose required
-    /// keys are not all there are passed over without reading.
+    /// keys are not all there are passed over without reading. A case of
+    /// keyed items only is read by [`fit_keyed`], which gives the same
+    /// reading for less; a single such case needs no table of separators.
     #[inline]
     fn from_plain_text(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Option<(usize, Self)> {
         if let [slots] = cases {
@@ -239,12 +241,16 @@ impl<'t, 's> Values<'t, 's> {
         let Fields::Inline(spans) = &mut values.fields else {
             return None;
         };
-        let read = |slots, spans: &mut _, groups: &mut _| {
+        let read = |slots: &[Slot<'_>], spans: &mut [Option<Span>; INLINE], groups: &mut Groups| {
             if several && !may_fit(text, &separators, slots) {
-                Plain::Fails
-            } else {
-                fit_plain(text, &separators, slots, spans, groups)
+                return Plain::Fails;
             }
+            spans.fill(None);
+            if fit_keyed(text, slots, spans) {
+                groups.clear();
+                return Plain::Fits(slots.len());
+            }
+            fit_plain(text, &separators, slots, spans, groups)
         };
         let mut best = match read(cases[0], spans, &mut values.groups) {
             Plain::Fits(read) => Some((0, read)),
@@ -680,6 +686,78 @@ mod tests {
         assert_eq!(case, 1);
         let (case, _) = Values::from_text("app id: 1, template name: T", &[short, long]).unwrap();
         assert_eq!(case, 0);
+    }
+
+    /// Whichever path reads a complement, `from_text` picks the case that
+    /// backtracking over every case picks (the one that reads the most,
+    /// the first on a tie) with the same values: over cases of keyed items
+    /// of equal and different lengths, keys that start like others
+    /// (`b`, `b c`), a group, and hostile values.
+    #[test]
+    fn from_text_picks_what_backtracking_picks() {
+        const fn field(key: &'static str) -> Slot<'static> {
+            Slot::Field {
+                key,
+                optional: false,
+                bare: false,
+            }
+        }
+        const A: Slot<'static> = field("a");
+        const B: Slot<'static> = field("b");
+        const BC: Slot<'static> = field("b c");
+        const C: Slot<'static> = field("c");
+        const GROUP: Slot<'static> = Slot::Group {
+            keys: &["a", "b"],
+            min: 1,
+            max: None,
+        };
+        let layouts: [&[&[Slot<'static>]]; 5] = [
+            &[&[A, B], &[A, B, C], &[A, BC]],
+            &[&[A, C], &[A, B], &[A, BC]],
+            &[&[B], &[A, B], &[B, C], &[A]],
+            &[&[A, B, C], &[A, B], &[A, B, C]],
+            &[&[A, B], &[A, B, GROUP]],
+        ];
+        let keys = ["a", "b", "b c", "c", "("];
+        let values = ["x", "", "x, b: y", "b c: 1", ", ", "x, c: 2"];
+        let mut fits = 0;
+        for cases in layouts {
+            for n in 1..=3 {
+                for pick in 0..(keys.len() * values.len()).pow(n) {
+                    let mut rest = pick;
+                    let mut items = Vec::new();
+                    for _ in 0..n {
+                        let (k, v) = (rest % keys.len(), rest / keys.len() % values.len());
+                        rest /= keys.len() * values.len();
+                        items.push(match keys[k] {
+                            "(" => format!("(a: {}, b: x)", values[v]),
+                            key => format!("{key}: {}", values[v]),
+                        });
+                    }
+                    let text = items.join(", ");
+                    let mut best: Option<(usize, Vec<Token<'_>>)> = None;
+                    for (i, slots) in cases.iter().enumerate() {
+                        if let Ok(tokens) = fit(&text, slots) {
+                            if best.as_ref().is_none_or(|(_, b)| tokens.len() > b.len()) {
+                                best = Some((i, tokens));
+                            }
+                        }
+                    }
+                    let read = Values::from_text(&text, cases);
+                    let Some((case, tokens)) = best else {
+                        assert!(read.is_err(), "{text:?} fits no case");
+                        continue;
+                    };
+                    let (got, v) = read.unwrap_or_else(|e| panic!("{text:?}: {e}"));
+                    assert_eq!(got, case, "{text:?}");
+                    for t in tokens.iter().filter(|t| t.group.is_none()) {
+                        assert_eq!(v.fields.get(t.slot), Some(span(t)), "{text:?}");
+                    }
+                    fits += 1;
+                }
+            }
+        }
+        assert!(fits > 1_000, "{fits} complements fit");
     }
 
     /// A case with more slots than [`INLINE`] keeps its values in a `Vec`,
