@@ -94,11 +94,43 @@ pub const GROUP_VALUES: usize = 4;
 /// [`GROUP_VALUES`] in place.
 pub type Groups = Inline<GroupValue, GROUP_VALUES>;
 
-impl<'t, const N: usize> Extend<Token<'t>> for Inline<GroupValue, N> {
-    fn extend<I: IntoIterator<Item = Token<'t>>>(&mut self, tokens: I) {
-        for token in tokens {
-            self.push(GroupValue::of(&token));
-        }
+/// Where [`read_group`] puts each value it reads: the backtracking
+/// reading keeps [`Token`]s, the plain one only where each value lies,
+/// which spares it finding the key's text for a token it would drop.
+trait GroupSink<'t> {
+    /// The value `start..end` of `key` in occurrence `index` of `slot`.
+    fn value(
+        &mut self,
+        slot: usize,
+        index: usize,
+        key: &str,
+        text: &'t str,
+        start: usize,
+        end: usize,
+    );
+}
+
+impl<'t> GroupSink<'t> for Vec<Token<'t>> {
+    fn value(
+        &mut self,
+        slot: usize,
+        index: usize,
+        key: &str,
+        text: &'t str,
+        start: usize,
+        end: usize,
+    ) {
+        self.push(token(slot, Some(index), key, text, start, end));
+    }
+}
+
+impl<'t> GroupSink<'t> for Groups {
+    fn value(&mut self, slot: usize, index: usize, _: &str, _: &'t str, start: usize, end: usize) {
+        self.push(GroupValue {
+            slot,
+            group: index,
+            span: Span::new(start, end),
+        });
     }
 }
 
@@ -890,7 +922,7 @@ fn read_group<'t, 'k>(
     index: usize,
     keys: &[&'k str],
     mut pos: usize,
-    out: &mut impl Extend<Token<'t>>,
+    out: &mut impl GroupSink<'t>,
 ) -> Result<usize, Option<(usize, &'k str)>> {
     for (k, key) in keys.iter().enumerate() {
         if !starts_key(&text[pos..], key) {
@@ -931,7 +963,7 @@ fn read_group<'t, 'k>(
                 from = i + 1;
             }
         };
-        out.extend([token(slot, Some(index), key, text, start, end)]);
+        out.value(slot, index, key, text, start, end);
         pos = if k + 1 < keys.len() {
             end + SEP.len()
         } else {
