@@ -936,7 +936,8 @@ fn read_group<'t, 'k>(
             match found {
                 Some(end) => end,
                 None => {
-                    let close = text[start..].find(')').map_or(text.len(), |i| start + i);
+                    let close = words::find(&text.as_bytes()[start..], b')')
+                        .map_or(text.len(), |i| start + i);
                     return Err(Some((close, next)));
                 }
             }
@@ -947,7 +948,7 @@ fn read_group<'t, 'k>(
             // groups. A name like `Leads (old), archived` has other `)`s.
             let mut from = start;
             loop {
-                let Some(i) = text[from..].find(')').map(|i| from + i) else {
+                let Some(i) = words::find(&text.as_bytes()[from..], b')').map(|i| from + i) else {
                     return Err(None);
                 };
                 let rest = &text[i + 1..];
