@@ -395,10 +395,11 @@ pub fn fit_plain(
 /// table of separators: each value ends at the first `, ` that the next
 /// key follows, the last at the end of the text. `true` when it fits, the
 /// first `slots.len()` of `spans` then holding what [`fit_plain`] leaves
-/// there; `false` when a slot is of another kind or the reading does not
-/// fit, for [`fit_plain`] or [`fit`] to tell.
+/// there; `false` when a slot is of another kind, the text is longer than
+/// a [`Span`] holds, or the reading does not fit, for [`fit_plain`] or
+/// [`fit`] to tell.
 pub fn fit_keyed(text: &str, slots: &[Slot<'_>], spans: &mut [Option<Span>]) -> bool {
-    if !keyed(slots) || spans.len() < slots.len() {
+    if !keyed(slots) || spans.len() < slots.len() || text.len() > Span::MOST {
         return false;
     }
     let [first, rest @ ..] = slots else {
@@ -1028,6 +1029,33 @@ fn describe_next(slots: &[Slot<'_>], slot: usize) -> String {
     wanted.join(" or ")
 }
 
+/// Every complement of one to `most` items, each `key: value` of one of
+/// `keys` and `values` or, for the key `(`, a group `(a: value, b: x)`:
+/// the texts the tests of the readings go through.
+#[cfg(test)]
+pub(crate) fn every_complement<'a>(
+    keys: &'a [&str],
+    values: &'a [&str],
+    most: u32,
+) -> impl Iterator<Item = String> + 'a {
+    let choices = keys.len() * values.len();
+    (1..=most).flat_map(move |n| {
+        (0..choices.pow(n)).map(move |pick| {
+            let mut rest = pick;
+            let mut items = Vec::new();
+            for _ in 0..n {
+                let (k, v) = (rest % keys.len(), rest / keys.len() % values.len());
+                rest /= choices;
+                items.push(match keys[k] {
+                    "(" => format!("(a: {}, b: x)", values[v]),
+                    key => format!("{key}: {}", values[v]),
+                });
+            }
+            items.join(SEP)
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1219,71 +1247,57 @@ mod tests {
         let keys = ["a", "b", "c", "ab", "("];
         let mut answered = 0;
         for slots in layouts {
-            for n in 1..=3 {
-                for pick in 0..(keys.len() * values.len()).pow(n) {
-                    let mut rest = pick;
-                    let mut items = Vec::new();
-                    for _ in 0..n {
-                        let (k, v) = (rest % keys.len(), rest / keys.len() % values.len());
-                        rest /= keys.len() * values.len();
-                        items.push(match keys[k] {
-                            "(" => format!("(a: {}, b: x)", values[v]),
-                            key => format!("{key}: {}", values[v]),
-                        });
-                    }
-                    let text = items.join(SEP);
-                    let (mut spans, mut groups) = ([None; 4], Groups::new());
-                    let slow = fit(&text, slots);
-                    let mut separators = Separators::new();
-                    assert!(separators.fill(&text));
-                    assert_eq!(
-                        may_fit(&text, &separators, slots),
-                        fit_plain(&text, &separators, slots, &mut spans, &mut groups)
-                            != Plain::Fails,
-                        "{text:?}"
-                    );
-                    let plain = fit_plain(&text, &separators, slots, &mut spans, &mut groups);
-                    let keyed_slots = slots.iter().all(|s| {
-                        matches!(
-                            s,
-                            Slot::Field {
-                                optional: false,
-                                bare: false,
-                                ..
-                            }
-                        )
-                    });
-                    let mut keyed = [None; 4];
-                    let read_keyed = fit_keyed(&text, slots, &mut keyed);
-                    assert_eq!(
-                        read_keyed,
-                        keyed_slots && plain == Plain::Fits(slots.len()),
-                        "{text:?}"
-                    );
-                    if read_keyed {
-                        assert_eq!(keyed, spans, "{text:?}");
-                    }
-                    match plain {
-                        Plain::Fits(read) => {
-                            let tokens = slow.unwrap_or_else(|_| panic!("{text:?} fits"));
-                            assert_eq!(tokens.len(), read, "{text:?}");
-                            let (in_groups, fields): (Vec<_>, Vec<_>) =
-                                tokens.into_iter().partition(|t| t.group.is_some());
-                            let in_groups: Vec<GroupValue> =
-                                in_groups.iter().map(GroupValue::of).collect();
-                            assert_eq!(in_groups, *groups, "{text:?}");
-                            for t in fields {
-                                let span = Span::new(t.offset, t.offset + t.value.len());
-                                assert_eq!(spans[t.slot], Some(span), "{text:?}");
-                            }
-                            answered += 1;
+            for text in every_complement(&keys, &values, 3) {
+                let (mut spans, mut groups) = ([None; 4], Groups::new());
+                let slow = fit(&text, slots);
+                let mut separators = Separators::new();
+                assert!(separators.fill(&text));
+                assert_eq!(
+                    may_fit(&text, &separators, slots),
+                    fit_plain(&text, &separators, slots, &mut spans, &mut groups) != Plain::Fails,
+                    "{text:?}"
+                );
+                let plain = fit_plain(&text, &separators, slots, &mut spans, &mut groups);
+                let keyed_slots = slots.iter().all(|s| {
+                    matches!(
+                        s,
+                        Slot::Field {
+                            optional: false,
+                            bare: false,
+                            ..
                         }
-                        Plain::Fails => {
-                            assert!(slow.is_err(), "{text:?} was said not to fit");
-                            answered += 1;
+                    )
+                });
+                let mut keyed = [None; 4];
+                let read_keyed = fit_keyed(&text, slots, &mut keyed);
+                assert_eq!(
+                    read_keyed,
+                    keyed_slots && plain == Plain::Fits(slots.len()),
+                    "{text:?}"
+                );
+                if read_keyed {
+                    assert_eq!(keyed, spans, "{text:?}");
+                }
+                match plain {
+                    Plain::Fits(read) => {
+                        let tokens = slow.unwrap_or_else(|_| panic!("{text:?} fits"));
+                        assert_eq!(tokens.len(), read, "{text:?}");
+                        let (in_groups, fields): (Vec<_>, Vec<_>) =
+                            tokens.into_iter().partition(|t| t.group.is_some());
+                        let in_groups: Vec<GroupValue> =
+                            in_groups.iter().map(GroupValue::of).collect();
+                        assert_eq!(in_groups, *groups, "{text:?}");
+                        for t in fields {
+                            let span = Span::new(t.offset, t.offset + t.value.len());
+                            assert_eq!(spans[t.slot], Some(span), "{text:?}");
                         }
-                        Plain::Unsure => {}
+                        answered += 1;
                     }
+                    Plain::Fails => {
+                        assert!(slow.is_err(), "{text:?} was said not to fit");
+                        answered += 1;
+                    }
+                    Plain::Unsure => {}
                 }
             }
         }

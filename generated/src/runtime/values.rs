@@ -582,6 +582,7 @@ fn wrong(key: &str, text: &str, expected: &str) -> Violation {
 
 #[cfg(test)]
 mod tests {
+    use super::super::complement::every_complement;
     use super::*;
 
     const APP: &[Slot<'static>] = &[
@@ -722,39 +723,26 @@ mod tests {
         let values = ["x", "", "x, b: y", "b c: 1", ", ", "x, c: 2"];
         let mut fits = 0;
         for cases in layouts {
-            for n in 1..=3 {
-                for pick in 0..(keys.len() * values.len()).pow(n) {
-                    let mut rest = pick;
-                    let mut items = Vec::new();
-                    for _ in 0..n {
-                        let (k, v) = (rest % keys.len(), rest / keys.len() % values.len());
-                        rest /= keys.len() * values.len();
-                        items.push(match keys[k] {
-                            "(" => format!("(a: {}, b: x)", values[v]),
-                            key => format!("{key}: {}", values[v]),
-                        });
-                    }
-                    let text = items.join(", ");
-                    let mut best: Option<(usize, Vec<Token<'_>>)> = None;
-                    for (i, slots) in cases.iter().enumerate() {
-                        if let Ok(tokens) = fit(&text, slots) {
-                            if best.as_ref().is_none_or(|(_, b)| tokens.len() > b.len()) {
-                                best = Some((i, tokens));
-                            }
+            for text in every_complement(&keys, &values, 3) {
+                let mut best: Option<(usize, Vec<Token<'_>>)> = None;
+                for (i, slots) in cases.iter().enumerate() {
+                    if let Ok(tokens) = fit(&text, slots) {
+                        if best.as_ref().is_none_or(|(_, b)| tokens.len() > b.len()) {
+                            best = Some((i, tokens));
                         }
                     }
-                    let read = Values::from_text(&text, cases);
-                    let Some((case, tokens)) = best else {
-                        assert!(read.is_err(), "{text:?} fits no case");
-                        continue;
-                    };
-                    let (got, v) = read.unwrap_or_else(|e| panic!("{text:?}: {e}"));
-                    assert_eq!(got, case, "{text:?}");
-                    for t in tokens.iter().filter(|t| t.group.is_none()) {
-                        assert_eq!(v.fields.get(t.slot), Some(span(t)), "{text:?}");
-                    }
-                    fits += 1;
                 }
+                let read = Values::from_text(&text, cases);
+                let Some((case, tokens)) = best else {
+                    assert!(read.is_err(), "{text:?} fits no case");
+                    continue;
+                };
+                let (got, v) = read.unwrap_or_else(|e| panic!("{text:?}: {e}"));
+                assert_eq!(got, case, "{text:?}");
+                for t in tokens.iter().filter(|t| t.group.is_none()) {
+                    assert_eq!(v.fields.get(t.slot), Some(span(t)), "{text:?}");
+                }
+                fits += 1;
             }
         }
         assert!(fits > 1_000, "{fits} complements fit");
