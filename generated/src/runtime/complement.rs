@@ -94,46 +94,6 @@ pub const GROUP_VALUES: usize = 4;
 /// [`GROUP_VALUES`] in place.
 pub type Groups = Inline<GroupValue, GROUP_VALUES>;
 
-/// Where [`read_group`] puts each value it reads: the backtracking
-/// reading keeps [`Token`]s, the plain one only where each value lies,
-/// which spares it finding the key's text for a token it would drop.
-trait GroupSink<'t> {
-    /// The value `start..end` of `key` in occurrence `index` of `slot`.
-    fn value(
-        &mut self,
-        slot: usize,
-        index: usize,
-        key: &str,
-        text: &'t str,
-        start: usize,
-        end: usize,
-    );
-}
-
-impl<'t> GroupSink<'t> for Vec<Token<'t>> {
-    fn value(
-        &mut self,
-        slot: usize,
-        index: usize,
-        key: &str,
-        text: &'t str,
-        start: usize,
-        end: usize,
-    ) {
-        self.push(token(slot, Some(index), key, text, start, end));
-    }
-}
-
-impl<'t> GroupSink<'t> for Groups {
-    fn value(&mut self, slot: usize, index: usize, _: &str, _: &'t str, start: usize, end: usize) {
-        self.push(GroupValue {
-            slot,
-            group: index,
-            span: Span::new(start, end),
-        });
-    }
-}
-
 /// Where a value lies: the byte range `start..end` of a complement, or, for
 /// a JSON entry, the index of its key (as both ends). Eight bytes, and an
 /// absent one costs nothing more (`Option<Span>` is eight bytes too), since
@@ -539,16 +499,14 @@ impl<'t> Greedy<'t, '_, '_> {
         let text = self.text;
         let mut count = 0;
         while max.is_none_or(|m| count < m) && text[pos..].starts_with('(') {
-            pos = read_group(
-                text,
-                &self.slots[slot + 1..],
-                slot,
-                count,
-                keys,
-                pos + 1,
-                out,
-            )
-            .ok()?;
+            let keep = |_: &str, start, end| {
+                out.push(GroupValue {
+                    slot,
+                    group: count,
+                    span: Span::new(start, end),
+                });
+            };
+            pos = read_group(text, &self.slots[slot + 1..], keys, pos + 1, keep).ok()?;
             count += 1;
             if text[pos..].starts_with(", (") {
                 pos += SEP.len();
@@ -822,21 +780,17 @@ impl<'t, 'a> Run<'t, '_, 'a> {
         pos: usize,
         out: &mut Vec<Token<'t>>,
     ) -> Option<usize> {
-        read_group(
-            self.text,
-            &self.slots[slot + 1..],
-            slot,
-            index,
-            keys,
-            pos,
-            out,
-        )
-        .map_err(|stop| {
-            if let Some((at, key)) = stop {
-                self.furthest_group(at, key);
-            }
-        })
-        .ok()
+        let text = self.text;
+        let keep = |key: &str, start, end| {
+            out.push(token(slot, Some(index), key, text, start, end));
+        };
+        read_group(text, &self.slots[slot + 1..], keys, pos, keep)
+            .map_err(|stop| {
+                if let Some((at, key)) = stop {
+                    self.furthest_group(at, key);
+                }
+            })
+            .ok()
     }
 
     fn furthest_group(&mut self, pos: usize, key: &'a str) {
@@ -910,20 +864,18 @@ fn may_start(text: &str, slots: &[Slot<'_>], at: usize) -> bool {
     false
 }
 
-/// Reads one group of slot `slot` (occurrence `index`) from just after its
-/// `(`, each value into `out`; the offset just after its `)`, or where it
-/// stopped and the key it wanted there (`None` when no `)` closes the group
-/// at all). `after` are the slots that may
-/// follow the groups. Nothing here backtracks: a value ends at the first
+/// Reads one group from just after its `(`, handing each value's key and
+/// place to `value` (the backtracking reading makes a [`Token`] of them,
+/// the plain one keeps only the place); the offset just after its `)`, or
+/// where it stopped and the key it wanted there (`None` when no `)` closes
+/// the group at all). `after` are the slots that may follow the groups. Nothing here backtracks: a value ends at the first
 /// `, ` followed by the next key, the last at the `)` that closes the group.
-fn read_group<'t, 'k>(
-    text: &'t str,
+fn read_group<'k>(
+    text: &str,
     after: &[Slot<'_>],
-    slot: usize,
-    index: usize,
     keys: &[&'k str],
     mut pos: usize,
-    out: &mut impl GroupSink<'t>,
+    mut value: impl FnMut(&'k str, usize, usize),
 ) -> Result<usize, Option<(usize, &'k str)>> {
     for (k, key) in keys.iter().enumerate() {
         if !starts_key(&text[pos..], key) {
@@ -965,7 +917,7 @@ fn read_group<'t, 'k>(
                 from = i + 1;
             }
         };
-        out.value(slot, index, key, text, start, end);
+        value(key, start, end);
         pos = if k + 1 < keys.len() {
             end + SEP.len()
         } else {
