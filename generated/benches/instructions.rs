@@ -92,7 +92,7 @@ fn kintone_hashmap(i: &Inputs) {
 }
 
 /// Each entry's complement typed: what `kintone_typed` counts.
-fn typed_complements<'e>(entries: impl IntoIterator<Item = &'e common::KintoneEntry>) {
+fn typed_complements(entries: &[common::KintoneEntry]) {
     for e in entries {
         black_box(kintone::Event::parse(e.action, black_box(&e.complement)).ok());
     }
@@ -100,7 +100,7 @@ fn typed_complements<'e>(entries: impl IntoIterator<Item = &'e common::KintoneEn
 
 /// Each entry's complement split into a map, the baseline of
 /// `kintone_typed`.
-fn split_complements<'e>(entries: impl IntoIterator<Item = &'e common::KintoneEntry>) {
+fn split_complements(entries: &[common::KintoneEntry]) {
     for e in entries {
         let map: HashMap<String, String> = black_box(&e.complement)
             .split(", ")
