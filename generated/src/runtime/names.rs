@@ -28,11 +28,16 @@ pub trait Catalogued: Copy + Eq + 'static {
 /// names, by name or alias ([`matches()`]); a member named exactly as logged,
 /// the common case, wins over the rest and is found by hash.
 pub fn find<T: Catalogued>(logged: &str, keep: impl Fn(T) -> bool) -> Option<T> {
-    let exact = T::index()
-        .named(logged)
-        .iter()
-        .map(|&i| T::ALL[i as usize])
-        .find(|&m| words::same(m.name().as_bytes(), logged.as_bytes()) && keep(m));
+    let exact_name = |&m: &T| words::same(m.name().as_bytes(), logged.as_bytes()) && keep(m);
+    let exact = if T::ALL.len() <= SCANNED {
+        T::ALL.iter().copied().find(exact_name)
+    } else {
+        T::index()
+            .named(logged)
+            .iter()
+            .map(|&i| T::ALL[i as usize])
+            .find(exact_name)
+    };
     if exact.is_some() {
         return exact;
     }
@@ -41,6 +46,12 @@ pub fn find<T: Catalogued>(logged: &str, keep: impl Fn(T) -> bool) -> Option<T> 
         keep(m) && (logged.matches(m.name()) || m.aliases().iter().any(|a| logged.matches(a)))
     })
 }
+
+/// The most members an enumeration may have for [`find`] to compare the
+/// logged name with each of theirs rather than look it up in the
+/// [`Index`]: a few comparisons, mostly of lengths alone, cost less than
+/// hashing the name and reading the index.
+const SCANNED: usize = 8;
 
 /// The members of a [`Catalogued`] enumeration by the hash
 /// (`words::hash`) of their names: looking a name up costs a hash and
@@ -332,8 +343,8 @@ mod tests {
 
     /// What [`find`] did before the index: the members in order, the exact
     /// name first, then the forgiving match.
-    fn scan(logged: &str, keep: impl Fn(Many) -> bool) -> Option<Many> {
-        let kept = || Many::ALL.iter().copied().filter(|&m| keep(m));
+    fn scan<T: Catalogued>(logged: &str, keep: impl Fn(T) -> bool) -> Option<T> {
+        let kept = || T::ALL.iter().copied().filter(|&m| keep(m));
         kept().find(|m| m.name() == logged).or_else(|| {
             kept().find(|m| {
                 matches(logged, m.name()) || m.aliases().iter().any(|a| matches(logged, a))
@@ -377,6 +388,65 @@ mod tests {
         // The exact duplicate: the first of the two, unless only the second is kept.
         assert_eq!(Many::find("Thing Delete"), Some(Many(41)));
         assert_eq!(find("Thing Delete", |m: Many| m.0 != 41), Some(Many(43)));
+    }
+
+    /// An enumeration of as many members as [`find`] scans: names alike
+    /// but for case, one twice, one empty, and an alias.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct Few(usize);
+
+    const FEW_NAMES: [&str; SCANNED] = [
+        "Thing Delete",
+        "thing delete",
+        "Thing Delete",
+        "",
+        "export (API %s)",
+        "a",
+        "ab",
+        "Thing Deletes",
+    ];
+
+    impl Catalogued for Few {
+        const ALL: &'static [Self] = &[
+            Few(0),
+            Few(1),
+            Few(2),
+            Few(3),
+            Few(4),
+            Few(5),
+            Few(6),
+            Few(7),
+        ];
+        fn name(self) -> &'static str {
+            FEW_NAMES[self.0]
+        }
+        fn aliases(self) -> &'static [&'static str] {
+            match self.0 {
+                5 => &["an alias"],
+                _ => &[],
+            }
+        }
+        fn index() -> &'static Index {
+            catalogued_index!()
+        }
+    }
+
+    #[test]
+    fn a_few_members_are_scanned_as_the_index_is_read() {
+        assert_eq!(Few::ALL.len(), SCANNED);
+        let mut logged: Vec<String> = FEW_NAMES.map(String::from).to_vec();
+        logged.extend(FEW_NAMES.map(|n| format!(" {}", n.to_uppercase())));
+        logged.extend(["an alias", "export (API v1)", "b", "Thing"].map(String::from));
+        let keeps: [&dyn Fn(Few) -> bool; 3] = [&|_| true, &|m| m.0 != 0, &|m| m.0 % 2 == 1];
+        for text in &logged {
+            for keep in keeps {
+                assert_eq!(find(text, keep), scan(text, keep), "{text:?}");
+            }
+        }
+        assert_eq!(Few::find("Thing Delete"), Some(Few(0)));
+        assert_eq!(find("Thing Delete", |m: Few| m.0 != 0), Some(Few(2)));
+        assert_eq!(Few::find("THING DELETE"), Some(Few(0)));
+        assert_eq!(Few::find(""), Some(Few(3)));
     }
 
     #[test]
