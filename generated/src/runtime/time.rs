@@ -78,13 +78,13 @@ impl Timestamp {
     pub fn parse(text: &str) -> Result<Timestamp, TimeError> {
         let trimmed = trim(text);
         if trimmed.is_empty() {
-            return Err(TimeError::new(format!(
+            return Err(TimeError::new(failed(format_args!(
                 "empty text is not a date and time; {EXPECTED}"
-            )));
+            ))));
         }
-        let fields = Cursor::new(trimmed)
-            .read()
-            .map_err(|detail| TimeError::about(trimmed, &format!("{detail}; {EXPECTED}")))?;
+        let fields = Cursor::new(trimmed).read().map_err(|detail| {
+            TimeError::about(trimmed, &failed(format_args!("{detail}; {EXPECTED}")))
+        })?;
         fields
             .check()
             .map_err(|detail| TimeError::about(trimmed, &detail))
@@ -260,7 +260,7 @@ impl TimeError {
 
     /// An error about `text`: "`text`: detail".
     fn about(text: &str, detail: &str) -> TimeError {
-        TimeError::new(format!("`{}`: {detail}", shown(text)))
+        TimeError::new(failed(format_args!("`{}`: {detail}", shown(text))))
     }
 
     /// The message, as [`Display`](fmt::Display) writes it.
@@ -276,6 +276,15 @@ impl fmt::Display for TimeError {
 }
 
 impl std::error::Error for TimeError {}
+
+/// The text of `message`, written out of the way of every time that reads
+/// well: a call to this marks the path cold, so the code that reads a
+/// well-formed time keeps together, in few cache lines.
+#[cold]
+#[inline(never)]
+fn failed(message: fmt::Arguments<'_>) -> String {
+    fmt::format(message)
+}
 
 /// The text without surrounding ASCII white space.
 fn trim(text: &str) -> &str {
@@ -405,33 +414,45 @@ impl Fields<'_> {
     fn check(&self) -> Result<Timestamp, String> {
         let year = i64::from(self.year);
         if !(1..=12).contains(&self.month) {
-            return Err(format!("month {} is out of range (1-12)", self.month));
+            return Err(failed(format_args!(
+                "month {} is out of range (1-12)",
+                self.month
+            )));
         }
         // The month is 1..=12, so it fits a u8.
         let month = self.month as u8;
         let last = days_in_month(year, month);
         if !(1..=u32::from(last)).contains(&self.day) {
-            return Err(format!(
+            return Err(failed(format_args!(
                 "day {} is out of range for {:04}-{:02} (1-{last})",
                 self.day, year, month
-            ));
+            )));
         }
         if self.hour > 23 {
-            return Err(format!("hour {} is out of range (0-23)", self.hour));
+            return Err(failed(format_args!(
+                "hour {} is out of range (0-23)",
+                self.hour
+            )));
         }
         if self.minute > 59 {
-            return Err(format!("minute {} is out of range (0-59)", self.minute));
+            return Err(failed(format_args!(
+                "minute {} is out of range (0-59)",
+                self.minute
+            )));
         }
         if self.second > 60 {
-            return Err(format!("second {} is out of range (0-60)", self.second));
+            return Err(failed(format_args!(
+                "second {} is out of range (0-60)",
+                self.second
+            )));
         }
         let offset = match self.offset {
             None => None,
             Some((sign, hours, minutes, written)) => {
                 if hours > 23 || minutes > 59 {
-                    return Err(format!(
+                    return Err(failed(format_args!(
                         "offset `{written}` is out of range (at most ±23:59)"
-                    ));
+                    )));
                 }
                 // At most 23 * 3600 + 59 * 60, so the cast cannot truncate.
                 Some(sign * (hours * 3600 + minutes * 60) as i32)
@@ -512,7 +533,7 @@ impl<'a> Cursor<'a> {
 
     fn place(&self) -> String {
         match self.text.get(..self.pos) {
-            Some(before) if !before.is_empty() => format!("after `{}`", shown(before)),
+            Some(before) if !before.is_empty() => failed(format_args!("after `{}`", shown(before))),
             _ => "at the start".to_owned(),
         }
     }
@@ -540,9 +561,14 @@ impl<'a> Cursor<'a> {
         };
         if run.is_empty() {
             let place = Cursor::new(self.text).at(start).place();
-            return Err(format!("expected {what} ({count} digits) {place}"));
+            return Err(failed(format_args!(
+                "expected {what} ({count} digits) {place}"
+            )));
         }
-        Err(format!("{what} `{}` must have {count} digits", shown(run)))
+        Err(failed(format_args!(
+            "{what} `{}` must have {count} digits",
+            shown(run)
+        )))
     }
 
     /// Fractional seconds after their separator: nanoseconds from the first
@@ -550,10 +576,10 @@ impl<'a> Cursor<'a> {
     fn fraction(&mut self) -> Result<u32, String> {
         let run = self.digit_run();
         if run.is_empty() {
-            return Err(format!(
+            return Err(failed(format_args!(
                 "expected digits of a fraction of a second {}",
                 self.place()
-            ));
+            )));
         }
         let mut nanos = 0;
         let mut scale = 100_000_000;
@@ -577,30 +603,36 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// [`read`](Self::read), walking every field.
+    /// [`read`](Self::read), walking every field: for the times not in
+    /// the fixed shape, out of the way of those that are.
+    #[cold]
+    #[inline(never)]
     fn walk(mut self) -> Result<Fields<'a>, String> {
         let year = self.number("the year", 4, 4)?;
         let Some(date_sep) = self.eat_any(b"-/") else {
-            return Err(format!("expected `-` or `/` {}", self.place()));
+            return Err(failed(format_args!("expected `-` or `/` {}", self.place())));
         };
         let month = self.number("the month", 1, 2)?;
         if !self.eat(date_sep) {
-            return Err(format!(
+            return Err(failed(format_args!(
                 "expected `{}` {}",
                 char::from(date_sep),
                 self.place()
-            ));
+            )));
         }
         let day = self.number("the day", 1, 2)?;
         if self.peek().is_none() {
             return Err("expected a time after the date".to_owned());
         }
         if self.eat_any(b"Tt").is_none() && !self.skip_blanks() {
-            return Err(format!("expected `T` or a space {}", self.place()));
+            return Err(failed(format_args!(
+                "expected `T` or a space {}",
+                self.place()
+            )));
         }
         let hour = self.number("the hour", 1, 2)?;
         let Some(time_sep) = self.eat_any(b":.") else {
-            return Err(format!("expected `:` or `.` {}", self.place()));
+            return Err(failed(format_args!("expected `:` or `.` {}", self.place())));
         };
         let minute = self.number("the minutes", 2, 2)?;
         let fields = Fields {
@@ -620,7 +652,10 @@ impl<'a> Cursor<'a> {
             // `hh:mm` without seconds, as spreadsheets resave the CSV.
             self.rest(fields, false)
         } else {
-            Err(format!("expected `.` and the seconds {}", self.place()))
+            Err(failed(format_args!(
+                "expected `.` and the seconds {}",
+                self.place()
+            )))
         }
     }
 
@@ -635,7 +670,11 @@ impl<'a> Cursor<'a> {
         let offset = self.offset()?;
         if self.pos < self.bytes.len() {
             let rest = self.text.get(self.pos..).unwrap_or("");
-            return Err(format!("unexpected `{}` {}", shown(rest), self.place()));
+            return Err(failed(format_args!(
+                "unexpected `{}` {}",
+                shown(rest),
+                self.place()
+            )));
         }
         Ok(Fields {
             nanosecond,
@@ -670,13 +709,16 @@ impl<'a> Cursor<'a> {
                 (value_of(hours), value_of(minutes))
             }
             _ if run.is_empty() => {
-                return Err(format!("expected the offset hours (2 digits) {}", place()));
+                return Err(failed(format_args!(
+                    "expected the offset hours (2 digits) {}",
+                    place()
+                )));
             }
             _ => {
-                return Err(format!(
+                return Err(failed(format_args!(
                     "offset `{}` must be written `+hh:mm`, `+hhmm` or `+hh`",
                     shown(self.since(start))
-                ));
+                )));
             }
         };
         let sign = if sign == b'-' { -1 } else { 1 };
