@@ -162,6 +162,14 @@ impl<'t, 's> Values<'t, 's> {
         if let Some(found) = Self::from_plain_text(text, cases) {
             return Ok(found);
         }
+        Self::from_tokens(text, cases)
+    }
+
+    /// [`from_text`](Self::from_text) by the tokenizer, which backtracks:
+    /// for the complements the plain reading leaves, out of its way.
+    #[cold]
+    #[inline(never)]
+    fn from_tokens(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Result<(usize, Self), Violation> {
         let mut best: Option<(usize, Vec<Token<'t>>)> = None;
         let mut furthest: Option<(Miss<'s>, usize)> = None;
         for (i, slots) in cases.iter().enumerate() {
