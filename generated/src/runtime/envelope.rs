@@ -442,11 +442,7 @@ impl Attributes {
         f: impl FnOnce(Attributes, &mut Object<'_>) -> R,
     ) -> Result<R, Violation> {
         if starts_as(json) != Some(b'{') {
-            let value = parse_json(json)?;
-            return Err(malformed(format!(
-                "a record is a JSON object, not {}",
-                kind(&value)
-            )));
+            return Err(not_an_object(json));
         }
         // Room for a message given as a JSON string, declared before the
         // objects that may borrow from it.
@@ -470,7 +466,7 @@ impl Attributes {
         let get = |k: &str| {
             record.get(k).and_then(|raw| match raw.string() {
                 Some(s) => Some(words::trim_with(&s, str::trim).into()),
-                None => text(Some(&raw.to_value())).map(|s| s.trim().into()),
+                None => written(raw).map(|s| s.trim().into()),
             })
         };
         let (shape, message, time_text, user, tenant, category) =
@@ -527,32 +523,19 @@ impl Attributes {
                     match escaped {
                         Some(decoded) => (decoded.into(), &mut inner),
                         None => {
-                            let room = &mut room.insert(Room::take()).0;
-                            let decoded = raw.string_in(room).unwrap_or_default();
-                            if inner.read(decoded).is_err()
-                                || inner.surrogates() && parse_json(decoded).is_err()
-                            {
-                                return Err(malformed(
-                                    "`message` is a string that does not hold a JSON object",
-                                ));
-                            }
+                            let decoded = decoded_message(raw, &mut room, &mut inner)?;
                             (decoded.into(), &mut inner)
                         }
                     }
                 }
-                _ => {
-                    return Err(malformed(format!(
-                        "`message` is {}, not an object",
-                        kind(&raw.to_value())
-                    )))
-                }
+                _ => return Err(message_not_an_object(raw)),
             },
         };
         Ok(merged(fields, |fields| {
             let string = |k: &str| match fields.get(k) {
                 Some(raw) => match raw.string() {
                     Some(s) => Some(s.into()),
-                    None => text(Some(&raw.to_value())).map(Into::into),
+                    None => written(raw).map(Into::into),
                 },
                 None => None,
             };
@@ -614,6 +597,53 @@ impl Attributes {
     }
 }
 
+/// The error for a document that is not a JSON object.
+#[cold]
+#[inline(never)]
+fn not_an_object(json: &str) -> Violation {
+    match parse_json(json) {
+        Ok(value) => malformed(format!("a record is a JSON object, not {}", kind(&value))),
+        Err(v) => v,
+    }
+}
+
+/// The error for a message that is neither an object nor a string.
+#[cold]
+#[inline(never)]
+fn message_not_an_object(raw: Raw<'_>) -> Violation {
+    malformed(format!(
+        "`message` is {}, not an object",
+        kind(&raw.to_value())
+    ))
+}
+
+/// A value that is not a string, as the attributes keep it: written as
+/// JSON, `null` as none.
+#[cold]
+#[inline(never)]
+fn written(raw: Raw<'_>) -> Option<String> {
+    text(Some(&raw.to_value()))
+}
+
+/// The text of a message given as a JSON string that cannot be read from
+/// its escaped text, decoded into `room` and read into `inner`.
+#[cold]
+#[inline(never)]
+fn decoded_message<'m>(
+    raw: Raw<'m>,
+    room: &'m mut Option<Room>,
+    inner: &mut Object<'m>,
+) -> Result<&'m str, Violation> {
+    let room = &mut room.insert(Room::take()).0;
+    let decoded = raw.string_in(room).unwrap_or_default();
+    if inner.read(decoded).is_err() || inner.surrogates() && parse_json(decoded).is_err() {
+        return Err(malformed(
+            "`message` is a string that does not hold a JSON object",
+        ));
+    }
+    Ok(decoded)
+}
+
 /// The JSON text of a value of a parsed object.
 fn raw_text(raw: Raw<'_>) -> &str {
     match raw {
@@ -631,25 +661,33 @@ fn merged<'t, R>(fields: &mut Object<'t>, f: impl FnOnce(&mut Object<'_>) -> R) 
     let read = match data {
         Some(data) if data.first_byte() == Some(b'{') => under.read(raw_text(data)).is_ok(),
         Some(Raw::Json(data)) if under.read_escaped(data) => true,
-        Some(data) if data.first_byte() == Some(b'"') => {
-            // Decoded into a buffer of its own, whose entries live only as
-            // long as it: the record's object is taken out to hold them.
-            let mut room = Room::take();
-            let decoded = data.string_in(&mut room.0).unwrap_or_default();
-            let mut decoded_under = Object::default();
-            if decoded_under.read(decoded).is_ok()
-                && (!decoded_under.surrogates() || parse_json(decoded).is_ok())
-            {
-                let mut fields = std::mem::take(fields);
-                fields.merge_under(&decoded_under);
-                return f(&mut fields);
-            }
-            false
-        }
+        Some(data) if data.first_byte() == Some(b'"') => return merged_decoded(fields, data, f),
         _ => false,
     };
     if read {
         fields.merge_under(&under);
+    }
+    f(fields)
+}
+
+/// [`merged`] for a `data` string that cannot be read from its escaped
+/// text: decoded into a buffer of its own, whose entries live only as long
+/// as it, so the record's object is taken out to hold them. Out of the way
+/// of the records that need none of this.
+#[cold]
+#[inline(never)]
+fn merged_decoded<'t, R>(
+    fields: &mut Object<'t>,
+    data: Raw<'t>,
+    f: impl FnOnce(&mut Object<'_>) -> R,
+) -> R {
+    let mut room = Room::take();
+    let decoded = data.string_in(&mut room.0).unwrap_or_default();
+    let mut under = Object::default();
+    if under.read(decoded).is_ok() && (!under.surrogates() || parse_json(decoded).is_ok()) {
+        let mut fields = std::mem::take(fields);
+        fields.merge_under(&under);
+        return f(&mut fields);
     }
     f(fields)
 }
