@@ -362,6 +362,52 @@ fn value_of(digits: &str) -> u32 {
         .fold(0, |n, b| n * 10 + u32::from(b.wrapping_sub(b'0') % 10))
 }
 
+/// What follows the seconds in nearly every logged time that has more,
+/// read without the cursor: a fraction (`.` or `,` and digits), then
+/// nothing, `Z`, or an offset `+hhmm`, `+hh:mm` or `+hh`. The
+/// nanoseconds and the offset as [`Cursor::rest`] reads them; `None` for
+/// anything else, which the cursor reads (or explains).
+#[allow(clippy::type_complexity)]
+fn fixed_tail(tail: &str) -> Option<(u32, Option<(i32, u32, u32, &str)>)> {
+    let b = tail.as_bytes();
+    if !matches!(b.first(), Some(b'.' | b',')) {
+        return None;
+    }
+    let digits = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
+    }
+    let mut nanosecond = 0;
+    let mut scale = 100_000_000;
+    for &d in b[1..].iter().take(digits.min(9)) {
+        nanosecond += u32::from(d - b'0') * scale;
+        scale /= 10;
+    }
+    let written = tail.get(1 + digits..)?;
+    let o = written.as_bytes();
+    let two = |at: usize| -> Option<u32> {
+        let (h, l) = (*o.get(at)?, *o.get(at + 1)?);
+        (h.is_ascii_digit() && l.is_ascii_digit())
+            .then(|| u32::from(h - b'0') * 10 + u32::from(l - b'0'))
+    };
+    let offset = match o {
+        [] => None,
+        [b'Z' | b'z'] => Some((1, 0, 0, written)),
+        [sign @ (b'+' | b'-'), rest @ ..] => {
+            let sign = if *sign == b'-' { -1 } else { 1 };
+            let (hours, minutes) = match rest.len() {
+                2 => (two(1)?, 0),
+                4 => (two(1)?, two(3)?),
+                5 if rest[2] == b':' => (two(1)?, two(4)?),
+                _ => return None,
+            };
+            Some((sign, hours, minutes, written))
+        }
+        _ => return None,
+    };
+    Some((nanosecond, offset))
+}
+
 /// The fields as read, before their ranges are checked.
 struct Fields<'a> {
     year: u32,
@@ -595,10 +641,17 @@ impl<'a> Cursor<'a> {
         match Fields::fixed(self.text) {
             // Nothing follows the seconds: nothing more to read.
             Some(fields) if self.bytes.len() == 19 => Ok(fields),
-            Some(fields) => {
-                self.pos = 19;
-                self.rest(fields, true)
-            }
+            Some(fields) => match fixed_tail(self.text.get(19..).unwrap_or_default()) {
+                Some((nanosecond, offset)) => Ok(Fields {
+                    nanosecond,
+                    offset,
+                    ..fields
+                }),
+                None => {
+                    self.pos = 19;
+                    self.rest(fields, true)
+                }
+            },
             None => self.walk(),
         }
     }
@@ -786,6 +839,25 @@ mod tests {
                     "x",
                     ".",
                     "+99",
+                    ".123Z",
+                    ",5z",
+                    ".1234567891+09:00",
+                    ".000000001-0530",
+                    ".5+09",
+                    ".5-2359",
+                    ".5+2400",
+                    ".5+09:60",
+                    ".5+9",
+                    ".5+09:0",
+                    ".5+0900x",
+                    ".5+09:000",
+                    ".5 Z",
+                    ".5Zz",
+                    ".5+",
+                    ".5-0a00",
+                    ".5+09.00",
+                    "..5",
+                    ".5é",
                 ] {
                     let text = format!("{text}{tail}");
                     let read = Cursor::new(&text).read().and_then(|f| f.check());
