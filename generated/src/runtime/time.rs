@@ -367,8 +367,7 @@ fn value_of(digits: &str) -> u32 {
 /// nothing, `Z`, or an offset `+hhmm`, `+hh:mm` or `+hh`. The
 /// nanoseconds and the offset as [`Cursor::rest`] reads them; `None` for
 /// anything else, which the cursor reads (or explains).
-#[allow(clippy::type_complexity)]
-fn fixed_tail(tail: &str) -> Option<(u32, Option<(i32, u32, u32, &str)>)> {
+fn fixed_tail(tail: &str) -> Option<(u32, Option<Offset<'_>>)> {
     let b = tail.as_bytes();
     if !matches!(b.first(), Some(b'.' | b',')) {
         return None;
@@ -408,6 +407,9 @@ fn fixed_tail(tail: &str) -> Option<(u32, Option<(i32, u32, u32, &str)>)> {
     Some((nanosecond, offset))
 }
 
+/// An offset as read: its sign, hours, minutes and text as written.
+type Offset<'a> = (i32, u32, u32, &'a str);
+
 /// The fields as read, before their ranges are checked.
 struct Fields<'a> {
     year: u32,
@@ -417,8 +419,8 @@ struct Fields<'a> {
     minute: u32,
     second: u32,
     nanosecond: u32,
-    /// Sign, hours, minutes and the offset as written.
-    offset: Option<(i32, u32, u32, &'a str)>,
+    /// `None` for a tenant-local time.
+    offset: Option<Offset<'a>>,
 }
 
 impl Fields<'_> {
@@ -737,7 +739,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// An optional offset, possibly after blanks: `Z`, `+hh:mm`, `+hhmm`, `+hh`.
-    fn offset(&mut self) -> Result<Option<(i32, u32, u32, &'a str)>, String> {
+    fn offset(&mut self) -> Result<Option<Offset<'a>>, String> {
         let before_blanks = self.pos;
         self.skip_blanks();
         let start = self.pos;
