@@ -165,6 +165,17 @@ impl<'t, 's> Values<'t, 's> {
         Self::from_tokens(text, cases)
     }
 
+    /// The values of `slots` in the complement `text`, at `fields`, no
+    /// group values yet.
+    fn of_text(text: &'t str, slots: &'s [Slot<'s>], fields: Fields) -> Self {
+        Values {
+            keys: Keys::Slots(slots),
+            source: Source::Text(text),
+            fields,
+            groups: Groups::new(),
+        }
+    }
+
     /// [`from_text`](Self::from_text) by the tokenizer, which backtracks:
     /// for the complements the plain reading leaves, out of its way.
     #[cold]
@@ -198,12 +209,7 @@ impl<'t, 's> Values<'t, 's> {
             ));
         };
         let slots = cases[case];
-        let mut values = Values {
-            keys: Keys::Slots(slots),
-            source: Source::Text(text),
-            fields: Fields::new(slots.len()),
-            groups: Groups::new(),
-        };
+        let mut values = Values::of_text(text, slots, Fields::new(slots.len()));
         for t in tokens {
             match t.group {
                 None => values.fields.set(t.slot, span(&t)),
@@ -226,13 +232,7 @@ impl<'t, 's> Values<'t, 's> {
         if let [slots] = cases {
             let mut spans = [None; INLINE];
             if fit_keyed(text, slots, &mut spans) {
-                let values = Values {
-                    keys: Keys::Slots(slots),
-                    source: Source::Text(text),
-                    fields: Fields::Inline(spans),
-                    groups: Groups::new(),
-                };
-                return Some((0, values));
+                return Some((0, Values::of_text(text, slots, Fields::Inline(spans))));
             }
         }
         let mut separators = Separators::new();
@@ -240,12 +240,7 @@ impl<'t, 's> Values<'t, 's> {
             return None;
         }
         let several = cases.len() > 1;
-        let mut values = Values {
-            keys: Keys::Slots(cases.first()?),
-            source: Source::Text(text),
-            fields: Fields::Inline([None; INLINE]),
-            groups: Groups::new(),
-        };
+        let mut values = Values::of_text(text, cases.first()?, Fields::Inline([None; INLINE]));
         let Fields::Inline(spans) = &mut values.fields else {
             return None;
         };
