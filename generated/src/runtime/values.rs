@@ -745,6 +745,12 @@ mod tests {
                 for t in tokens.iter().filter(|t| t.group.is_none()) {
                     assert_eq!(v.fields.get(t.slot), Some(span(t)), "{text:?}");
                 }
+                let in_groups: Vec<GroupValue> = tokens
+                    .iter()
+                    .filter(|t| t.group.is_some())
+                    .map(GroupValue::of)
+                    .collect();
+                assert_eq!(*v.groups, in_groups, "{text:?}");
                 fits += 1;
             }
         }
