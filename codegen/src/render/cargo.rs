@@ -34,8 +34,9 @@ license.workspace = true
 repository.workspace = true
 
 [features]
-{features}# The header-driven CSV reader (runtime::csv), for text sources.
-csv-reader = []
+{features}# The header-driven CSV reader (runtime::csv), for text sources; each
+# record is checked to be UTF-8 by simdutf8.
+csv-reader = ["dep:simdutf8"]
 # JSON records (runtime::envelope, runtime::rules), for JSON sources.
 json = ["dep:serde_json", "dep:serde"]
 # Serialize and Deserialize for the generated types.
@@ -54,6 +55,7 @@ memchr = "2"
 regex-lite = "0.1"
 serde = {{ version = "1", features = ["derive"], optional = true }}
 serde_json = {{ version = "1", features = ["preserve_order", "raw_value"], optional = true }}
+simdutf8 = {{ version = "0.1", optional = true }}
 
 [[bin]]
 name = "auditcat"
