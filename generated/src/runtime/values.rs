@@ -15,6 +15,7 @@ use super::text::Text;
 use super::time::Timestamp;
 use super::value::{self, Kind};
 use super::violation::{Code, Violation};
+use super::words;
 
 /// A raw value: complement text, or a JSON value's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -347,6 +348,18 @@ impl<'t, 's> Values<'t, 's> {
         }
     }
 
+    /// [`digits`] of the complement text of `slot`, eight digits or fewer
+    /// read at once from the eight bytes of the complement that end them.
+    #[inline]
+    fn complement_id(&self, slot: usize) -> Option<u64> {
+        let (Source::Text(text), Fields::Inline(spans)) = (self.source, &self.fields) else {
+            return None;
+        };
+        let span = (*spans.get(slot)?)?;
+        words::eight_digits(text.as_bytes(), span.start(), span.end())
+            .or_else(|| digits(text.get(span.start()..span.end())?))
+    }
+
     /// The complement text of `slot` when the values are a complement's
     /// and few enough to sit on the stack: the common case, read without
     /// going through [`Raw`].
@@ -392,7 +405,7 @@ impl<'t, 's> Values<'t, 's> {
 
     /// A numeric identifier: digits, or a JSON number.
     pub fn id(&self, slot: usize) -> Result<u64, Violation> {
-        if let Some(id) = self.complement_text(slot).and_then(digits) {
+        if let Some(id) = self.complement_id(slot) {
             return Ok(id);
         }
         let raw = self.raw(slot)?;

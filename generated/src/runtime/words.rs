@@ -213,6 +213,30 @@ pub fn hash(bytes: &[u8]) -> u64 {
     (first ^ last.rotate_left(29) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
+/// The number written by `bytes[start..end]`, one to eight ASCII digits, read
+/// as one word: the eight bytes ending at `end`, those before `start` taken
+/// for leading zeros. `None` when any is not a digit, or the digits are
+/// too many or too few, or fewer than eight bytes end at `end`.
+#[inline]
+pub fn eight_digits(bytes: &[u8], start: usize, end: usize) -> Option<u64> {
+    const ZEROS: u64 = u64::from_le_bytes([b'0'; 8]);
+    let len = end.checked_sub(start).filter(|n| (1..=8).contains(n))?;
+    let w = word(bytes.get(end.checked_sub(8)?..end)?);
+    let before = (1u64 << ((8 - len) * 8)).wrapping_sub(1);
+    let w = (w & !before) | (ZEROS & before);
+    // Each byte's high half is 3 and, once 6 is added, still 3: `0` to `9`.
+    const HIGH: u64 = u64::from_le_bytes([0xf0; 8]);
+    let six = w.wrapping_add(u64::from_le_bytes([0x06; 8]));
+    if (w & HIGH) | ((six & HIGH) >> 4) != u64::from_le_bytes([0x33; 8]) {
+        return None;
+    }
+    // The first digit is the lowest byte: pairs, then fours, then eight.
+    let v = w - ZEROS;
+    let v = (v * 10 + (v >> 8)) & 0x00ff_00ff_00ff_00ff;
+    let v = (v * 100 + (v >> 16)) & 0x0000_ffff_0000_ffff;
+    Some((v * 10_000 + (v >> 32)) & 0xffff_ffff)
+}
+
 /// `a == b`, a word at a time: the last eight bytes, then the words from
 /// the start (overlapping the last); four bytes from each end for texts of
 /// four to eight bytes. No byte-by-byte tail, and no `memcmp` call,
@@ -267,6 +291,48 @@ mod tests {
                     assert_eq!(trim_with(&text, str::trim_ascii), text.trim_ascii());
                     assert_eq!(trim_with(&text, json), json(&text));
                 }
+            }
+        }
+    }
+
+    /// [`eight_digits`] reads what a loop over the digits reads: every
+    /// length up to nine, a stray byte at each place, whatever comes before
+    /// (digits too, or fewer than eight bytes) and after.
+    #[test]
+    fn eight_digits_reads_as_a_digit_loop() {
+        fn by_loop(digits: &[u8]) -> Option<u64> {
+            if digits.is_empty() || digits.len() > 8 {
+                return None;
+            }
+            digits.iter().try_fold(0, |n, &b| {
+                b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+            })
+        }
+        let mut bodies: Vec<Vec<u8>> = Vec::new();
+        for len in 0..=9 {
+            for digits in [&b"000000000"[..], b"999999999", b"123456789", b"907150382"] {
+                bodies.push(digits[..len].to_vec());
+                for at in 0..len {
+                    for stray in [b'/', b':', b'a', b' ', b'-', 0x00, 0x80, 0xfa, 0xff] {
+                        let mut body = digits[..len].to_vec();
+                        body[at] = stray;
+                        bodies.push(body);
+                    }
+                }
+            }
+        }
+        for head in ["", "7", "app id: ", "x: 99999999", "日本: "] {
+            for body in &bodies {
+                let mut bytes = head.as_bytes().to_vec();
+                bytes.extend_from_slice(body);
+                bytes.extend_from_slice(b"7, b");
+                let (start, end) = (head.len(), head.len() + body.len());
+                let expected = by_loop(body).filter(|_| end >= 8);
+                assert_eq!(
+                    eight_digits(&bytes, start, end),
+                    expected,
+                    "{head:?} {body:?}"
+                );
             }
         }
     }
