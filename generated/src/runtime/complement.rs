@@ -359,18 +359,23 @@ pub fn fit_plain(
 /// a [`Span`] holds, or the reading does not fit, for [`fit_plain`] or
 /// [`fit`] to tell.
 pub fn fit_keyed(text: &str, slots: &[Slot<'_>], spans: &mut [Option<Span>]) -> bool {
-    if !keyed(slots) || spans.len() < slots.len() || text.len() > Span::MOST {
+    if spans.len() < slots.len() || text.len() > Span::MOST {
         return false;
     }
     let [first, rest @ ..] = slots else {
         return false;
     };
-    if !starts_key(text, first.key()) {
+    let Some(first) = keyed(first) else {
+        return false;
+    };
+    if !starts_key(text, first) {
         return false;
     }
-    let mut start = first.key().len() + KEY_END.len();
+    let mut start = first.len() + KEY_END.len();
     for (i, next) in rest.iter().enumerate() {
-        let next = next.key();
+        let Some(next) = keyed(next) else {
+            return false;
+        };
         let Some(comma) = next_item(text, start, next) else {
             return false;
         };
@@ -381,20 +386,19 @@ pub fn fit_keyed(text: &str, slots: &[Slot<'_>], spans: &mut [Option<Span>]) -> 
     true
 }
 
-/// Whether `slots` are all required `key: value` items, one at least: the
-/// slots [`fit_keyed`] reads.
-fn keyed(slots: &[Slot<'_>]) -> bool {
-    !slots.is_empty()
-        && slots.iter().all(|s| {
-            matches!(
-                s,
-                Slot::Field {
-                    optional: false,
-                    bare: false,
-                    ..
-                }
-            )
-        })
+/// The key of a required `key: value` item, the only slot [`fit_keyed`]
+/// reads. Each slot is asked as the reading reaches it: a loop over the
+/// slots beforehand ended at a count that changes from one action to the
+/// next, and its exit was mispredicted.
+fn keyed<'k>(slot: &Slot<'k>) -> Option<&'k str> {
+    match *slot {
+        Slot::Field {
+            key,
+            optional: false,
+            bare: false,
+        } => Some(key),
+        _ => None,
+    }
 }
 
 /// The comma of the first `, ` at or after `from` that `key: ` follows.
