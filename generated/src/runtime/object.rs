@@ -212,6 +212,7 @@ impl<'t> Object<'t> {
     }
 
     /// The index of `key`'s last occurrence, for [`value_at`](Self::value_at).
+    #[inline]
     pub fn position(&self, key: &str) -> Option<usize> {
         self.entries.iter().rposition(|(k, _)| same(k, key))
     }
@@ -230,6 +231,7 @@ impl<'t> Object<'t> {
     }
 
     /// Whether the object has `key`.
+    #[inline]
     pub fn contains_key(&self, key: &str) -> bool {
         self.entries.iter().any(|(k, _)| same(k, key))
     }
