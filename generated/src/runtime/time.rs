@@ -376,12 +376,7 @@ fn fixed_tail(tail: &str) -> Option<(u32, Option<Offset<'_>>)> {
     if digits == 0 {
         return None;
     }
-    let mut nanosecond = 0;
-    let mut scale = 100_000_000;
-    for &d in b[1..].iter().take(digits.min(9)) {
-        nanosecond += u32::from(d - b'0') * scale;
-        scale /= 10;
-    }
+    let nanosecond = nanoseconds(&b[1..1 + digits]);
     let written = tail.get(1 + digits..)?;
     let o = written.as_bytes();
     let two = |at: usize| -> Option<u32> {
@@ -405,6 +400,18 @@ fn fixed_tail(tail: &str) -> Option<(u32, Option<Offset<'_>>)> {
         _ => return None,
     };
     Some((nanosecond, offset))
+}
+
+/// The nanoseconds a fraction of a second's digits write: the first nine
+/// of them.
+fn nanoseconds(digits: &[u8]) -> u32 {
+    let mut nanos = 0;
+    let mut scale = 100_000_000;
+    for &d in digits.iter().take(9) {
+        nanos += u32::from(d - b'0') * scale;
+        scale /= 10;
+    }
+    nanos
 }
 
 /// An offset as read: its sign, hours, minutes and text as written.
@@ -629,13 +636,7 @@ impl<'a> Cursor<'a> {
                 self.place()
             )));
         }
-        let mut nanos = 0;
-        let mut scale = 100_000_000;
-        for b in run.bytes().take(9) {
-            nanos += u32::from(b - b'0') * scale;
-            scale /= 10;
-        }
-        Ok(nanos)
+        Ok(nanoseconds(run.as_bytes()))
     }
 
     /// Reads the whole text; the error is the detail for the message.
