@@ -636,12 +636,19 @@ fn decoded_message<'m>(
 ) -> Result<&'m str, Violation> {
     let room = &mut room.insert(Room::take()).0;
     let decoded = raw.string_in(room).unwrap_or_default();
-    if inner.read(decoded).is_err() || inner.surrogates() && parse_json(decoded).is_err() {
+    if !read_object(inner, decoded) {
         return Err(malformed(
             "`message` is a string that does not hold a JSON object",
         ));
     }
     Ok(decoded)
+}
+
+/// Reads the decoded text `json` into `object`: whether it is a JSON
+/// object that `serde_json` takes too (asked only when a string of it
+/// escapes a surrogate).
+fn read_object<'m>(object: &mut Object<'m>, json: &'m str) -> bool {
+    object.read(json).is_ok() && (!object.surrogates() || parse_json(json).is_ok())
 }
 
 /// The JSON text of a value of a parsed object.
@@ -684,7 +691,7 @@ fn merged_decoded<'t, R>(
     let mut room = Room::take();
     let decoded = data.string_in(&mut room.0).unwrap_or_default();
     let mut under = Object::default();
-    if under.read(decoded).is_ok() && (!under.surrogates() || parse_json(decoded).is_ok()) {
+    if read_object(&mut under, decoded) {
         let mut fields = std::mem::take(fields);
         fields.merge_under(&under);
         return f(&mut fields);
