@@ -348,30 +348,31 @@ impl<'t, 's> Values<'t, 's> {
         }
     }
 
+    /// The complement and where `slot`'s value lies in it, when the values
+    /// are a complement's and few enough to sit on the stack: the common
+    /// case, read without going through [`Raw`].
+    #[inline]
+    fn complement_span(&self, slot: usize) -> Option<(&'t str, Span)> {
+        match (self.source, &self.fields) {
+            (Source::Text(text), Fields::Inline(spans)) => Some((text, (*spans.get(slot)?)?)),
+            _ => None,
+        }
+    }
+
+    /// The complement text of `slot` ([`complement_span`](Self::complement_span)).
+    #[inline]
+    fn complement_text(&self, slot: usize) -> Option<&'t str> {
+        let (text, span) = self.complement_span(slot)?;
+        text.get(span.start()..span.end())
+    }
+
     /// [`digits`] of the complement text of `slot`, eight digits or fewer
     /// read at once from the eight bytes of the complement that end them.
     #[inline]
     fn complement_id(&self, slot: usize) -> Option<u64> {
-        let (Source::Text(text), Fields::Inline(spans)) = (self.source, &self.fields) else {
-            return None;
-        };
-        let span = (*spans.get(slot)?)?;
+        let (text, span) = self.complement_span(slot)?;
         words::eight_digits(text.as_bytes(), span.start(), span.end())
             .or_else(|| digits(text.get(span.start()..span.end())?))
-    }
-
-    /// The complement text of `slot` when the values are a complement's
-    /// and few enough to sit on the stack: the common case, read without
-    /// going through [`Raw`].
-    #[inline]
-    fn complement_text(&self, slot: usize) -> Option<&'t str> {
-        match (self.source, &self.fields) {
-            (Source::Text(text), Fields::Inline(spans)) => {
-                let span = (*spans.get(slot)?)?;
-                text.get(span.start()..span.end())
-            }
-            _ => None,
-        }
     }
 
     fn raw(&self, slot: usize) -> Result<Raw<'t>, Violation> {
