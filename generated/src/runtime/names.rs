@@ -26,7 +26,8 @@ pub trait Catalogued: Copy + Eq + 'static {
 
 /// The first member (in catalog order) that `keep` keeps and `logged`
 /// names, by name or alias ([`matches()`]); a member named exactly as logged,
-/// the common case, wins over the rest and is found by hash.
+/// the common case, wins over the rest and is found by hash, or among up to
+/// eight members by comparing each.
 pub fn find<T: Catalogued>(logged: &str, keep: impl Fn(T) -> bool) -> Option<T> {
     let exact_name = |&m: &T| words::same(m.name().as_bytes(), logged.as_bytes()) && keep(m);
     let exact = if T::ALL.len() <= SCANNED {
