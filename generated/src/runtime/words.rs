@@ -327,7 +327,7 @@ mod tests {
                 }
             }
         }
-        for head in ["", "7", "app id: ", "x: 99999999", "日本: "] {
+        for head in ["", "7", "a b: ", "x: 99999999", "日本: "] {
             for body in &bodies {
                 let mut bytes = head.as_bytes().to_vec();
                 bytes.extend_from_slice(body);
