@@ -8,8 +8,8 @@
 use std::str::FromStr;
 
 use super::complement::{
-    fit, fit_keyed, fit_plain, may_fit, GroupValue, Groups, Miss, Plain, Separators, Slot, Span,
-    Token,
+    fit, fit_keyed, fit_plain, keyed, may_fit, GroupValue, Groups, Miss, Plain, Separators, Slot,
+    Span, Token,
 };
 use super::text::Text;
 use super::time::Timestamp;
@@ -227,7 +227,9 @@ impl<'t, 's> Values<'t, 's> {
     /// that reads more is swapped in. Of several cases, those whose required
     /// keys are not all there are passed over without reading. A case of
     /// keyed items only is read by [`fit_keyed`], which gives the same
-    /// reading for less; a single such case needs no table of separators.
+    /// reading for less; a single such case, or several of them
+    /// ([`from_keyed_cases`](Self::from_keyed_cases)), need no table of
+    /// separators.
     #[inline]
     fn from_plain_text(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Option<(usize, Self)> {
         if let [slots] = cases {
@@ -235,6 +237,8 @@ impl<'t, 's> Values<'t, 's> {
             if fit_keyed(text, slots, &mut spans) {
                 return Some((0, Values::of_text(text, slots, Fields::Inline(spans))));
             }
+        } else if let Some(found) = Self::from_keyed_cases(text, cases) {
+            return Some(found);
         }
         let mut separators = Separators::new();
         if !separators.fill(text) {
@@ -280,6 +284,41 @@ impl<'t, 's> Values<'t, 's> {
         let (case, _) = best?;
         values.keys = Keys::Slots(cases[case]);
         Some((case, values))
+    }
+
+    /// [`from_plain_text`](Self::from_plain_text) for several cases of
+    /// required `key: value` items only, as most actions with several cases
+    /// log them, read longest first: the rest are not read once one fits.
+    ///
+    /// For such a case the plain reading ([`fit_keyed`]) is the only one
+    /// that can fit: each value ends at the first `, ` that the next key
+    /// follows, and ending it at a later one would only leave less text to
+    /// find the keys after in. A reading that fits holds every slot, so the
+    /// case that reads the most, the first on a tie, is the first to fit
+    /// when the longest are tried first. `None` when a case has a slot of
+    /// another kind or more than fit in place, or when no case fits.
+    fn from_keyed_cases(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Option<(usize, Self)> {
+        let keyed_only =
+            |slots: &[Slot<'_>]| slots.len() <= INLINE && slots.iter().all(|s| keyed(s).is_some());
+        if cases.len() > u64::BITS as usize || !cases.iter().all(|slots| keyed_only(slots)) {
+            return None;
+        }
+        let (mut spans, mut tried) = ([None; INLINE], 0u64);
+        loop {
+            // The longest case not tried yet, the first of equals.
+            let (case, slots) = cases
+                .iter()
+                .enumerate()
+                .filter(|&(case, _)| tried & 1 << case == 0)
+                .min_by_key(|(_, slots)| std::cmp::Reverse(slots.len()))?;
+            tried |= 1 << case;
+            if fit_keyed(text, slots, &mut spans) {
+                // A longer case tried before may have left values past
+                // this one's.
+                spans[slots.len()..].fill(None);
+                return Some((case, Values::of_text(text, slots, Fields::Inline(spans))));
+            }
+        }
     }
 
     /// Picks the case of `cases` whose required keys `entry` has, preferring
@@ -769,6 +808,59 @@ mod tests {
             }
         }
         assert!(fits > 1_000, "{fits} complements fit");
+    }
+
+    /// Cases of keyed items only, read longest first: the longest case
+    /// that fits wins even when a shorter one, tried later, fits too (its
+    /// last value swallowing the rest); the first of equals wins; values
+    /// a longer case left behind are not kept; a case with more slots than
+    /// fit in place is read by the general path.
+    #[test]
+    fn keyed_cases_longest_first() {
+        const fn field(key: &'static str) -> Slot<'static> {
+            Slot::Field {
+                key,
+                optional: false,
+                bare: false,
+            }
+        }
+        const SHORT: &[Slot<'static>] = &[field("a"), field("b")];
+        const LONG: &[Slot<'static>] = &[field("a"), field("b"), field("c"), field("d")];
+        const OTHER: &[Slot<'static>] = &[field("a"), field("b"), field("e"), field("d")];
+        let cases = [SHORT, LONG, OTHER];
+        let read = |text: &str| {
+            let (case, v) = Values::from_text(text, &cases).unwrap();
+            let values: Vec<Option<Span>> = (0..INLINE).map(|slot| v.fields.get(slot)).collect();
+            (case, v.text(1).unwrap(), values.iter().flatten().count())
+        };
+        assert_eq!(read("a: 1, b: 2, c: 3, d: 4"), (1, "2".into(), 4));
+        assert_eq!(read("a: 1, b: 2, e: 3, d: 4"), (2, "2".into(), 4));
+        assert_eq!(read("a: 1, b: 2, c: 3"), (0, "2, c: 3".into(), 2));
+        // Both long cases fit; the first of them wins.
+        assert_eq!(read("a: 1, b: 2, c: 3, e: 4, d: 5").0, 1);
+        assert_eq!(read("a: 1, b: 2, e: 3, c: 4, d: 5").0, 1);
+        assert!(Values::from_text("b: 2", &cases).is_err());
+        // The longest case reads three values before it fails at `f`.
+        const LONGEST: &[Slot<'static>] =
+            &[field("a"), field("b"), field("c"), field("d"), field("f")];
+        let (case, v) = Values::from_text("a: 1, b: 2, c: 3, d: 4", &[SHORT, LONGEST]).unwrap();
+        assert_eq!(case, 0);
+        assert_eq!(v.fields.get(2), None);
+
+        let keys: Vec<String> = (0..=INLINE).map(|i| format!("k{i}")).collect();
+        let many: Vec<Slot<'_>> = keys
+            .iter()
+            .map(|key| Slot::Field {
+                key,
+                optional: false,
+                bare: false,
+            })
+            .collect();
+        let items: Vec<String> = keys.iter().map(|k| format!("{k}: 1")).collect();
+        let text = items.join(", ");
+        let (case, v) = Values::from_text(&text, &[SHORT, &many]).unwrap();
+        assert_eq!(case, 1);
+        assert!(matches!(v.fields, Fields::Heap(_)));
     }
 
     /// A case with more slots than [`INLINE`] keeps its values in a `Vec`,
