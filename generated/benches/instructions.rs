@@ -2,8 +2,10 @@
 //! bench, each in a function of its own: for counting instructions with
 //! callgrind, figures that do not move with the machine's load as times do.
 //! `instructions.py` runs them all and prints instructions per record.
-//! `csv_rows`, the CSV rows read but not typed, shows the reader's share of
-//! `csv_typed`. `names_indexed` looks names up by [`Index`] among the
+//! `kintone_result`, the typed complements' results cloned and dropped,
+//! shows what building and dropping the result costs of `kintone_typed`:
+//! a floor for any parser that returns it. `csv_rows`, the CSV rows read
+//! but not typed, shows the reader's share of `csv_typed`. `names_indexed` looks names up by [`Index`] among the
 //! 10,000 members of an enumeration as large as the synthetic catalog's
 //! actions, next to `names_scanned`, which tries the members in turn, as
 //! lookups did before the index.
@@ -52,6 +54,8 @@ const LOOKUPS: usize = 2_000;
 /// The inputs, built before anything is counted.
 struct Inputs {
     entries: Vec<common::KintoneEntry>,
+    /// `entries` typed, for `kintone_result`.
+    events: Vec<kintone::Event>,
     csv: Vec<u8>,
     slack: String,
     sap_flat: Vec<String>,
@@ -68,6 +72,7 @@ type Run = (&'static str, usize, fn(&Inputs));
 const RUNS: &[Run] = &[
     ("kintone_typed", RECORDS, kintone_typed),
     ("kintone_hashmap", RECORDS, kintone_hashmap),
+    ("kintone_result", RECORDS, kintone_result),
     ("csv_typed", CSV_ROWS, csv_typed),
     ("csv_rows", CSV_ROWS, csv_rows),
     ("csv_string_records", CSV_ROWS, csv_string_records),
@@ -89,6 +94,13 @@ fn kintone_typed(i: &Inputs) {
 #[inline(never)]
 fn kintone_hashmap(i: &Inputs) {
     split_complements(&i.entries);
+}
+
+#[inline(never)]
+fn kintone_result(i: &Inputs) {
+    for event in &i.events {
+        black_box(black_box(event).clone());
+    }
 }
 
 /// Each entry's complement typed: what `kintone_typed` counts.
@@ -260,8 +272,13 @@ fn main() {
         let n = a.strip_prefix("--fastest=")?;
         Some(n.parse().expect("--fastest=N takes a number of passes"))
     });
+    let entries = common::kintone_entries(RECORDS, 1);
     let inputs = Inputs {
-        entries: common::kintone_entries(RECORDS, 1),
+        events: entries
+            .iter()
+            .map(|e| kintone::Event::parse(e.action, &e.complement).expect("inputs parse"))
+            .collect(),
+        entries,
         csv: common::kintone_csv(CSV_ROWS, 2),
         slack: common::slack_response(SLACK_ENTRIES, 3),
         sap_flat: common::sap_flat(RECORDS, 4),
