@@ -390,7 +390,7 @@ pub fn fit_keyed(text: &str, slots: &[Slot<'_>], spans: &mut [Option<Span>]) -> 
 /// reads. Each slot is asked as the reading reaches it: a loop over the
 /// slots beforehand ended at a count that changes from one action to the
 /// next, and its exit was mispredicted.
-pub(crate) fn keyed<'k>(slot: &Slot<'k>) -> Option<&'k str> {
+fn keyed<'k>(slot: &Slot<'k>) -> Option<&'k str> {
     match *slot {
         Slot::Field {
             key,

@@ -8,8 +8,8 @@
 use std::str::FromStr;
 
 use super::complement::{
-    fit, fit_keyed, fit_plain, keyed, may_fit, GroupValue, Groups, Miss, Plain, Separators, Slot,
-    Span, Token,
+    fit, fit_keyed, fit_plain, may_fit, GroupValue, Groups, Miss, Plain, Separators, Slot, Span,
+    Token,
 };
 use super::text::Text;
 use super::time::Timestamp;
@@ -69,6 +69,53 @@ impl<'t> Raw<'t> {
 /// Slots whose values [`Values`] keeps on the stack; a case with more keeps
 /// them in a `Vec`.
 const INLINE: usize = 12;
+
+/// The cases of an action, each one's slots in case order, with what
+/// reading them needs to know of them worked out once, when the constant
+/// is built ([`Cases::new`] is a `const fn`): generated code keeps one per
+/// action. It derefs to the slots of each case.
+#[derive(Debug, Clone, Copy)]
+pub struct Cases<'s> {
+    slots: &'s [&'s [Slot<'s>]],
+    /// Whether there are several cases, at most 64, each of required
+    /// `key: value` items only and at most [`INLINE`] of them, so that
+    /// [`Values::from_keyed_cases`] reads them.
+    keyed: bool,
+}
+
+impl<'s> Cases<'s> {
+    /// The cases whose slots are `slots`, in case order.
+    pub const fn new(slots: &'s [&'s [Slot<'s>]]) -> Self {
+        let mut keyed = slots.len() > 1 && slots.len() <= u64::BITS as usize;
+        let mut case = 0;
+        while keyed && case < slots.len() {
+            let case_slots = slots[case];
+            keyed = case_slots.len() <= INLINE;
+            let mut slot = 0;
+            while keyed && slot < case_slots.len() {
+                keyed = matches!(
+                    case_slots[slot],
+                    Slot::Field {
+                        optional: false,
+                        bare: false,
+                        ..
+                    }
+                );
+                slot += 1;
+            }
+            case += 1;
+        }
+        Cases { slots, keyed }
+    }
+}
+
+impl<'s> std::ops::Deref for Cases<'s> {
+    type Target = [&'s [Slot<'s>]];
+
+    fn deref(&self) -> &Self::Target {
+        self.slots
+    }
+}
 
 /// The raw values of one case, by slot; see the module docs.
 #[derive(Debug, Clone)]
@@ -148,7 +195,7 @@ impl Fields {
 impl<'t, 's> Values<'t, 's> {
     /// Tokenizes a text complement against the first case of `cases` it fits
     /// best (the one that reads the most items), returning the case's index.
-    pub fn from_text(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Result<(usize, Self), Violation> {
+    pub fn from_text(text: &'t str, cases: Cases<'s>) -> Result<(usize, Self), Violation> {
         if text.len() > Span::MOST {
             return Err(Violation::new(
                 Code::ComplementUnparsed,
@@ -163,7 +210,7 @@ impl<'t, 's> Values<'t, 's> {
         if let Some(found) = Self::from_plain_text(text, cases) {
             return Ok(found);
         }
-        Self::from_tokens(text, cases)
+        Self::from_tokens(text, cases.slots)
     }
 
     /// The values of `slots` in the complement `text`, at `fields`, no
@@ -228,17 +275,19 @@ impl<'t, 's> Values<'t, 's> {
     /// keys are not all there are passed over without reading. A case of
     /// keyed items only is read by [`fit_keyed`], which gives the same
     /// reading for less; a single such case, or several of them
-    /// ([`from_keyed_cases`](Self::from_keyed_cases)), need no table of
+    /// ([`from_keyed_cases`](Self::from_keyed_cases)), needs no table of
     /// separators.
     #[inline]
-    fn from_plain_text(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Option<(usize, Self)> {
+    fn from_plain_text(text: &'t str, cases: Cases<'s>) -> Option<(usize, Self)> {
+        if cases.keyed {
+            return Self::from_keyed_cases(text, cases.slots);
+        }
+        let cases = cases.slots;
         if let [slots] = cases {
             let mut spans = [None; INLINE];
             if fit_keyed(text, slots, &mut spans) {
                 return Some((0, Values::of_text(text, slots, Fields::Inline(spans))));
             }
-        } else if let Some(found) = Self::from_keyed_cases(text, cases) {
-            return Some(found);
         }
         let mut separators = Separators::new();
         if !separators.fill(text) {
@@ -295,14 +344,9 @@ impl<'t, 's> Values<'t, 's> {
     /// follows, and ending it at a later one would only leave less text to
     /// find the keys after in. A reading that fits holds every slot, so the
     /// case that reads the most, the first on a tie, is the first to fit
-    /// when the longest are tried first. `None` when a case has a slot of
-    /// another kind or more than fit in place, or when no case fits.
+    /// when the longest are tried first. `None` when no case fits. The
+    /// cases are those [`Cases::new`] marks as keyed.
     fn from_keyed_cases(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Option<(usize, Self)> {
-        let keyed_only =
-            |slots: &[Slot<'_>]| slots.len() <= INLINE && slots.iter().all(|s| keyed(s).is_some());
-        if cases.len() > u64::BITS as usize || !cases.iter().all(|slots| keyed_only(slots)) {
-            return None;
-        }
         let (mut spans, mut tried) = ([None; INLINE], 0u64);
         loop {
             // The longest case not tried yet, the first of equals.
@@ -326,8 +370,9 @@ impl<'t, 's> Values<'t, 's> {
     #[cfg(feature = "json")]
     pub fn from_json(
         entry: &'t super::object::Object<'t>,
-        cases: &[&'s [Slot<'s>]],
+        cases: Cases<'s>,
     ) -> Result<(usize, Self), Violation> {
+        let cases = cases.slots;
         // A case is passed over at its first missing required key; the
         // error, when no case fits, is worded by `missing` below.
         let mut best: Option<(usize, usize, Fields)> = None;
@@ -663,7 +708,7 @@ mod tests {
     fn typed_values_and_groups() {
         let (case, v) = Values::from_text(
             "app id: 3, app name: A, (app id: 4, app name: B), (app id: 5, app name: C)",
-            &[APP],
+            Cases::new(&[APP]),
         )
         .unwrap();
         assert_eq!(case, 0);
@@ -692,14 +737,14 @@ mod tests {
         ];
         let id = vec!["x"; 41].join(", ");
         let text = format!("app id: {id}, app name: N");
-        let (_, v) = Values::from_text(&text, &[NAME_LAST]).unwrap();
+        let (_, v) = Values::from_text(&text, Cases::new(&[NAME_LAST])).unwrap();
         assert_eq!(v.text(0).unwrap(), id.as_str());
         assert_eq!(v.opt_text(1).unwrap().as_deref(), Some("N"));
     }
 
     #[test]
     fn wrong_types_name_the_key() {
-        let (_, v) = Values::from_text("app id: x3, app name: A", &[APP]).unwrap();
+        let (_, v) = Values::from_text("app id: x3, app name: A", Cases::new(&[APP])).unwrap();
         let err = v.id(0).unwrap_err();
         assert_eq!(err.code, Code::ValueWrongType);
         assert_eq!(err.path, "app id");
@@ -707,7 +752,7 @@ mod tests {
 
     #[test]
     fn unparsed_complements_say_why() {
-        let err = Values::from_text("app: 3", &[APP]).unwrap_err();
+        let err = Values::from_text("app: 3", Cases::new(&[APP])).unwrap_err();
         assert_eq!(err.code, Code::ComplementUnparsed);
         assert!(err.message.contains("app id"), "{err}");
     }
@@ -737,11 +782,12 @@ mod tests {
         ];
         let (case, _) = Values::from_text(
             "app id: 1, template name: T, filename: t.zip",
-            &[short, long],
+            Cases::new(&[short, long]),
         )
         .unwrap();
         assert_eq!(case, 1);
-        let (case, _) = Values::from_text("app id: 1, template name: T", &[short, long]).unwrap();
+        let (case, _) =
+            Values::from_text("app id: 1, template name: T", Cases::new(&[short, long])).unwrap();
         assert_eq!(case, 0);
     }
 
@@ -788,7 +834,7 @@ mod tests {
                         }
                     }
                 }
-                let read = Values::from_text(&text, cases);
+                let read = Values::from_text(&text, Cases::new(cases));
                 let Some((case, tokens)) = best else {
                     assert!(read.is_err(), "{text:?} fits no case");
                     continue;
@@ -810,6 +856,43 @@ mod tests {
         assert!(fits > 1_000, "{fits} complements fit");
     }
 
+    /// `Cases::new` marks as keyed several cases of required `key: value`
+    /// items only, and nothing else; it is usable in a constant.
+    #[test]
+    fn cases_know_when_they_are_keyed() {
+        const fn field(key: &'static str, optional: bool, bare: bool) -> Slot<'static> {
+            Slot::Field {
+                key,
+                optional,
+                bare,
+            }
+        }
+        const A: Slot<'static> = field("a", false, false);
+        const B: Slot<'static> = field("b", false, false);
+        const KEYED: Cases<'static> = Cases::new(&[&[A, B], &[A]]);
+        const { assert!(KEYED.keyed) };
+        assert_eq!(KEYED.len(), 2);
+        let group = Slot::Group {
+            keys: &["a"],
+            min: 1,
+            max: None,
+        };
+        let many = [A; INLINE + 1];
+        let one: &[Slot<'_>] = &[A];
+        let not_keyed: [&[&[Slot<'_>]]; 6] = [
+            &[&[A, B]],
+            &[&[A, B], &[A, field("b", true, false)]],
+            &[&[A, B], &[field("a", false, true), B]],
+            &[&[A, B], &[A, group]],
+            &[&[A, B], &many],
+            &[one; 65],
+        ];
+        for slots in not_keyed {
+            assert!(!Cases::new(slots).keyed, "{slots:?}");
+        }
+        assert!(Cases::new(&[one; 64]).keyed);
+    }
+
     /// Cases of keyed items only, read longest first: the longest case
     /// that fits wins even when a shorter one, tried later, fits too (its
     /// last value swallowing the rest); the first of equals wins; values
@@ -829,7 +912,7 @@ mod tests {
         const OTHER: &[Slot<'static>] = &[field("a"), field("b"), field("e"), field("d")];
         let cases = [SHORT, LONG, OTHER];
         let read = |text: &str| {
-            let (case, v) = Values::from_text(text, &cases).unwrap();
+            let (case, v) = Values::from_text(text, Cases::new(&cases)).unwrap();
             let values: Vec<Option<Span>> = (0..INLINE).map(|slot| v.fields.get(slot)).collect();
             (case, v.text(1).unwrap(), values.iter().flatten().count())
         };
@@ -839,11 +922,12 @@ mod tests {
         // Both long cases fit; the first of them wins.
         assert_eq!(read("a: 1, b: 2, c: 3, e: 4, d: 5").0, 1);
         assert_eq!(read("a: 1, b: 2, e: 3, c: 4, d: 5").0, 1);
-        assert!(Values::from_text("b: 2", &cases).is_err());
+        assert!(Values::from_text("b: 2", Cases::new(&cases)).is_err());
         // The longest case reads three values before it fails at `f`.
         const LONGEST: &[Slot<'static>] =
             &[field("a"), field("b"), field("c"), field("d"), field("f")];
-        let (case, v) = Values::from_text("a: 1, b: 2, c: 3, d: 4", &[SHORT, LONGEST]).unwrap();
+        let (case, v) =
+            Values::from_text("a: 1, b: 2, c: 3, d: 4", Cases::new(&[SHORT, LONGEST])).unwrap();
         assert_eq!(case, 0);
         assert_eq!(v.fields.get(2), None);
 
@@ -858,7 +942,8 @@ mod tests {
             .collect();
         let items: Vec<String> = keys.iter().map(|k| format!("{k}: 1")).collect();
         let text = items.join(", ");
-        let (case, v) = Values::from_text(&text, &[SHORT, &many]).unwrap();
+        let cases = [SHORT, &many];
+        let (case, v) = Values::from_text(&text, Cases::new(&cases)).unwrap();
         assert_eq!(case, 1);
         assert!(matches!(v.fields, Fields::Heap(_)));
     }
@@ -884,7 +969,8 @@ mod tests {
             .map(|(i, k)| format!("{k}: {i}"))
             .collect::<Vec<_>>()
             .join(", ");
-        let (_, v) = Values::from_text(&text, &[&slots]).unwrap();
+        let cases = [&slots[..]];
+        let (_, v) = Values::from_text(&text, Cases::new(&cases)).unwrap();
         assert!(matches!(v.fields, Fields::Heap(_)));
         assert_eq!(v.id(0).unwrap(), 0);
         assert_eq!(v.id(13).unwrap(), 13);
@@ -916,7 +1002,7 @@ mod tests {
         let cases = [SERVICE, APP, BOTH];
         let read = |json: &str| {
             let entry = Object::parse(json).unwrap();
-            match Values::from_json(&entry, &cases) {
+            match Values::from_json(&entry, Cases::new(&cases)) {
                 Ok((case, v)) => Ok((case, v.text(1).unwrap())),
                 Err(e) => Err(e.to_string()),
             }
@@ -958,7 +1044,8 @@ mod tests {
             bare: false,
         };
         let slots = [field("user", false), optional(&long), optional("abcdef")];
-        let (_, v) = Values::from_json(&entry, &[&slots]).unwrap();
+        let cases = [&slots[..]];
+        let (_, v) = Values::from_json(&entry, Cases::new(&cases)).unwrap();
         assert_eq!(v.opt_text(1).unwrap().as_deref(), Some("i"));
         assert_eq!(v.opt_text(2).unwrap(), None);
     }

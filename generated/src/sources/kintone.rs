@@ -1533,7 +1533,7 @@ mod m_kintone_app_management {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{DestinationSpace, Dispatch, Event, Level, SourceSpace, Target};
     use super::property;
@@ -1599,93 +1599,95 @@ mod m_kintone_app_management {
     }
     impl AppUpdate {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "target",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "target",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "record comment",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "record history",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "record duplication",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "bulk delete",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "record comment",
-                    optional: false,
-                    bare: false,
-                },
-            ],
-            &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "record history",
-                    optional: false,
-                    bare: false,
-                },
-            ],
-            &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "record duplication",
-                    optional: false,
-                    bare: false,
-                },
-            ],
-            &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "bulk delete",
-                    optional: false,
-                    bare: false,
-                },
-            ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -1836,20 +1838,22 @@ mod m_kintone_app_management {
     }
     impl AppCreate {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app group id",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app group id",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -1921,25 +1925,27 @@ mod m_kintone_app_management {
     }
     impl AppCreateFromTemplateFile {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "filename",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "template name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app group id",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "filename",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "template name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app group id",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -2039,37 +2045,39 @@ mod m_kintone_app_management {
     }
     impl AppDelete {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Group {
+                        keys: &["app id", "app name"],
+                        min: 1usize,
+                        max: None,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Group {
-                    keys: &["app id", "app name"],
-                    min: 1usize,
-                    max: None,
-                },
-            ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -2201,37 +2209,39 @@ mod m_kintone_app_management {
     }
     impl AppRestore {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Group {
+                        keys: &["app id", "app name"],
+                        min: 1usize,
+                        max: None,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Group {
-                    keys: &["app id", "app name"],
-                    min: 1usize,
-                    max: None,
-                },
-            ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -2344,30 +2354,32 @@ mod m_kintone_app_management {
     }
     impl AppReportDelete {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "report id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "report name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "report id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "report name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -2444,30 +2456,32 @@ mod m_kintone_app_management {
     }
     impl AppViewDelete {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "view id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "view name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "view id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "view name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -2540,20 +2554,22 @@ mod m_kintone_app_management {
     }
     impl AppChangeDiscard {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -2622,20 +2638,22 @@ mod m_kintone_app_management {
     }
     impl AppChangeDeployed {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -2706,25 +2724,27 @@ mod m_kintone_app_management {
     }
     impl AddSlackIntegration {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "slack workspace",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "slack workspace",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -2841,94 +2861,96 @@ mod m_kintone_app_management {
     }
     impl AppMoveStarted {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "source space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "source space name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "destination space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "destination space name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "source space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "source space name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "destination space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "destination space name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "source space",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "destination space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "destination space name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "source space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "source space name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "destination space",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "source space",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "destination space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "destination space name",
-                    optional: false,
-                    bare: false,
-                },
-            ],
-            &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "source space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "source space name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "destination space",
-                    optional: false,
-                    bare: false,
-                },
-            ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -3110,7 +3132,7 @@ mod m_kintone_system_administration {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level};
     use super::property;
@@ -3141,37 +3163,39 @@ mod m_kintone_system_administration {
     }
     impl TemplateDownload {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "template name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "template name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "template name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "filename",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "app id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "template name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "filename",
-                    optional: false,
-                    bare: false,
-                },
-            ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -3267,7 +3291,7 @@ mod m_common_system_administration {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level, SlackIntegration};
     use super::property;
@@ -3284,20 +3308,22 @@ mod m_common_system_administration {
     }
     impl AddOauthClient {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "client name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "client id",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "client name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "client id",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -3366,20 +3392,22 @@ mod m_common_system_administration {
     }
     impl DeleteOauthClient {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "client name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "client id",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "client name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "client id",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -3448,20 +3476,22 @@ mod m_common_system_administration {
     }
     impl DisableIntegration {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "id",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "id",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -3530,20 +3560,22 @@ mod m_common_system_administration {
     }
     impl EnableIntegration {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "id",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "id",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -3612,20 +3644,22 @@ mod m_common_system_administration {
     }
     impl UpdateOauthClient {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "client name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "client id",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "client name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "client id",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -3694,20 +3728,22 @@ mod m_common_system_administration {
     }
     impl UpdatePermittedUsers {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "id",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "id",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -3774,15 +3810,17 @@ mod m_common_system_administration {
     }
     impl UpdateSlackSetting {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "slack integration",
-                    optional: false,
-                    bare: true,
-                },
+                &[
+                    Slot::Field {
+                        key: "slack integration",
+                        optional: false,
+                        bare: true,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -3856,25 +3894,27 @@ mod m_common_system_administration {
     }
     impl GenerateApiToken {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "validity period",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "validity period",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -3948,15 +3988,17 @@ mod m_common_system_administration {
     }
     impl DeleteApiToken {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "id",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "id",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -4018,7 +4060,7 @@ mod m_common_integrations {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level};
     use super::property;
@@ -4037,25 +4079,27 @@ mod m_common_integrations {
     }
     impl AuthorizeIntegration {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -4123,7 +4167,7 @@ mod m_kintone_space_management {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level};
     use super::property;
@@ -4140,20 +4184,22 @@ mod m_kintone_space_management {
     }
     impl SpaceAdd {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "space name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "space name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -4222,20 +4268,22 @@ mod m_kintone_space_management {
     }
     impl SpaceUpdate {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "space name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "space name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -4327,37 +4375,39 @@ mod m_kintone_space_management {
     }
     impl SpaceDelete {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "space name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "space name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "space name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Group {
+                        keys: &["app id", "app name"],
+                        min: 1usize,
+                        max: None,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "space name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Group {
-                    keys: &["app id", "app name"],
-                    min: 1usize,
-                    max: None,
-                },
-            ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -4489,37 +4539,39 @@ mod m_kintone_space_management {
     }
     impl SpaceRestore {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "space name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "space name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "space name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Group {
+                        keys: &["app id", "app name"],
+                        min: 1usize,
+                        max: None,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "space name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Group {
-                    keys: &["app id", "app name"],
-                    min: 1usize,
-                    max: None,
-                },
-            ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -4625,7 +4677,7 @@ mod m_kintone_space_operation {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level};
     use super::property;
@@ -4642,20 +4694,22 @@ mod m_kintone_space_operation {
     }
     impl SpaceJoin {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "space name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "space name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -4724,20 +4778,22 @@ mod m_kintone_space_operation {
     }
     impl SpaceLeave {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "space name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "space name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -4808,25 +4864,27 @@ mod m_kintone_space_operation {
     }
     impl SpaceBodyFileDownload {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "space name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "filename",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "space name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "filename",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -4903,35 +4961,37 @@ mod m_kintone_space_operation {
     }
     impl ThreadBodyFileDownload {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "space name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "thread id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "thread name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "filename",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "space name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "thread id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "thread name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "filename",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -5014,40 +5074,42 @@ mod m_kintone_space_operation {
     }
     impl ThreadCommentFileDownload {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "space id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "space name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "thread id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "thread name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "comment url",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "filename",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "space id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "space name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "thread id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "thread name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "comment url",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "filename",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -5128,7 +5190,7 @@ mod m_kintone_space_template {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level};
     use super::property;
@@ -5145,20 +5207,22 @@ mod m_kintone_space_template {
     }
     impl SpaceTemplateAdd {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "space template id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "space template name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "space template id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "space template name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;

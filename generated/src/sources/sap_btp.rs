@@ -407,7 +407,7 @@ mod m_authorization_code {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event};
     use super::property;
@@ -432,20 +432,22 @@ mod m_authorization_code {
     }
     impl IssueOauthAuthorizationCode {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "code prefix",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "tenantId",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "code prefix",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "tenantId",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -508,20 +510,22 @@ mod m_authorization_code {
     }
     impl DeleteOauthAuthorizationCode {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "code prefix",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "tenantId",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "code prefix",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "tenantId",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -573,7 +577,7 @@ mod m_access_token {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event};
     use super::property;
@@ -598,20 +602,22 @@ mod m_access_token {
     }
     impl IssueAccessTokenForClientCredentialsFlow {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "token prefix",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "tenantId",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "token prefix",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "tenantId",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -675,20 +681,22 @@ mod m_access_token {
     }
     impl IssueAccessTokenFromAuthorizationCode {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "token prefix",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "tenantId",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "token prefix",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "tenantId",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -752,20 +760,22 @@ mod m_access_token {
     }
     impl IssueAccessTokenFromRefreshToken {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "token prefix",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "tenantId",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "token prefix",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "tenantId",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -829,20 +839,22 @@ mod m_access_token {
     }
     impl IssueAccessTokenFromSamlBearerAssertion {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "token prefix",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "tenantId",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "token prefix",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "tenantId",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -906,20 +918,22 @@ mod m_access_token {
     }
     impl DeleteAccessToken {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "token prefix",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "tenantId",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "token prefix",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "tenantId",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -972,7 +986,7 @@ mod m_refresh_token {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event};
     use super::property;
@@ -997,20 +1011,22 @@ mod m_refresh_token {
     }
     impl CreateRefreshToken {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "token prefix",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "tenantId",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "token prefix",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "tenantId",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -1063,7 +1079,7 @@ mod m_oauth_client {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event};
     use super::property;
@@ -1080,20 +1096,22 @@ mod m_oauth_client {
     }
     impl CreateOauthClient {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "client id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "tenantId",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "client id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "tenantId",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -1148,20 +1166,22 @@ mod m_oauth_client {
     }
     impl UpdateOauthClient {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "client id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "tenantId",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "client id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "tenantId",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -1216,20 +1236,22 @@ mod m_oauth_client {
     }
     impl DeleteOauthClient {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "client id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "tenantId",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "client id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "tenantId",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -1281,7 +1303,7 @@ mod m_platform_client {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event};
     use super::property;
@@ -1298,20 +1320,22 @@ mod m_platform_client {
     }
     impl CreateOauthPlatformClient {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "client id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "account",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "client id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "account",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -1366,20 +1390,22 @@ mod m_platform_client {
     }
     impl DeleteOauthPlatformClient {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "client id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "account",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "client id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "account",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -1434,20 +1460,22 @@ mod m_platform_client {
     }
     impl CreateMultiTenantOauthPlatformClient {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "client id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "account",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "client id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "account",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -1500,15 +1528,17 @@ mod m_platform_client {
     }
     impl CreateAdminOauthPlatformClient {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "client id",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "client id",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -1557,15 +1587,17 @@ mod m_platform_client {
     }
     impl DeleteAdminOauthPlatformClient {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "client id",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "client id",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -1614,15 +1646,17 @@ mod m_platform_client {
     }
     impl CreateExternalOauthPlatformClient {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "client id",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "client id",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -1671,15 +1705,17 @@ mod m_platform_client {
     }
     impl DeleteExternalOauthPlatformClient {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "client id",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "client id",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;

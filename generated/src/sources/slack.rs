@@ -490,7 +490,7 @@ mod m_team_integration_logs {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event, Reason};
     use super::property;
@@ -555,122 +555,124 @@ mod m_team_integration_logs {
     }
     impl Added {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "service_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "service_type",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "channel",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "date",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_change_type",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_title",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_url",
-                    optional: true,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "service_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "service_type",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "channel",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "date",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_change_type",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_title",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_url",
+                        optional: true,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app_type",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "channel",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "date",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_change_type",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_title",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_url",
+                        optional: true,
+                        bare: false,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "app_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app_type",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "channel",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "date",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_change_type",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_title",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_url",
-                    optional: true,
-                    bare: false,
-                },
-            ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -881,122 +883,124 @@ mod m_team_integration_logs {
     }
     impl Removed {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "service_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "service_type",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "channel",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "date",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_change_type",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_title",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_url",
-                    optional: true,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "service_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "service_type",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "channel",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "date",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_change_type",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_title",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_url",
+                        optional: true,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app_type",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "channel",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "date",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_change_type",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_title",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_url",
+                        optional: true,
+                        bare: false,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "app_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app_type",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "channel",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "date",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_change_type",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_title",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_url",
-                    optional: true,
-                    bare: false,
-                },
-            ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -1207,122 +1211,124 @@ mod m_team_integration_logs {
     }
     impl Enabled {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "service_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "service_type",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "channel",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "date",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_change_type",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_title",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_url",
-                    optional: true,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "service_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "service_type",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "channel",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "date",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_change_type",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_title",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_url",
+                        optional: true,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app_type",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "channel",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "date",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_change_type",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_title",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_url",
+                        optional: true,
+                        bare: false,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "app_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app_type",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "channel",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "date",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_change_type",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_title",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_url",
-                    optional: true,
-                    bare: false,
-                },
-            ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -1537,132 +1543,134 @@ mod m_team_integration_logs {
     }
     impl Disabled {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "service_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "service_type",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "channel",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "date",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "reason",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_change_type",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_title",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_url",
-                    optional: true,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "service_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "service_type",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "channel",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "date",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "reason",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_change_type",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_title",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_url",
+                        optional: true,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app_type",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "channel",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "date",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "reason",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_change_type",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_title",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_url",
+                        optional: true,
+                        bare: false,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "app_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app_type",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "channel",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "date",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "reason",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_change_type",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_title",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_url",
-                    optional: true,
-                    bare: false,
-                },
-            ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -1879,122 +1887,124 @@ mod m_team_integration_logs {
     }
     impl Expanded {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "service_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "service_type",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "channel",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "date",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_change_type",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_title",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_url",
-                    optional: true,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "service_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "service_type",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "channel",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "date",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_change_type",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_title",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_url",
+                        optional: true,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app_type",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "channel",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "date",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_change_type",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_title",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_url",
+                        optional: true,
+                        bare: false,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "app_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app_type",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "channel",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "date",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_change_type",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_title",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_url",
-                    optional: true,
-                    bare: false,
-                },
-            ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -2205,122 +2215,124 @@ mod m_team_integration_logs {
     }
     impl Updated {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "service_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "service_type",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "channel",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "date",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_change_type",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_title",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_url",
-                    optional: true,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "service_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "service_type",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "channel",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "date",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_change_type",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_title",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_url",
+                        optional: true,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "app_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "app_type",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user_name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "channel",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "date",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "scope",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_change_type",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_title",
+                        optional: true,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "rss_feed_url",
+                        optional: true,
+                        bare: false,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "app_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "app_type",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user_name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "channel",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "date",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "scope",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_change_type",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_title",
-                    optional: true,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "rss_feed_url",
-                    optional: true,
-                    bare: false,
-                },
-            ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;

@@ -859,7 +859,7 @@ impl Imports {
             use rt::dispatch::Complement;
             #as_value
             use rt::fields::{Fields, Visit};
-            use rt::values::Values;
+            use rt::values::{Cases, Values};
             use rt::violation::Violation;
             use super::{#(#parent),*};
             #property
@@ -1137,7 +1137,7 @@ pub(super) fn complements(source: &ir::Source, runtime: &TokenStream, serde: Ser
 
                 impl #ty {
                     /// The slots of each case, in case order.
-                    const CASES: &'static [&'static [Slot<'static>]] = &[#(#case_tables),*];
+                    const CASES: Cases<'static> = Cases::new(&[#(#case_tables),*]);
 
                     #parse_fn
 

@@ -469,7 +469,7 @@ mod m_core_project_management {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level, Visibility};
     use super::property;
@@ -488,25 +488,27 @@ mod m_core_project_management {
     }
     impl ProjectAdd {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "project id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "project name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "visibility",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "project id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "project name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "visibility",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -578,20 +580,22 @@ mod m_core_project_management {
     }
     impl ProjectTag {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "project id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "tags",
-                    optional: true,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "project id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "tags",
+                        optional: true,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -685,37 +689,39 @@ mod m_core_project_management {
     }
     impl ProjectDelete {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "project id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "project name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "project id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "project name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
+                &[
+                    Slot::Field {
+                        key: "project id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "project name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Group {
+                        keys: &["member id", "member name"],
+                        min: 1usize,
+                        max: None,
+                    },
+                ],
             ],
-            &[
-                Slot::Field {
-                    key: "project id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "project name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Group {
-                    keys: &["member id", "member name"],
-                    min: 1usize,
-                    max: None,
-                },
-            ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;
@@ -828,7 +834,7 @@ mod m_extra_member_operation {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event, Level};
     use super::property;
@@ -847,25 +853,27 @@ mod m_extra_member_operation {
     }
     impl MemberJoin {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "project id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "project name",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "member name",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "project id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "project name",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "member name",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
             let (case, v) = Values::from_text(complement, Self::CASES)?;

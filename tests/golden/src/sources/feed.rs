@@ -162,7 +162,7 @@ mod m_items {
     use rt::dispatch::Complement;
     use rt::fields::AsValue;
     use rt::fields::{Fields, Visit};
-    use rt::values::Values;
+    use rt::values::{Cases, Values};
     use rt::violation::Violation;
     use super::{Dispatch, Event};
     use super::property;
@@ -179,20 +179,22 @@ mod m_items {
     }
     impl Created {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "item_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "item_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
@@ -247,20 +249,22 @@ mod m_items {
     }
     impl Deleted {
         /// The slots of each case, in case order.
-        const CASES: &'static [&'static [Slot<'static>]] = &[
+        const CASES: Cases<'static> = Cases::new(
             &[
-                Slot::Field {
-                    key: "item_id",
-                    optional: false,
-                    bare: false,
-                },
-                Slot::Field {
-                    key: "user",
-                    optional: false,
-                    bare: false,
-                },
+                &[
+                    Slot::Field {
+                        key: "item_id",
+                        optional: false,
+                        bare: false,
+                    },
+                    Slot::Field {
+                        key: "user",
+                        optional: false,
+                        bare: false,
+                    },
+                ],
             ],
-        ];
+        );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
             let (case, v) = Values::from_json(entry, Self::CASES)?;
