@@ -5,10 +5,11 @@
 //! `kintone_result`, the typed complements' results cloned and dropped,
 //! shows what building and dropping the result costs of `kintone_typed`:
 //! a floor for any parser that returns it. `csv_rows`, the CSV rows read
-//! but not typed, shows the reader's share of `csv_typed`. `names_indexed` looks names up by [`Index`] among the
-//! 10,000 members of an enumeration as large as the synthetic catalog's
-//! actions, next to `names_scanned`, which tries the members in turn, as
-//! lookups did before the index.
+//! but not typed, shows the reader's share of `csv_typed`.
+//! `names_indexed` looks names up by [`Index`] among the 10,000 members of
+//! an enumeration as large as the synthetic catalog's actions, next to
+//! `names_scanned`, which tries the members in turn, as lookups did before
+//! the index.
 //!
 //! ```text
 //! cargo bench -p auditcat --bench instructions --no-run

@@ -704,6 +704,21 @@ mod tests {
         },
     ];
 
+    /// A `key: value` item as logged: `optional` when it may be absent,
+    /// `bare` when logged without its key.
+    const fn item(key: &'static str, optional: bool, bare: bool) -> Slot<'static> {
+        Slot::Field {
+            key,
+            optional,
+            bare,
+        }
+    }
+
+    /// A required `key: value` item.
+    const fn required(key: &'static str) -> Slot<'static> {
+        item(key, false, false)
+    }
+
     #[test]
     fn typed_values_and_groups() {
         let (case, v) = Values::from_text(
@@ -798,17 +813,10 @@ mod tests {
     /// (`b`, `b c`), a group, and hostile values.
     #[test]
     fn from_text_picks_what_backtracking_picks() {
-        const fn field(key: &'static str) -> Slot<'static> {
-            Slot::Field {
-                key,
-                optional: false,
-                bare: false,
-            }
-        }
-        const A: Slot<'static> = field("a");
-        const B: Slot<'static> = field("b");
-        const BC: Slot<'static> = field("b c");
-        const C: Slot<'static> = field("c");
+        const A: Slot<'static> = required("a");
+        const B: Slot<'static> = required("b");
+        const BC: Slot<'static> = required("b c");
+        const C: Slot<'static> = required("c");
         const GROUP: Slot<'static> = Slot::Group {
             keys: &["a", "b"],
             min: 1,
@@ -860,15 +868,8 @@ mod tests {
     /// items only, and nothing else; it is usable in a constant.
     #[test]
     fn cases_know_when_they_are_keyed() {
-        const fn field(key: &'static str, optional: bool, bare: bool) -> Slot<'static> {
-            Slot::Field {
-                key,
-                optional,
-                bare,
-            }
-        }
-        const A: Slot<'static> = field("a", false, false);
-        const B: Slot<'static> = field("b", false, false);
+        const A: Slot<'static> = item("a", false, false);
+        const B: Slot<'static> = item("b", false, false);
         const KEYED: Cases<'static> = Cases::new(&[&[A, B], &[A]]);
         const { assert!(KEYED.keyed) };
         assert_eq!(KEYED.len(), 2);
@@ -881,8 +882,8 @@ mod tests {
         let one: &[Slot<'_>] = &[A];
         let not_keyed: [&[&[Slot<'_>]]; 6] = [
             &[&[A, B]],
-            &[&[A, B], &[A, field("b", true, false)]],
-            &[&[A, B], &[field("a", false, true), B]],
+            &[&[A, B], &[A, item("b", true, false)]],
+            &[&[A, B], &[item("a", false, true), B]],
             &[&[A, B], &[A, group]],
             &[&[A, B], &many],
             &[one; 65],
@@ -900,16 +901,11 @@ mod tests {
     /// fit in place is read by the general path.
     #[test]
     fn keyed_cases_longest_first() {
-        const fn field(key: &'static str) -> Slot<'static> {
-            Slot::Field {
-                key,
-                optional: false,
-                bare: false,
-            }
-        }
-        const SHORT: &[Slot<'static>] = &[field("a"), field("b")];
-        const LONG: &[Slot<'static>] = &[field("a"), field("b"), field("c"), field("d")];
-        const OTHER: &[Slot<'static>] = &[field("a"), field("b"), field("e"), field("d")];
+        const SHORT: &[Slot<'static>] = &[required("a"), required("b")];
+        const LONG: &[Slot<'static>] =
+            &[required("a"), required("b"), required("c"), required("d")];
+        const OTHER: &[Slot<'static>] =
+            &[required("a"), required("b"), required("e"), required("d")];
         let cases = [SHORT, LONG, OTHER];
         let read = |text: &str| {
             let (case, v) = Values::from_text(text, Cases::new(&cases)).unwrap();
@@ -924,8 +920,13 @@ mod tests {
         assert_eq!(read("a: 1, b: 2, e: 3, c: 4, d: 5").0, 1);
         assert!(Values::from_text("b: 2", Cases::new(&cases)).is_err());
         // The longest case reads three values before it fails at `f`.
-        const LONGEST: &[Slot<'static>] =
-            &[field("a"), field("b"), field("c"), field("d"), field("f")];
+        const LONGEST: &[Slot<'static>] = &[
+            required("a"),
+            required("b"),
+            required("c"),
+            required("d"),
+            required("f"),
+        ];
         let (case, v) =
             Values::from_text("a: 1, b: 2, c: 3, d: 4", Cases::new(&[SHORT, LONGEST])).unwrap();
         assert_eq!(case, 0);
