@@ -389,8 +389,9 @@ pub fn fit_keyed(text: &str, slots: &[Slot<'_>], spans: &mut [Option<Span>]) -> 
 /// The key of a required `key: value` item, the only slot [`fit_keyed`]
 /// reads. Each slot is asked as the reading reaches it: a loop over the
 /// slots beforehand ended at a count that changes from one action to the
-/// next, and its exit was mispredicted.
-fn keyed<'k>(slot: &Slot<'k>) -> Option<&'k str> {
+/// next, and its exit was mispredicted. A `const fn`, so that
+/// [`Cases::new`](super::values::Cases::new) asks it at compile time.
+pub(crate) const fn keyed<'k>(slot: &Slot<'k>) -> Option<&'k str> {
     match *slot {
         Slot::Field {
             key,

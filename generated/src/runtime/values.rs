@@ -8,8 +8,8 @@
 use std::str::FromStr;
 
 use super::complement::{
-    fit, fit_keyed, fit_plain, may_fit, GroupValue, Groups, Miss, Plain, Separators, Slot, Span,
-    Token,
+    fit, fit_keyed, fit_plain, keyed, may_fit, GroupValue, Groups, Miss, Plain, Separators, Slot,
+    Span, Token,
 };
 use super::text::Text;
 use super::time::Timestamp;
@@ -86,26 +86,22 @@ pub struct Cases<'s> {
 impl<'s> Cases<'s> {
     /// The cases whose slots are `slots`, in case order.
     pub const fn new(slots: &'s [&'s [Slot<'s>]]) -> Self {
-        let mut keyed = slots.len() > 1 && slots.len() <= u64::BITS as usize;
+        let mut all_keyed = slots.len() > 1 && slots.len() <= u64::BITS as usize;
         let mut case = 0;
-        while keyed && case < slots.len() {
+        while all_keyed && case < slots.len() {
             let case_slots = slots[case];
-            keyed = case_slots.len() <= INLINE;
+            all_keyed = case_slots.len() <= INLINE;
             let mut slot = 0;
-            while keyed && slot < case_slots.len() {
-                keyed = matches!(
-                    case_slots[slot],
-                    Slot::Field {
-                        optional: false,
-                        bare: false,
-                        ..
-                    }
-                );
+            while all_keyed && slot < case_slots.len() {
+                all_keyed = keyed(&case_slots[slot]).is_some();
                 slot += 1;
             }
             case += 1;
         }
-        Cases { slots, keyed }
+        Cases {
+            slots,
+            keyed: all_keyed,
+        }
     }
 }
 
