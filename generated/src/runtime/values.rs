@@ -981,21 +981,14 @@ mod tests {
     #[test]
     fn json_cases_by_keys_present() {
         use super::super::object::Object;
-        const fn field(key: &'static str, optional: bool) -> Slot<'static> {
-            Slot::Field {
-                key,
-                optional,
-                bare: false,
-            }
-        }
-        const SERVICE: &[Slot<'static>] = &[field("service_id", false), field("user", false)];
+        const SERVICE: &[Slot<'static>] = &[required("service_id"), required("user")];
         const APP: &[Slot<'static>] = &[
-            field("app_id", false),
-            field("user", false),
-            field("channel", true),
-            field("reason", true),
+            required("app_id"),
+            required("user"),
+            item("channel", true, false),
+            item("reason", true, false),
         ];
-        const BOTH: &[Slot<'static>] = &[field("app_id", false), field("service_id", false)];
+        const BOTH: &[Slot<'static>] = &[required("app_id"), required("service_id")];
         let cases = [SERVICE, APP, BOTH];
         let read = |json: &str| {
             let entry = Object::parse(json).unwrap();
@@ -1040,7 +1033,7 @@ mod tests {
             optional: true,
             bare: false,
         };
-        let slots = [field("user", false), optional(&long), optional("abcdef")];
+        let slots = [required("user"), optional(&long), optional("abcdef")];
         let cases = [&slots[..]];
         let (_, v) = Values::from_json(&entry, Cases::new(&cases)).unwrap();
         assert_eq!(v.opt_text(1).unwrap().as_deref(), Some("i"));
