@@ -350,40 +350,85 @@ pub fn fit_plain(
     }
 }
 
-/// [`fit_plain`]'s reading of slots that are all required `key: value`
-/// items, as most actions log them, read straight from the text with no
-/// table of separators: each value ends at the first `, ` that the next
-/// key follows, the last at the end of the text. `true` when it fits, the
-/// first `slots.len()` of `spans` then holding what [`fit_plain`] leaves
-/// there; `false` when a slot is of another kind, the text is longer than
-/// a [`Span`] holds, or the reading does not fit, for [`fit_plain`] or
+/// [`fit_plain`]'s reading of required `key: value` items, as most
+/// actions log them, read straight from the text with no table of
+/// separators: each value ends at the first `, ` that the next key
+/// follows, the last at the end of the text. The items may be followed
+/// by a group of at least one occurrence (`app id: 1, app name: A,
+/// (app id: 2, app name: B)`): then the last item's value ends at the
+/// first `, (`, and the groups are read as [`fit_plain`] reads them.
+///
+/// [`Plain::Fits`] with what [`fit_plain`] leaves in the first
+/// `slots.len()` of `spans` and in `groups`. [`Plain::Fails`] when a key
+/// is not where this reading looks for it, or no `, (` follows the last
+/// item's value start: no reading fits then, since every other ends the
+/// values later and so finds the next key later, if at all.
+/// [`Plain::Unsure`] for other slots, a text longer than a [`Span`]
+/// holds, or groups this reading does not fit, for [`fit_plain`] or
 /// [`fit`] to tell.
-pub fn fit_keyed(text: &str, slots: &[Slot<'_>], spans: &mut [Option<Span>]) -> bool {
+pub fn fit_keyed(
+    text: &str,
+    slots: &[Slot<'_>],
+    spans: &mut [Option<Span>],
+    groups: &mut Groups,
+) -> Plain {
     if spans.len() < slots.len() || text.len() > Span::MOST {
-        return false;
+        return Plain::Unsure;
     }
     let [first, rest @ ..] = slots else {
-        return false;
+        return Plain::Unsure;
     };
     let Some(first) = keyed(first) else {
-        return false;
+        return Plain::Unsure;
     };
     if !starts_key(text, first) {
-        return false;
+        return Plain::Fails;
     }
     let mut start = first.len() + KEY_END.len();
     for (i, next) in rest.iter().enumerate() {
         let Some(next) = keyed(next) else {
-            return false;
+            return fit_last_groups(text, slots, i, start, spans, groups);
         };
         let Some(comma) = next_item(text, start, next) else {
-            return false;
+            return Plain::Fails;
         };
         spans[i] = Some(Span::new(start, comma));
         start = comma + SEP.len() + next.len() + KEY_END.len();
     }
     spans[slots.len() - 1] = Some(Span::new(start, text.len()));
-    true
+    Plain::Fits(slots.len())
+}
+
+/// The end of [`fit_keyed`] when `slots[item + 1]` is no keyed item: the
+/// value of `slots[item]`, which starts at `start`, and the groups after
+/// it, when that slot is a group of at least one occurrence and the last.
+fn fit_last_groups(
+    text: &str,
+    slots: &[Slot<'_>],
+    item: usize,
+    start: usize,
+    spans: &mut [Option<Span>],
+    groups: &mut Groups,
+) -> Plain {
+    let group = item + 1;
+    let Some(&Slot::Group { keys, min, max }) = slots.get(group) else {
+        return Plain::Unsure;
+    };
+    if min == 0 || group + 1 != slots.len() {
+        return Plain::Unsure;
+    }
+    let Some(comma) = next_opening(text.as_bytes(), start) else {
+        return Plain::Fails;
+    };
+    spans[item] = Some(Span::new(start, comma));
+    spans[group] = None;
+    groups.clear();
+    match read_groups(text, slots, group, max, comma + SEP.len(), groups) {
+        Some((count, end)) if count >= min && end == text.len() => {
+            Plain::Fits(group + count * keys.len())
+        }
+        _ => Plain::Unsure,
+    }
 }
 
 /// The key of a required `key: value` item, the only slot [`fit_keyed`]
@@ -399,6 +444,18 @@ pub(crate) const fn keyed<'k>(slot: &Slot<'k>) -> Option<&'k str> {
             bare: false,
         } => Some(key),
         _ => None,
+    }
+}
+
+/// The comma of the first `, (` at or after `from`: where a group may
+/// start.
+fn next_opening(bytes: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let comma = next_separator(bytes, from)?;
+        if bytes.get(comma + SEP.len()) == Some(&b'(') {
+            return Some(comma);
+        }
+        from = comma + 1;
     }
 }
 
@@ -452,7 +509,7 @@ impl<'t> Greedy<'t, '_, '_> {
                     bare,
                 } => (key, optional, bare),
                 Slot::Group { keys, min, max } => {
-                    let (count, end) = self.groups(slot, keys, max, pos, groups)?;
+                    let (count, end) = read_groups(text, self.slots, slot, max, pos, groups)?;
                     if count < min {
                         return None;
                     }
@@ -489,37 +546,6 @@ impl<'t> Greedy<'t, '_, '_> {
             slot += 1;
             pos = (end + SEP.len()).min(text.len());
         }
-    }
-
-    /// Reads the occurrences of a group slot from `pos`, as [`Run::groups`]
-    /// does: how many, and the offset just after the last `)`.
-    fn groups(
-        &self,
-        slot: usize,
-        keys: &[&str],
-        max: Option<usize>,
-        mut pos: usize,
-        out: &mut Groups,
-    ) -> Option<(usize, usize)> {
-        let text = self.text;
-        let mut count = 0;
-        while max.is_none_or(|m| count < m) && text[pos..].starts_with('(') {
-            let keep = |_: &str, start, end| {
-                out.push(GroupValue {
-                    slot,
-                    group: count,
-                    span: Span::new(start, end),
-                });
-            };
-            pos = read_group(text, &self.slots[slot + 1..], keys, pos + 1, keep).ok()?;
-            count += 1;
-            if text[pos..].starts_with(", (") {
-                pos += SEP.len();
-            } else {
-                break;
-            }
-        }
-        Some((count, pos))
     }
 
     /// Whether an item of `slot..` may start at `at`.
@@ -559,6 +585,40 @@ impl<'t> Greedy<'t, '_, '_> {
             _ => false,
         })
     }
+}
+
+/// Reads the occurrences of the group in `slots[slot]`, whose `keys` they
+/// hold, from `pos`, as [`Run::groups`] does, keeping their values in
+/// `out`: how many, and the offset just after the last `)`. At most `max`.
+fn read_groups(
+    text: &str,
+    slots: &[Slot<'_>],
+    slot: usize,
+    max: Option<usize>,
+    mut pos: usize,
+    out: &mut Groups,
+) -> Option<(usize, usize)> {
+    let Some(Slot::Group { keys, .. }) = slots.get(slot) else {
+        return None;
+    };
+    let mut count = 0;
+    while max.is_none_or(|m| count < m) && text[pos..].starts_with('(') {
+        let keep = |_: &str, start, end| {
+            out.push(GroupValue {
+                slot,
+                group: count,
+                span: Span::new(start, end),
+            });
+        };
+        pos = read_group(text, &slots[slot + 1..], keys, pos + 1, keep).ok()?;
+        count += 1;
+        if text[pos..].starts_with(", (") {
+            pos += SEP.len();
+        } else {
+            break;
+        }
+    }
+    Some((count, pos))
 }
 
 /// Whether every slot of `slots` may be absent.
@@ -1150,8 +1210,8 @@ mod tests {
 
     /// `fit_plain` agrees with `fit` wherever it answers, over every
     /// complement built from hostile values and keys in and out of order;
-    /// `fit_keyed` reads what `fit_plain` reads, for slots that are all
-    /// required keyed items, and nothing for others.
+    /// so does `fit_keyed`, which reads what `fit_plain` reads and always
+    /// answers for slots that are all required keyed items.
     #[test]
     fn the_fast_path_agrees_with_backtracking() {
         let field = |key, optional| Slot::Field {
@@ -1165,7 +1225,7 @@ mod tests {
             bare: true,
         };
         let group = |keys, min, max| Slot::Group { keys, min, max };
-        let layouts: [&[Slot<'static>]; 11] = [
+        let layouts: [&[Slot<'static>]; 14] = [
             &[field("a", false), field("b", false), field("c", false)],
             &[field("b", false)],
             &[field("a", false), field("c", false)],
@@ -1185,6 +1245,13 @@ mod tests {
                 field("c", true),
             ],
             &[group(&["a"], 0, None), field("b", true)],
+            &[field("a", false), group(&["a", "b"], 1, None)],
+            &[
+                field("c", false),
+                field("b", false),
+                group(&["a", "b"], 2, Some(2)),
+            ],
+            &[field("b", false), group(&["a", "b"], 1, Some(1))],
         ];
         let values = [
             "x",
@@ -1203,7 +1270,7 @@ mod tests {
         // "ab" is no slot's key but starts like one; the last "key" writes
         // a group `(a: value, b: x)`.
         let keys = ["a", "b", "c", "ab", "("];
-        let mut answered = 0;
+        let (mut answered, mut read_groups, mut failed) = (0, 0, 0);
         for slots in layouts {
             for text in every_complement(&keys, &values, 3) {
                 let (mut spans, mut groups) = ([None; 4], Groups::new());
@@ -1216,25 +1283,20 @@ mod tests {
                     plain != Plain::Fails,
                     "{text:?}"
                 );
-                let keyed_slots = slots.iter().all(|s| {
-                    matches!(
-                        s,
-                        Slot::Field {
-                            optional: false,
-                            bare: false,
-                            ..
-                        }
-                    )
-                });
-                let mut keyed = [None; 4];
-                let read_keyed = fit_keyed(&text, slots, &mut keyed);
-                assert_eq!(
-                    read_keyed,
-                    keyed_slots && plain == Plain::Fits(slots.len()),
-                    "{text:?}"
-                );
-                if read_keyed {
-                    assert_eq!(keyed, spans, "{text:?}");
+                let keyed_slots = slots.iter().all(|s| keyed(s).is_some());
+                let (mut keyed, mut keyed_groups) = ([None; 4], Groups::new());
+                match fit_keyed(&text, slots, &mut keyed, &mut keyed_groups) {
+                    Plain::Fits(read) => {
+                        assert_eq!(plain, Plain::Fits(read), "{text:?}");
+                        assert_eq!(keyed[..slots.len()], spans[..slots.len()], "{text:?}");
+                        assert_eq!(*keyed_groups, *groups, "{text:?}");
+                        read_groups += usize::from(!groups.is_empty());
+                    }
+                    Plain::Fails => {
+                        assert!(slow.is_err(), "{text:?} was said not to fit");
+                        failed += 1;
+                    }
+                    Plain::Unsure => assert!(!keyed_slots, "{text:?}: keyed items tell"),
                 }
                 match plain {
                     Plain::Fits(read) => {
@@ -1262,6 +1324,10 @@ mod tests {
         assert!(
             answered > 100_000,
             "the fast path answered {answered} times"
+        );
+        assert!(
+            read_groups > 10_000 && failed > 100_000,
+            "fit_keyed read groups {read_groups} times and failed {failed} times"
         );
     }
 }

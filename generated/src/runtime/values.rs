@@ -77,8 +77,9 @@ const INLINE: usize = 12;
 #[derive(Debug, Clone, Copy)]
 pub struct Cases<'s> {
     slots: &'s [&'s [Slot<'s>]],
-    /// Whether there are several cases, at most 64, each of required
-    /// `key: value` items only and at most [`INLINE`] of them, so that
+    /// Whether there are at most 64 cases, each of at most [`INLINE`]
+    /// required `key: value` items, the last of which may be followed by
+    /// a group of at least one occurrence, so that
     /// [`Values::from_keyed_cases`] reads them.
     keyed: bool,
 }
@@ -86,14 +87,15 @@ pub struct Cases<'s> {
 impl<'s> Cases<'s> {
     /// The cases whose slots are `slots`, in case order.
     pub const fn new(slots: &'s [&'s [Slot<'s>]]) -> Self {
-        let mut all_keyed = slots.len() > 1 && slots.len() <= u64::BITS as usize;
+        let mut all_keyed = !slots.is_empty() && slots.len() <= u64::BITS as usize;
         let mut case = 0;
         while all_keyed && case < slots.len() {
             let case_slots = slots[case];
-            all_keyed = case_slots.len() <= INLINE;
+            all_keyed = !case_slots.is_empty() && case_slots.len() <= INLINE;
             let mut slot = 0;
             while all_keyed && slot < case_slots.len() {
-                all_keyed = keyed(&case_slots[slot]).is_some();
+                all_keyed = keyed(&case_slots[slot]).is_some()
+                    || (slot > 0 && slot + 1 == case_slots.len() && ends_in_groups(case_slots));
                 slot += 1;
             }
             case += 1;
@@ -103,6 +105,12 @@ impl<'s> Cases<'s> {
             keyed: all_keyed,
         }
     }
+}
+
+/// Whether the last of `slots` is a group of at least one occurrence: a
+/// keyed case may end so.
+const fn ends_in_groups(slots: &[Slot<'_>]) -> bool {
+    matches!(slots.last(), Some(Slot::Group { keys, min, .. }) if *min > 0 && !keys.is_empty())
 }
 
 impl<'s> std::ops::Deref for Cases<'s> {
@@ -203,10 +211,10 @@ impl<'t, 's> Values<'t, 's> {
                 ),
             ));
         }
-        if let Some(found) = Self::from_plain_text(text, cases) {
-            return Ok(found);
+        if cases.keyed {
+            return Self::from_keyed_cases(text, cases.slots);
         }
-        Self::from_tokens(text, cases.slots)
+        Self::from_plain_text(text, cases.slots)
     }
 
     /// The values of `slots` in the complement `text`, at `fields`, no
@@ -265,50 +273,42 @@ impl<'t, 's> Values<'t, 's> {
 
     /// [`from_text`](Self::from_text) without backtracking, and without
     /// allocating but for group values, when the first reading of every case
-    /// tells ([`fit_plain`]); `None` leaves the complement to the tokenizer.
+    /// tells ([`fit_plain`]); the complements it leaves go to the tokenizer.
     /// The first case's reading goes straight into the result; a later case
     /// that reads more is swapped in. Of several cases, those whose required
     /// keys are not all there are passed over without reading. A case of
-    /// keyed items only is read by [`fit_keyed`], which gives the same
-    /// reading for less; a single such case, or several of them
-    /// ([`from_keyed_cases`](Self::from_keyed_cases)), needs no table of
-    /// separators.
-    #[inline]
-    fn from_plain_text(text: &'t str, cases: Cases<'s>) -> Option<(usize, Self)> {
-        if cases.keyed {
-            return Self::from_keyed_cases(text, cases.slots);
-        }
-        let cases = cases.slots;
-        if let [slots] = cases {
-            let mut spans = [None; INLINE];
-            if fit_keyed(text, slots, &mut spans) {
-                return Some((0, Values::of_text(text, slots, Fields::Inline(spans))));
-            }
-        }
+    /// keyed items (and groups after them) is read by [`fit_keyed`], which
+    /// gives the same reading for less; when all are such cases,
+    /// [`from_keyed_cases`](Self::from_keyed_cases) reads them, with no
+    /// table of separators.
+    fn from_plain_text(
+        text: &'t str,
+        cases: &[&'s [Slot<'s>]],
+    ) -> Result<(usize, Self), Violation> {
         let mut separators = Separators::new();
-        if !separators.fill(text) {
-            return None;
-        }
+        let Some(first) = cases.first().filter(|_| separators.fill(text)) else {
+            return Self::from_tokens(text, cases);
+        };
+        let mut values = Values::of_text(text, first, Fields::Inline([None; INLINE]));
         let several = cases.len() > 1;
-        let mut values = Values::of_text(text, cases.first()?, Fields::Inline([None; INLINE]));
         let Fields::Inline(spans) = &mut values.fields else {
-            return None;
+            return Self::from_tokens(text, cases);
         };
         let read = |slots: &[Slot<'_>], spans: &mut [Option<Span>; INLINE], groups: &mut Groups| {
             if several && !may_fit(text, &separators, slots) {
                 return Plain::Fails;
             }
             spans.fill(None);
-            if fit_keyed(text, slots, spans) {
-                groups.clear();
-                return Plain::Fits(slots.len());
+            groups.clear();
+            match fit_keyed(text, slots, spans, groups) {
+                Plain::Unsure => fit_plain(text, &separators, slots, spans, groups),
+                told => told,
             }
-            fit_plain(text, &separators, slots, spans, groups)
         };
-        let mut best = match read(cases[0], spans, &mut values.groups) {
+        let mut best = match read(first, spans, &mut values.groups) {
             Plain::Fits(read) => Some((0, read)),
             Plain::Fails => None,
-            Plain::Unsure => return None,
+            Plain::Unsure => return Self::from_tokens(text, cases),
         };
         if several {
             let (mut trying, mut groups) = ([None; INLINE], Groups::new());
@@ -322,43 +322,106 @@ impl<'t, 's> Values<'t, 's> {
                         }
                     }
                     Plain::Fails => {}
-                    Plain::Unsure => return None,
+                    Plain::Unsure => return Self::from_tokens(text, cases),
                 }
             }
         }
-        let (case, _) = best?;
+        let Some((case, _)) = best else {
+            return Self::from_tokens(text, cases);
+        };
         values.keys = Keys::Slots(cases[case]);
-        Some((case, values))
+        Ok((case, values))
     }
 
-    /// [`from_plain_text`](Self::from_plain_text) for several cases of
-    /// required `key: value` items only, as most actions with several cases
-    /// log them, read longest first: the rest are not read once one fits.
+    /// [`from_text`](Self::from_text) for cases of required
+    /// `key: value` items, each maybe followed by a group, as most actions
+    /// log them: the cases that may read the most first, the rest not read
+    /// once none of them could read more than one that fits.
     ///
-    /// For such a case the plain reading ([`fit_keyed`]) is the only one
-    /// that can fit: each value ends at the first `, ` that the next key
-    /// follows, and ending it at a later one would only leave less text to
-    /// find the keys after in. A reading that fits holds every slot, so the
-    /// case that reads the most, the first on a tie, is the first to fit
-    /// when the longest are tried first. `None` when no case fits. The
-    /// cases are those [`Cases::new`] marks as keyed.
-    fn from_keyed_cases(text: &'t str, cases: &[&'s [Slot<'s>]]) -> Option<(usize, Self)> {
-        let (mut spans, mut tried) = ([None; INLINE], 0u64);
+    /// For a case of keyed items only, the plain reading ([`fit_keyed`]) is
+    /// the only one that can fit: each value ends at the first `, ` that
+    /// the next key follows, and ending it at a later one would only leave
+    /// less text to find the keys after in. A reading that fits reads every
+    /// slot, so of such cases the longest are tried first, and the first of
+    /// equals. A case with groups may read any number of values, so those
+    /// are tried before all others. The case that reads the most wins, the
+    /// first on a tie, as in [`from_plain_text`](Self::from_plain_text).
+    /// The cases are those [`Cases::new`] marks as keyed.
+    #[inline]
+    fn from_keyed_cases(
+        text: &'t str,
+        cases: &[&'s [Slot<'s>]],
+    ) -> Result<(usize, Self), Violation> {
+        let (mut spans, mut groups) = ([None; INLINE], Groups::new());
+        let found = |case, slots, spans, groups| {
+            let fields = Fields::Inline(spans);
+            Ok((
+                case,
+                Values {
+                    groups,
+                    ..Values::of_text(text, slots, fields)
+                },
+            ))
+        };
+        if let [slots] = cases {
+            return match fit_keyed(text, slots, &mut spans, &mut groups) {
+                Plain::Fits(_) => found(0, slots, spans, groups),
+                Plain::Fails => Self::from_tokens(text, cases),
+                Plain::Unsure => Self::from_plain_text(text, cases),
+            };
+        }
+        // The most values a case may read.
+        let most = |slots: &[Slot<'_>]| match slots.last() {
+            Some(Slot::Group { .. }) => usize::MAX,
+            _ => slots.len(),
+        };
+        // The case that fits best so far and how much it reads, whether
+        // `spans` and `groups` still hold its reading, and the cases tried.
+        let (mut best, mut held, mut tried): (Option<(usize, usize)>, bool, u64) = (None, false, 0);
         loop {
-            // The longest case not tried yet, the first of equals.
-            let (case, slots) = cases
+            // The untried case that may read the most, the first of equals.
+            let next = cases
                 .iter()
                 .enumerate()
                 .filter(|&(case, _)| tried & 1 << case == 0)
-                .min_by_key(|(_, slots)| std::cmp::Reverse(slots.len()))?;
-            tried |= 1 << case;
-            if fit_keyed(text, slots, &mut spans) {
-                // A longer case tried before may have left values past
-                // this one's.
-                spans[slots.len()..].fill(None);
-                return Some((case, Values::of_text(text, slots, Fields::Inline(spans))));
+                .min_by_key(|(_, slots)| std::cmp::Reverse(most(slots)));
+            let Some((case, slots)) = next else {
+                break;
+            };
+            if let Some((won, read)) = best {
+                let may = most(slots);
+                if may < read || may == read && case > won {
+                    break;
+                }
             }
+            tried |= 1 << case;
+            held = match fit_keyed(text, slots, &mut spans, &mut groups) {
+                Plain::Fits(read) => {
+                    if best.is_none_or(|(won, most)| read > most || read == most && case < won) {
+                        best = Some((case, read));
+                        true
+                    } else {
+                        false
+                    }
+                }
+                Plain::Fails => false,
+                Plain::Unsure => return Self::from_plain_text(text, cases),
+            };
         }
+        let Some((case, _)) = best else {
+            return Self::from_tokens(text, cases);
+        };
+        let slots = cases[case];
+        if !held {
+            // A case tried after the best one overwrote its reading.
+            fit_keyed(text, slots, &mut spans, &mut groups);
+        }
+        if most(slots) != usize::MAX {
+            groups.clear();
+        }
+        // A longer case tried before may have left values past this one's.
+        spans[slots.len()..].fill(None);
+        found(case, slots, spans, groups)
     }
 
     /// Picks the case of `cases` whose required keys `entry` has, preferring
@@ -818,15 +881,29 @@ mod tests {
             min: 1,
             max: None,
         };
-        let layouts: [&[&[Slot<'static>]]; 5] = [
+        // Cases of other items, read by the general path.
+        const MAYBE_C: Slot<'static> = item("c", true, false);
+        const GROUPS: Slot<'static> = Slot::Group {
+            keys: &["a", "b"],
+            min: 0,
+            max: Some(2),
+        };
+        let layouts: [&[&[Slot<'static>]]; 12] = [
             &[&[A, B], &[A, B, C], &[A, BC]],
             &[&[A, C], &[A, B], &[A, BC]],
             &[&[B], &[A, B], &[B, C], &[A]],
             &[&[A, B, C], &[A, B], &[A, B, C]],
             &[&[A, B], &[A, B, GROUP]],
+            &[&[A, B, C], &[A, GROUP], &[A, B, GROUP]],
+            &[&[A, GROUP], &[A, B], &[B, GROUP]],
+            &[&[A, B, GROUP]],
+            &[&[A, B]],
+            &[&[A, B, GROUP], &[A, B, MAYBE_C]],
+            &[&[A, B, C], &[A, GROUPS], &[A, GROUP]],
+            &[&[A, MAYBE_C], &[A, B, GROUPS]],
         ];
         let keys = ["a", "b", "b c", "c", "("];
-        let values = ["x", "", "x, b: y", "b c: 1", ", ", "x, c: 2"];
+        let values = ["x", "", "x, b: y", "b c: 1", ", ", "x, c: 2", "x), (a: y"];
         let mut fits = 0;
         for cases in layouts {
             for text in every_complement(&keys, &values, 3) {
@@ -845,9 +922,13 @@ mod tests {
                 };
                 let (got, v) = read.unwrap_or_else(|e| panic!("{text:?}: {e}"));
                 assert_eq!(got, case, "{text:?}");
+                let mut fields = 0;
                 for t in tokens.iter().filter(|t| t.group.is_none()) {
                     assert_eq!(v.fields.get(t.slot), Some(span(t)), "{text:?}");
+                    fields += 1;
                 }
+                let held = (0..INLINE).filter(|&slot| v.present(slot)).count();
+                assert_eq!(held, fields, "{text:?}: values of another case kept");
                 let in_groups: Vec<GroupValue> = tokens
                     .iter()
                     .filter(|t| t.group.is_some())
@@ -857,30 +938,46 @@ mod tests {
                 fits += 1;
             }
         }
-        assert!(fits > 1_000, "{fits} complements fit");
+        assert!(fits > 10_000, "{fits} complements fit");
     }
 
-    /// `Cases::new` marks as keyed several cases of required `key: value`
-    /// items only, and nothing else; it is usable in a constant.
+    /// `Cases::new` marks as keyed cases of required `key: value` items,
+    /// each maybe ending in a group of at least one occurrence, and
+    /// nothing else; it is usable in a constant.
     #[test]
     fn cases_know_when_they_are_keyed() {
         const A: Slot<'static> = item("a", false, false);
         const B: Slot<'static> = item("b", false, false);
-        const KEYED: Cases<'static> = Cases::new(&[&[A, B], &[A]]);
-        const { assert!(KEYED.keyed) };
-        assert_eq!(KEYED.len(), 2);
-        let group = Slot::Group {
+        const GROUP: Slot<'static> = Slot::Group {
             keys: &["a"],
+            min: 1,
+            max: None,
+        };
+        const KEYED: Cases<'static> = Cases::new(&[&[A, B], &[A], &[A, B, GROUP]]);
+        const { assert!(KEYED.keyed) };
+        assert_eq!(KEYED.len(), 3);
+        assert!(Cases::new(&[&[A, B]]).keyed);
+        let maybe_none = Slot::Group {
+            keys: &["a"],
+            min: 0,
+            max: None,
+        };
+        let no_keys = Slot::Group {
+            keys: &[],
             min: 1,
             max: None,
         };
         let many = [A; INLINE + 1];
         let one: &[Slot<'_>] = &[A];
-        let not_keyed: [&[&[Slot<'_>]]; 6] = [
-            &[&[A, B]],
+        let not_keyed: [&[&[Slot<'_>]]; 10] = [
+            &[],
+            &[&[]],
             &[&[A, B], &[A, item("b", true, false)]],
             &[&[A, B], &[item("a", false, true), B]],
-            &[&[A, B], &[A, group]],
+            &[&[A, B], &[GROUP, B]],
+            &[&[A, B], &[A, GROUP, B]],
+            &[&[A, B], &[A, maybe_none]],
+            &[&[A, B], &[A, no_keys]],
             &[&[A, B], &many],
             &[one; 65],
         ];
@@ -943,6 +1040,34 @@ mod tests {
         let (case, v) = Values::from_text(&text, Cases::new(&cases)).unwrap();
         assert_eq!(case, 1);
         assert!(matches!(v.fields, Fields::Heap(_)));
+    }
+
+    /// Cases of keyed items that end in groups are read before the others,
+    /// which are read only when they may read as many values: a keyed case
+    /// of as many values, earlier in case order, wins and keeps no group
+    /// values; the groups win over a shorter keyed case.
+    #[test]
+    fn keyed_cases_with_groups() {
+        const GROUP: Slot<'static> = Slot::Group {
+            keys: &["b", "c"],
+            min: 1,
+            max: None,
+        };
+        // A key may hold a parenthesis: `(b` reads what the group reads.
+        const PAREN: &[Slot<'static>] = &[required("a"), required("(b"), required("c")];
+        const GROUPS: &[Slot<'static>] = &[required("a"), GROUP];
+        const SHORT: &[Slot<'static>] = &[required("a"), required("(b")];
+        let text = "a: 1, (b: 2, c: 3)";
+        let (case, v) = Values::from_text(text, Cases::new(&[PAREN, GROUPS])).unwrap();
+        assert_eq!((case, v.groups.len()), (0, 0));
+        assert_eq!(v.text(2).unwrap(), "3)");
+        let (case, v) = Values::from_text(text, Cases::new(&[GROUPS, PAREN])).unwrap();
+        assert_eq!((case, v.groups.len()), (0, 2));
+        let (case, v) = Values::from_text(text, Cases::new(&[SHORT, GROUPS])).unwrap();
+        assert_eq!((case, v.groups.len()), (1, 2));
+        assert_eq!(v.text(0).unwrap(), "1");
+        let read = v.groups(1, &["b", "c"], |g| Ok((g.id(0)?, g.text(1)?)));
+        assert_eq!(read.unwrap(), [(2, "3".into())]);
     }
 
     /// A case with more slots than [`INLINE`] keeps its values in a `Vec`,
