@@ -217,6 +217,22 @@ impl<'t, 's> Values<'t, 's> {
         Self::from_plain_text(text, cases.slots)
     }
 
+    /// What `read` makes of the values [`from_text`](Self::from_text)
+    /// finds and of their case: a generated parser's reading of a
+    /// complement. `read` is given the values where `from_text` leaves
+    /// them; moving them out of its result first would copy them whole.
+    #[inline]
+    pub fn read_text<T>(
+        text: &'t str,
+        cases: Cases<'s>,
+        read: impl FnOnce(usize, &Self) -> Result<T, Violation>,
+    ) -> Result<T, Violation> {
+        match Self::from_text(text, cases) {
+            Ok((case, ref values)) => read(case, values),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The values of `slots` in the complement `text`, at `fields`, no
     /// group values yet.
     fn of_text(text: &'t str, slots: &'s [Slot<'s>], fields: Fields) -> Self {
@@ -422,6 +438,21 @@ impl<'t, 's> Values<'t, 's> {
         // A longer case tried before may have left values past this one's.
         spans[slots.len()..].fill(None);
         found(case, slots, spans, groups)
+    }
+
+    /// [`read_text`](Self::read_text) for a JSON entry: what `read` makes
+    /// of the values [`from_json`](Self::from_json) finds and of their case.
+    #[cfg(feature = "json")]
+    #[inline]
+    pub fn read_json<T>(
+        entry: &'t super::object::Object<'t>,
+        cases: Cases<'s>,
+        read: impl FnOnce(usize, &Self) -> Result<T, Violation>,
+    ) -> Result<T, Violation> {
+        match Self::from_json(entry, cases) {
+            Ok((case, ref values)) => read(case, values),
+            Err(e) => Err(e),
+        }
     }
 
     /// Picks the case of `cases` whose required keys `entry` has, preferring

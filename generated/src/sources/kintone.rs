@@ -1690,8 +1690,7 @@ mod m_kintone_app_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(
@@ -1856,8 +1855,7 @@ mod m_kintone_app_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -1948,8 +1946,7 @@ mod m_kintone_app_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -2080,8 +2077,7 @@ mod m_kintone_app_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(
@@ -2244,8 +2240,7 @@ mod m_kintone_app_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(
@@ -2382,8 +2377,7 @@ mod m_kintone_app_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -2484,8 +2478,7 @@ mod m_kintone_app_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -2572,8 +2565,7 @@ mod m_kintone_app_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -2656,8 +2648,7 @@ mod m_kintone_app_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -2747,8 +2738,7 @@ mod m_kintone_app_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -2953,8 +2943,7 @@ mod m_kintone_app_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(
@@ -3198,8 +3187,7 @@ mod m_kintone_system_administration {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(
@@ -3326,8 +3314,7 @@ mod m_common_system_administration {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -3410,8 +3397,7 @@ mod m_common_system_administration {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -3494,8 +3480,7 @@ mod m_common_system_administration {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -3578,8 +3563,7 @@ mod m_common_system_administration {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -3662,8 +3646,7 @@ mod m_common_system_administration {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -3746,8 +3729,7 @@ mod m_common_system_administration {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -3823,8 +3805,7 @@ mod m_common_system_administration {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -3917,8 +3898,7 @@ mod m_common_system_administration {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -4001,8 +3981,7 @@ mod m_common_system_administration {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -4102,8 +4081,7 @@ mod m_common_integrations {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -4202,8 +4180,7 @@ mod m_kintone_space_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -4286,8 +4263,7 @@ mod m_kintone_space_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -4410,8 +4386,7 @@ mod m_kintone_space_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(
@@ -4574,8 +4549,7 @@ mod m_kintone_space_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(
@@ -4712,8 +4686,7 @@ mod m_kintone_space_operation {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -4796,8 +4769,7 @@ mod m_kintone_space_operation {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -4887,8 +4859,7 @@ mod m_kintone_space_operation {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -4994,8 +4965,7 @@ mod m_kintone_space_operation {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -5112,8 +5082,7 @@ mod m_kintone_space_operation {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -5225,8 +5194,7 @@ mod m_kintone_space_template {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;

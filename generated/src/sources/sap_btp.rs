@@ -450,8 +450,7 @@ mod m_authorization_code {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -528,8 +527,7 @@ mod m_authorization_code {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -620,8 +618,7 @@ mod m_access_token {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -699,8 +696,7 @@ mod m_access_token {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -778,8 +774,7 @@ mod m_access_token {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -857,8 +852,7 @@ mod m_access_token {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -936,8 +930,7 @@ mod m_access_token {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -1029,8 +1022,7 @@ mod m_refresh_token {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -1114,8 +1106,7 @@ mod m_oauth_client {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -1184,8 +1175,7 @@ mod m_oauth_client {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -1254,8 +1244,7 @@ mod m_oauth_client {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -1338,8 +1327,7 @@ mod m_platform_client {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -1408,8 +1396,7 @@ mod m_platform_client {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -1478,8 +1465,7 @@ mod m_platform_client {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -1541,8 +1527,7 @@ mod m_platform_client {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -1600,8 +1585,7 @@ mod m_platform_client {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -1659,8 +1643,7 @@ mod m_platform_client {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -1718,8 +1701,7 @@ mod m_platform_client {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;

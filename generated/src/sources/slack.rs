@@ -675,8 +675,7 @@ mod m_team_integration_logs {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(
@@ -1003,8 +1002,7 @@ mod m_team_integration_logs {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(
@@ -1331,8 +1329,7 @@ mod m_team_integration_logs {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(
@@ -1673,8 +1670,7 @@ mod m_team_integration_logs {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(
@@ -2007,8 +2003,7 @@ mod m_team_integration_logs {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(
@@ -2335,8 +2330,7 @@ mod m_team_integration_logs {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(

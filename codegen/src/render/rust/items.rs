@@ -1085,16 +1085,14 @@ pub(super) fn complements(source: &ir::Source, runtime: &TokenStream, serde: Ser
                 quote! {
                     /// Parses a complement as logged.
                     pub fn parse(complement: &str) -> Result<Self, Violation> {
-                        let (case, v) = Values::from_text(complement, Self::CASES)?;
-                        Self::read(case, &v)
+                        Values::read_text(complement, Self::CASES, Self::read)
                     }
                 }
             } else {
                 quote! {
                     /// Reads the entry's fields.
                     pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-                        let (case, v) = Values::from_json(entry, Self::CASES)?;
-                        Self::read(case, &v)
+                        Values::read_json(entry, Self::CASES, Self::read)
                     }
                 }
             };

@@ -511,8 +511,7 @@ mod m_core_project_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -598,8 +597,7 @@ mod m_core_project_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -724,8 +722,7 @@ mod m_core_project_management {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             Ok(
@@ -876,8 +873,7 @@ mod m_extra_member_operation {
         );
         /// Parses a complement as logged.
         pub fn parse(complement: &str) -> Result<Self, Violation> {
-            let (case, v) = Values::from_text(complement, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_text(complement, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;

@@ -197,8 +197,7 @@ mod m_items {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
@@ -267,8 +266,7 @@ mod m_items {
         );
         /// Reads the entry's fields.
         pub fn from_entry(entry: &rt::object::Object<'_>) -> Result<Self, Violation> {
-            let (case, v) = Values::from_json(entry, Self::CASES)?;
-            Self::read(case, &v)
+            Values::read_json(entry, Self::CASES, Self::read)
         }
         fn read(case: usize, v: &Values<'_, '_>) -> Result<Self, Violation> {
             let _ = case;
