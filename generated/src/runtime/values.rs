@@ -82,6 +82,9 @@ pub struct Cases<'s> {
     /// a group of at least one occurrence, so that
     /// [`Values::from_keyed_cases`] reads them.
     keyed: bool,
+    /// The order [`Values::from_keyed_cases`] tries the cases in, when
+    /// it is theirs or its reverse: then it need not look for the next.
+    order: Order,
 }
 
 impl<'s> Cases<'s> {
@@ -100,10 +103,46 @@ impl<'s> Cases<'s> {
             }
             case += 1;
         }
+        // Whether no case may read more than one before it, or each may
+        // read more than all before it.
+        let (mut forward, mut backward) = (true, true);
+        let mut case = 1;
+        while case < slots.len() {
+            forward &= most(slots[case]) <= most(slots[case - 1]);
+            backward &= most(slots[case]) > most(slots[case - 1]);
+            case += 1;
+        }
+        let order = match (forward, backward) {
+            (true, _) => Order::Forward,
+            (false, true) => Order::Backward,
+            (false, false) => Order::Search,
+        };
         Cases {
             slots,
             keyed: all_keyed,
+            order,
         }
+    }
+}
+
+/// The order in which [`Values::from_keyed_cases`] tries an action's cases:
+/// those that may read the most first, the first of equals first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// The cases' own order.
+    Forward,
+    /// The cases' order reversed (each may read more than those before).
+    Backward,
+    /// Neither: the next is looked for among those not tried.
+    Search,
+}
+
+/// The most values a case of keyed items may read: its items, or any
+/// number when they end in groups.
+const fn most(slots: &[Slot<'_>]) -> usize {
+    match slots.last() {
+        Some(Slot::Group { .. }) => usize::MAX,
+        _ => slots.len(),
     }
 }
 
@@ -212,7 +251,7 @@ impl<'t, 's> Values<'t, 's> {
             ));
         }
         if cases.keyed {
-            return Self::from_keyed_cases(text, cases.slots);
+            return Self::from_keyed_cases(text, cases);
         }
         Self::from_plain_text(text, cases.slots)
     }
@@ -364,10 +403,9 @@ impl<'t, 's> Values<'t, 's> {
     /// first on a tie, as in [`from_plain_text`](Self::from_plain_text).
     /// The cases are those [`Cases::new`] marks as keyed.
     #[inline]
-    fn from_keyed_cases(
-        text: &'t str,
-        cases: &[&'s [Slot<'s>]],
-    ) -> Result<(usize, Self), Violation> {
+    fn from_keyed_cases(text: &'t str, cases: Cases<'s>) -> Result<(usize, Self), Violation> {
+        let order = cases.order;
+        let cases = cases.slots;
         let (mut spans, mut groups) = ([None; INLINE], Groups::new());
         let found = |case, slots, spans, groups| {
             let fields = Fields::Inline(spans);
@@ -386,21 +424,22 @@ impl<'t, 's> Values<'t, 's> {
                 Plain::Unsure => Self::from_plain_text(text, cases),
             };
         }
-        // The most values a case may read.
-        let most = |slots: &[Slot<'_>]| match slots.last() {
-            Some(Slot::Group { .. }) => usize::MAX,
-            _ => slots.len(),
-        };
         // The case that fits best so far and how much it reads, whether
         // `spans` and `groups` still hold its reading, and the cases tried.
         let (mut best, mut held, mut tried): (Option<(usize, usize)>, bool, u64) = (None, false, 0);
         loop {
             // The untried case that may read the most, the first of equals.
-            let next = cases
-                .iter()
-                .enumerate()
-                .filter(|&(case, _)| tried & 1 << case == 0)
-                .min_by_key(|(_, slots)| std::cmp::Reverse(most(slots)));
+            let next = match order {
+                Order::Forward => Some(tried.trailing_ones() as usize),
+                Order::Backward => cases.len().checked_sub(1 + tried.count_ones() as usize),
+                Order::Search => cases
+                    .iter()
+                    .enumerate()
+                    .filter(|&(case, _)| tried & 1 << case == 0)
+                    .min_by_key(|(_, slots)| std::cmp::Reverse(most(slots)))
+                    .map(|(case, _)| case),
+            }
+            .and_then(|case| Some((case, *cases.get(case)?)));
             let Some((case, slots)) = next else {
                 break;
             };
@@ -1016,6 +1055,19 @@ mod tests {
             assert!(!Cases::new(slots).keyed, "{slots:?}");
         }
         assert!(Cases::new(&[one; 64]).keyed);
+        // The order the cases are tried in: those that may read the most
+        // first, the first of equals first.
+        let orders: [(&[&[Slot<'_>]], Order); 6] = [
+            (&[&[A, B], &[A], &[B]], Order::Forward),
+            (&[&[A, GROUP], &[B, GROUP], &[A, B]], Order::Forward),
+            (&[&[A], &[A, B], &[A, B, GROUP]], Order::Backward),
+            (&[&[A], &[B]], Order::Forward),
+            (&[&[A], &[A, B], &[B]], Order::Search),
+            (&[&[A, GROUP], &[A], &[A, GROUP]], Order::Search),
+        ];
+        for (slots, order) in orders {
+            assert_eq!(Cases::new(slots).order, order, "{slots:?}");
+        }
     }
 
     /// Cases of keyed items only, read longest first: the longest case
