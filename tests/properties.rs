@@ -249,8 +249,8 @@ fn list_item() -> impl Strategy<Value = String> {
 
 /// A list of template names. An empty list is left out: it prints as
 /// `template name: `, which reads as one empty name.
-fn template_names() -> impl Strategy<Value = Vec<String>> {
-    vec(list_item(), 1..4)
+fn template_names() -> impl Strategy<Value = Vec<Text>> {
+    vec(list_item().prop_map(Text::from), 1..4)
 }
 
 /// A file name: no `/` (the `filename` type forbids it), an extension.

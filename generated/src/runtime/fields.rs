@@ -68,7 +68,7 @@ pub enum Value<'a> {
         values: &'static [&'static str],
     },
     /// A list.
-    List(&'a [String]),
+    List(&'a [Text]),
 }
 
 /// A complement type's value as a [`Value`]; implemented for the types of
@@ -114,7 +114,7 @@ impl AsValue for Text {
     }
 }
 
-impl AsValue for Vec<String> {
+impl AsValue for Vec<Text> {
     fn as_value(&self) -> Value<'_> {
         Value::List(self)
     }
@@ -215,7 +215,7 @@ impl Visit for Properties {
                 None => t.to_owned(),
             }),
             Value::Enum { text, .. } => Json::String(text.to_owned()),
-            Value::List(items) => Json::from(items.to_vec()),
+            Value::List(items) => Json::from(items.iter().map(Text::as_str).collect::<Vec<_>>()),
         };
         let map = match &mut self.groups {
             Some((_, _, group)) => group,
@@ -417,7 +417,7 @@ mod tests {
         state: &'static str,
         id: u64,
         token: String,
-        users: Vec<String>,
+        users: Vec<Text>,
         groups: Vec<u64>,
     }
 
@@ -453,7 +453,7 @@ mod tests {
             state,
             id: 7,
             token: token.to_owned(),
-            users: users.iter().map(|u| (*u).to_owned()).collect(),
+            users: users.iter().map(|&u| u.into()).collect(),
             groups: vec![1, 2],
         }
     }

@@ -678,17 +678,19 @@ impl<'t, 's> Values<'t, 's> {
         self.optional(slot, Self::timestamp)
     }
 
-    /// A list of text items split on `separator`, spaces around items trimmed.
-    pub fn list(&self, slot: usize, separator: &str) -> Result<Vec<String>, Violation> {
+    /// A list of text items split on `separator`, spaces around items
+    /// trimmed, each a [`Text`] like any text value: a short one is kept in
+    /// place, and the list allocates once.
+    pub fn list(&self, slot: usize, separator: &str) -> Result<Vec<Text>, Violation> {
         let raw = self.raw(slot)?;
         let text = raw.text(self.key(slot))?;
         Ok(value::split_list(&text, separator)
-            .map(str::to_owned)
+            .map(Text::from)
             .collect())
     }
 
     /// An optional [`list`](Self::list).
-    pub fn opt_list(&self, slot: usize, separator: &str) -> Result<Option<Vec<String>>, Violation> {
+    pub fn opt_list(&self, slot: usize, separator: &str) -> Result<Option<Vec<Text>>, Violation> {
         if self.present(slot) {
             self.list(slot, separator).map(Some)
         } else {

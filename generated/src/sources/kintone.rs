@@ -1917,7 +1917,7 @@ mod m_kintone_app_management {
         /// `filename`: Indicates file names.
         pub filename: rt::text::Text,
         /// `template name`: Indicates template names; several templates are separated by commas.
-        pub template_name: Vec<String>,
+        pub template_name: Vec<rt::text::Text>,
         /// `app group id`: Indicates app group IDs.
         pub app_group_id: u64,
     }
@@ -3138,14 +3138,14 @@ mod m_kintone_system_administration {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `template name`: Indicates template names; several templates are separated by commas.
-            template_name: Vec<String>,
+            template_name: Vec<rt::text::Text>,
         },
         /// downloaded: The template is downloaded; the file name is logged too. Level Information.
         Downloaded {
             /// `app id`: Indicates app IDs.
             app_id: u64,
             /// `template name`: Indicates template names; several templates are separated by commas.
-            template_name: Vec<String>,
+            template_name: Vec<rt::text::Text>,
             /// `filename`: Indicates file names.
             filename: rt::text::Text,
         },
@@ -3869,7 +3869,7 @@ mod m_common_system_administration {
         /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
         pub id: rt::text::Text,
         /// `scope`: The scopes granted to an API token or an integration, separated by commas.
-        pub scope: Vec<String>,
+        pub scope: Vec<rt::text::Text>,
         /// `validity period`: How long a generated API token stays valid.
         pub validity_period: rt::text::Text,
     }
@@ -4054,7 +4054,7 @@ mod m_common_integrations {
         /// `id`: The ID of the integration (external service or OAuth client) or of the API token an entry is about.
         pub id: rt::text::Text,
         /// `scope`: The scopes granted to an API token or an integration, separated by commas.
-        pub scope: Vec<String>,
+        pub scope: Vec<rt::text::Text>,
     }
     impl AuthorizeIntegration {
         /// The slots of each case, in case order.

@@ -517,7 +517,7 @@ mod m_team_integration_logs {
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-            scope: Vec<String>,
+            scope: Vec<rt::text::Text>,
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
@@ -542,7 +542,7 @@ mod m_team_integration_logs {
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-            scope: Vec<String>,
+            scope: Vec<rt::text::Text>,
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
@@ -844,7 +844,7 @@ mod m_team_integration_logs {
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-            scope: Vec<String>,
+            scope: Vec<rt::text::Text>,
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
@@ -869,7 +869,7 @@ mod m_team_integration_logs {
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-            scope: Vec<String>,
+            scope: Vec<rt::text::Text>,
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
@@ -1171,7 +1171,7 @@ mod m_team_integration_logs {
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-            scope: Vec<String>,
+            scope: Vec<rt::text::Text>,
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
@@ -1196,7 +1196,7 @@ mod m_team_integration_logs {
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-            scope: Vec<String>,
+            scope: Vec<rt::text::Text>,
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
@@ -1500,7 +1500,7 @@ mod m_team_integration_logs {
             /// `reason`: Why an integration was disabled; only `disabled` entries carry it.
             reason: Reason,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-            scope: Vec<String>,
+            scope: Vec<rt::text::Text>,
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
@@ -1527,7 +1527,7 @@ mod m_team_integration_logs {
             /// `reason`: Why an integration was disabled; only `disabled` entries carry it.
             reason: Reason,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-            scope: Vec<String>,
+            scope: Vec<rt::text::Text>,
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
@@ -1845,7 +1845,7 @@ mod m_team_integration_logs {
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-            scope: Vec<String>,
+            scope: Vec<rt::text::Text>,
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
@@ -1870,7 +1870,7 @@ mod m_team_integration_logs {
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-            scope: Vec<String>,
+            scope: Vec<rt::text::Text>,
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
@@ -2172,7 +2172,7 @@ mod m_team_integration_logs {
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-            scope: Vec<String>,
+            scope: Vec<rt::text::Text>,
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.
@@ -2197,7 +2197,7 @@ mod m_team_integration_logs {
             /// `date`: When the change happened, in Unix seconds written as a string (`"1392163200"`).
             date: rt::time::Timestamp,
             /// `scope`: The OAuth scopes of the integration, joined by commas in one string (`chat:write:user,channels:read`).
-            scope: Vec<String>,
+            scope: Vec<rt::text::Text>,
             /// `rss_feed`: Present, with the value `true`, when the entry is about an RSS feed.
             rss_feed: Option<bool>,
             /// `rss_feed_change_type`: How the RSS feed changed.

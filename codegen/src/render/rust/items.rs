@@ -623,7 +623,7 @@ fn value_type(p: &ir::Property) -> TokenStream {
             let t = type_ident(&p.key);
             quote! { #t }
         }
-        PropertyType::List => quote! { Vec<String> },
+        PropertyType::List => quote! { Vec<rt::text::Text> },
         PropertyType::Text | PropertyType::Code | PropertyType::Url | PropertyType::Filename => {
             quote! { rt::text::Text }
         }

@@ -575,7 +575,7 @@ mod m_core_project_management {
         /// `project id`: The project's ID.
         pub project_id: u64,
         /// `tags`: The project's tags.
-        pub tags: Option<Vec<String>>,
+        pub tags: Option<Vec<rt::text::Text>>,
     }
     impl ProjectTag {
         /// The slots of each case, in case order.
