@@ -587,9 +587,9 @@ impl<'t> Greedy<'t, '_, '_> {
     }
 }
 
-/// Reads the occurrences of the group in `slots[slot]`, whose `keys` they
-/// hold, from `pos`, as [`Run::groups`] does, keeping their values in
-/// `out`: how many, and the offset just after the last `)`. At most `max`.
+/// Reads the occurrences of the group `slots[slot]`, at most `max`, from
+/// `pos`, as [`Run::groups`] does, keeping their values in `out`: how
+/// many, and the offset just after the last `)`.
 fn read_groups(
     text: &str,
     slots: &[Slot<'_>],
@@ -1270,7 +1270,7 @@ mod tests {
         // "ab" is no slot's key but starts like one; the last "key" writes
         // a group `(a: value, b: x)`.
         let keys = ["a", "b", "c", "ab", "("];
-        let (mut answered, mut read_groups, mut failed) = (0, 0, 0);
+        let (mut answered, mut with_groups, mut failed) = (0, 0, 0);
         for slots in layouts {
             for text in every_complement(&keys, &values, 3) {
                 let (mut spans, mut groups) = ([None; 4], Groups::new());
@@ -1290,7 +1290,7 @@ mod tests {
                         assert_eq!(plain, Plain::Fits(read), "{text:?}");
                         assert_eq!(keyed[..slots.len()], spans[..slots.len()], "{text:?}");
                         assert_eq!(*keyed_groups, *groups, "{text:?}");
-                        read_groups += usize::from(!groups.is_empty());
+                        with_groups += usize::from(!groups.is_empty());
                     }
                     Plain::Fails => {
                         assert!(slow.is_err(), "{text:?} was said not to fit");
@@ -1326,8 +1326,8 @@ mod tests {
             "the fast path answered {answered} times"
         );
         assert!(
-            read_groups > 10_000 && failed > 100_000,
-            "fit_keyed read groups {read_groups} times and failed {failed} times"
+            with_groups > 10_000 && failed > 100_000,
+            "fit_keyed read groups {with_groups} times and failed {failed} times"
         );
     }
 }
