@@ -414,7 +414,7 @@ fn fit_last_groups(
     let Some(&Slot::Group { keys, min, max }) = slots.get(group) else {
         return Plain::Unsure;
     };
-    if min == 0 || group + 1 != slots.len() {
+    if group + 1 != slots.len() || !ends_in_groups(slots) {
         return Plain::Unsure;
     }
     let Some(comma) = next_opening(text.as_bytes(), start) else {
@@ -445,6 +445,12 @@ pub(crate) const fn keyed<'k>(slot: &Slot<'k>) -> Option<&'k str> {
         } => Some(key),
         _ => None,
     }
+}
+
+/// Whether the last of `slots` is a group of at least one occurrence,
+/// the only group [`fit_keyed`] reads. A `const fn`, as [`keyed`] is.
+pub(crate) const fn ends_in_groups(slots: &[Slot<'_>]) -> bool {
+    matches!(slots.last(), Some(Slot::Group { keys, min, .. }) if *min > 0 && !keys.is_empty())
 }
 
 /// The comma of the first `, (` at or after `from`: where a group may

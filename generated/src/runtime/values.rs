@@ -8,8 +8,8 @@
 use std::str::FromStr;
 
 use super::complement::{
-    fit, fit_keyed, fit_plain, keyed, may_fit, GroupValue, Groups, Miss, Plain, Separators, Slot,
-    Span, Token,
+    ends_in_groups, fit, fit_keyed, fit_plain, keyed, may_fit, GroupValue, Groups, Miss, Plain,
+    Separators, Slot, Span, Token,
 };
 use super::text::Text;
 use super::time::Timestamp;
@@ -144,12 +144,6 @@ const fn most(slots: &[Slot<'_>]) -> usize {
         Some(Slot::Group { .. }) => usize::MAX,
         _ => slots.len(),
     }
-}
-
-/// Whether the last of `slots` is a group of at least one occurrence: a
-/// keyed case may end so.
-const fn ends_in_groups(slots: &[Slot<'_>]) -> bool {
-    matches!(slots.last(), Some(Slot::Group { keys, min, .. }) if *min > 0 && !keys.is_empty())
 }
 
 impl<'s> std::ops::Deref for Cases<'s> {
